@@ -1,0 +1,62 @@
+# The few targets people use. `make run` and `make test` work on a fresh Debian 12 machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# gettext compiles the translations; python3-venv is needed where Debian's python3 lacks ensurepip.
+DEBIAN_PACKAGES := gettext
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test lint format bench setup setup-dev system-packages messages migrate demo clean
+
+run: setup migrate demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup-dev
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup-dev
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+system-packages:
+	@packages="$(DEBIAN_PACKAGES)"; \
+	$(PYTHON) -c "import ensurepip" 2>/dev/null || packages="$$packages python3-venv"; \
+	scripts/debian-packages.sh $$packages
+
+$(VENV)/.installed: requirements.txt | system-packages
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: system-packages $(VENV)/.installed messages
+
+setup-dev: setup $(VENV)/.installed-dev
+
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --verbosity 0 --ignore "$(VENV)" --ignore "var"
+
+migrate: setup
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py loaddemo
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis test-artifacts
+	find . -name "*.mo" -path "*/locale/*" -delete
