@@ -1,0 +1,23 @@
+from .models import PERIOD_SLUG_REGEX, IPKind
+
+
+class PeriodSlugConverter:
+    """``2020``, ``2021H1``, ``2021Q3``, ``2021-03``."""
+
+    regex = PERIOD_SLUG_REGEX
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return getattr(value, "slug", value)
+
+
+class IPKindConverter:
+    regex = "|".join(IPKind.values)
+
+    def to_python(self, value):
+        return IPKind(value)
+
+    def to_url(self, value):
+        return IPKind(value).value

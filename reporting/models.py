@@ -1,0 +1,339 @@
+import datetime
+import re
+from calendar import monthrange
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cities.models import ReportingUnit
+
+# Amounts are 万元 with two decimals: up to 999,999,999,999.99 万元 fits.
+AMOUNT_FIELD = {"max_digits": 14, "decimal_places": 2}
+
+
+class IPKind(models.TextChoices):
+    PATENT = "patent", _("专利")
+    TRADEMARK = "trademark", _("商标")
+
+    @property
+    def amount_heading(self):
+        """The amount column's heading, as 豫知〔2021〕8号 prints it for this kind."""
+        return {
+            IPKind.PATENT: _("质押金额（万元）"),
+            IPKind.TRADEMARK: _("金额（万元）"),
+        }[self]
+
+    @property
+    def items_heading(self):
+        return {IPKind.PATENT: _("专利数"), IPKind.TRADEMARK: _("商标件数")}[self]
+
+
+class Granularity(models.TextChoices):
+    YEAR = "year", _("年度")
+    HALF = "half", _("半年")
+    QUARTER = "quarter", _("季度")
+    MONTH = "month", _("月度")
+
+    @property
+    def periods_per_year(self):
+        return {"year": 1, "half": 2, "quarter": 4, "month": 12}[self.value]
+
+
+_SLUG = re.compile(
+    r"^(?P<year>\d{4})(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$"
+)
+PERIOD_SLUG_REGEX = r"\d{4}(?:H[12]|Q[1-4]|-(?:0[1-9]|1[0-2]))?"
+
+_HALF_LABELS = {1: _("{year}年上半年"), 2: _("{year}年下半年")}
+_QUARTER_LABELS = {
+    1: _("{year}年第一季度"),
+    2: _("{year}年第二季度"),
+    3: _("{year}年第三季度"),
+    4: _("{year}年第四季度"),
+}
+
+
+def parse_period_slug(slug):
+    """``2020`` → (2020, year, 1); ``2021H1``, ``2021Q3``, ``2021-03`` likewise.
+
+    Raises ``ValueError`` for anything else.
+    """
+    match = _SLUG.match(slug or "")
+    if not match:
+        raise ValueError(f"not a period slug: {slug!r}")
+    year = int(match["year"])
+    for granularity, group in (
+        (Granularity.HALF, "half"),
+        (Granularity.QUARTER, "quarter"),
+        (Granularity.MONTH, "month"),
+    ):
+        if match[group]:
+            return year, granularity, int(match[group])
+    return year, Granularity.YEAR, 1
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def by_slug(self, slug):
+        """Filter on a slug such as ``2021Q3``; an invalid slug matches nothing."""
+        try:
+            year, granularity, number = parse_period_slug(slug)
+        except ValueError:
+            return self.none()
+        return self.filter(year=year, granularity=granularity, number=number)
+
+
+class ReportingPeriod(models.Model):
+    """A reporting period: a year first, or a half-year, quarter or month of one."""
+
+    year = models.PositiveSmallIntegerField(
+        _("年份"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    granularity = models.CharField(
+        _("周期类型"), max_length=10, choices=Granularity.choices, default=Granularity.YEAR
+    )
+    number = models.PositiveSmallIntegerField(
+        _("序号"), default=1, help_text=_("年度填 1；半年 1–2；季度 1–4；月度 1–12。")
+    )
+    opens_on = models.DateField(_("开始填报日期"))
+    deadline = models.DateField(_("截止日期"))
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "granularity", "-number"]
+        verbose_name = _("报送周期")
+        verbose_name_plural = _("报送周期")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "granularity", "number"],
+                name="period_unique",
+                violation_error_message=_("该报送周期已存在。"),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(granularity=Granularity.YEAR, number=1)
+                    | Q(granularity=Granularity.HALF, number__gte=1, number__lte=2)
+                    | Q(granularity=Granularity.QUARTER, number__gte=1, number__lte=4)
+                    | Q(granularity=Granularity.MONTH, number__gte=1, number__lte=12)
+                ),
+                name="period_number_in_range",
+                violation_error_message=_("序号超出该周期类型的范围。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("opens_on")),
+                name="period_deadline_after_opening",
+                violation_error_message=_("截止日期不能早于开始填报日期。"),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.label)
+
+    @property
+    def slug(self):
+        if self.granularity == Granularity.HALF:
+            return f"{self.year}H{self.number}"
+        if self.granularity == Granularity.QUARTER:
+            return f"{self.year}Q{self.number}"
+        if self.granularity == Granularity.MONTH:
+            return f"{self.year}-{self.number:02d}"
+        return str(self.year)
+
+    @property
+    def label(self):
+        """The period as a circular names it: 2020年, 2021年上半年, 2021年第三季度, 2021年3月."""
+        if self.granularity == Granularity.HALF:
+            return _HALF_LABELS[self.number].format(year=self.year)
+        if self.granularity == Granularity.QUARTER:
+            return _QUARTER_LABELS[self.number].format(year=self.year)
+        if self.granularity == Granularity.MONTH:
+            return _("{year}年{month}月").format(year=self.year, month=self.number)
+        return _("{year}年").format(year=self.year)
+
+    @property
+    def starts_on(self):
+        months = 12 // Granularity(self.granularity).periods_per_year
+        return datetime.date(self.year, (self.number - 1) * months + 1, 1)
+
+    @property
+    def ends_on(self):
+        months = 12 // Granularity(self.granularity).periods_per_year
+        last_month = self.number * months
+        return datetime.date(self.year, last_month, monthrange(self.year, last_month)[1])
+
+    def table_title(self, kind):
+        """``2020年河南省专利质押融资统计表``."""
+        return _("{period}河南省{kind}质押融资统计表").format(
+            period=self.label, kind=IPKind(kind).label
+        )
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("report state", "草稿")
+    SUBMITTED = "submitted", pgettext_lazy("report state", "已提交")
+    RETURNED = "returned", pgettext_lazy("report state", "已退回")
+    APPROVED = "approved", pgettext_lazy("report state", "已审核")
+
+    @classmethod
+    def final(cls):
+        """States whose figures are official and count in the ranked tables."""
+        return [cls.APPROVED]
+
+    @classmethod
+    def provisional(cls):
+        """States counted in the reviewers' provisional view."""
+        return [cls.SUBMITTED, cls.APPROVED]
+
+
+class PledgeReport(models.Model):
+    """One unit's pledge-financing figures for one period, patent and trademark together."""
+
+    unit = models.ForeignKey(
+        ReportingUnit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("填报单位")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("报送周期"),
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["period", "unit__code"]
+        verbose_name = _("质押融资报表")
+        verbose_name_plural = _("质押融资报表")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period"],
+                name="report_unique_per_unit_and_period",
+                violation_error_message=_("该单位在该周期已有报表。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period}"
+
+
+class PledgeFigures(models.Model):
+    """Amount, projects and items pledged for one kind of IP within a report."""
+
+    report = models.ForeignKey(
+        PledgeReport, on_delete=models.CASCADE, related_name="figures", verbose_name=_("报表")
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=IPKind.choices)
+    amount = models.DecimalField(
+        _("质押金额（万元）"),
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+        **AMOUNT_FIELD,
+    )
+    projects = models.PositiveIntegerField(_("项目数"), default=0)
+    items = models.PositiveIntegerField(_("质押件数"), default=0, help_text=_("专利数或商标件数"))
+
+    class Meta:
+        ordering = ["report", "kind"]
+        verbose_name = _("质押融资数据")
+        verbose_name_plural = _("质押融资数据")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind"],
+                name="figures_unique_per_report_and_kind",
+                violation_error_message=_("该报表已有此类别的数据。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="figures_amount_not_negative",
+                violation_error_message=_("质押金额不能为负数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount=0, projects=0) | Q(amount__gt=0, projects__gt=0),
+                name="figures_amount_iff_projects",
+                violation_error_message=_("质押金额大于 0 与项目数大于 0 必须同时成立。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(items__gte=F("projects")),
+                name="figures_items_at_least_projects",
+                violation_error_message=_("质押件数不能少于项目数。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} · {self.get_kind_display()}"
+
+    def clean(self):
+        super().clean()
+        validate_figures(self.kind, self.amount, self.projects, self.items)
+
+
+def validate_figures(kind, amount, projects, items):
+    """The rules every set of figures obeys, with messages naming the field at fault."""
+    errors = {}
+    items_label = IPKind(kind).items_heading if kind in IPKind.values else _("质押件数")
+    if amount is not None and amount < 0:
+        errors["amount"] = _("质押金额不能为负数。")
+    if projects is not None and projects < 0:
+        errors["projects"] = _("项目数不能为负数。")
+    if items is not None and items < 0:
+        errors["items"] = _("{items}不能为负数。").format(items=items_label)
+    if errors or None in (amount, projects, items):
+        if errors:
+            raise ValidationError(errors)
+        return
+    if projects > 0 and amount == 0:
+        errors["amount"] = _("有质押项目时，质押金额必须大于 0。")
+    elif amount > 0 and projects == 0:
+        errors["projects"] = _("质押金额大于 0 时，项目数至少为 1。")
+    if items < projects:
+        errors["items"] = _(
+            "{items}（{count}）不能少于项目数（{projects}）：每个项目至少质押 1 件。"
+        ).format(items=items_label, count=items, projects=projects)
+    if errors:
+        raise ValidationError(errors)
+
+
+class ProvinceBenchmark(models.Model):
+    """Another province's published pledge figures, for comparison with Henan's."""
+
+    province = models.CharField(_("省份"), max_length=20)
+    year = models.PositiveSmallIntegerField(
+        _("年份"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=IPKind.choices)
+    items = models.PositiveIntegerField(_("质押数（件）"))
+    amount = models.DecimalField(
+        _("质押金额（万元）"), validators=[MinValueValidator(0)], **AMOUNT_FIELD
+    )
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-year", "kind", "-amount"]
+        verbose_name = _("外省对标数据")
+        verbose_name_plural = _("外省对标数据")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year", "kind"],
+                name="benchmark_unique",
+                violation_error_message=_("该省份该年度该类别的数据已存在。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="benchmark_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.province} {self.year} {self.get_kind_display()}"
+
+    @property
+    def amount_yi(self):
+        """The amount in 亿元, as circulars quote it (2005400 万元 → 200.54)."""
+        return self.amount / Decimal(10000)

@@ -1,0 +1,73 @@
+from html.parser import HTMLParser
+
+
+class _TableParser(HTMLParser):
+    """Collect the rows of the first <table> with a given class, keeping rowspans."""
+
+    def __init__(self, css_class):
+        super().__init__()
+        self.css_class = css_class
+        self.depth = 0  # >0 while inside the wanted table
+        self.rows = []
+        self.row = None
+        self.cell = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            if self.depth or self.css_class in (attrs.get("class") or "").split():
+                self.depth += 1
+        elif self.depth and tag == "tr":
+            self.row = []
+        elif self.depth and tag in {"td", "th"} and self.row is not None:
+            self.cell = {"text": "", "rowspan": int(attrs.get("rowspan", 1)), "tag": tag}
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        if tag == "table":
+            self.depth -= 1
+        elif tag in {"td", "th"} and self.cell is not None:
+            self.cell["text"] = " ".join(self.cell["text"].split())
+            self.row.append(self.cell)
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.rows.append(self.row)
+            self.row = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell["text"] += data
+
+
+def html_table(html, css_class):
+    """The table's cells as dicts ``{"text", "rowspan", "tag"}``, row by row."""
+    parser = _TableParser(css_class)
+    parser.feed(html)
+    return parser.rows
+
+
+def expand_rowspans(rows):
+    """Rows of text with every spanned cell repeated on the rows it covers."""
+    grid, pending = [], {}
+    for row in rows:
+        out, cells, col = [], iter(row), 0
+        while True:
+            if col in pending:
+                text, left = pending[col]
+                out.append(text)
+                if left == 1:
+                    del pending[col]
+                else:
+                    pending[col] = (text, left - 1)
+                col += 1
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                break
+            out.append(cell["text"])
+            if cell["rowspan"] > 1:
+                pending[col] = (cell["text"], cell["rowspan"] - 1)
+            col += 1
+        grid.append(out)
+    return grid

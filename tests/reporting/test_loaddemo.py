@@ -1,0 +1,65 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from reporting import demo
+from reporting.models import PledgeFigures, PledgeReport, ProvinceBenchmark, ReportState
+
+pytestmark = pytest.mark.django_db
+
+
+def loaddemo():
+    out = io.StringIO()
+    call_command("loaddemo", stdout=out)
+    return out.getvalue()
+
+
+def test_loaddemo_loads_the_2020_figures_as_final_data():
+    loaddemo()
+    assert PledgeReport.objects.count() == 18
+    assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.APPROVED}
+    assert PledgeFigures.objects.count() == 36
+
+
+def test_loaddemo_loads_the_peer_provinces_quoted_in_the_circular():
+    loaddemo()
+    rows = {
+        (b.province, b.kind): (b.items, b.amount, b.amount_yi, b.source)
+        for b in ProvinceBenchmark.objects.filter(year=2020)
+    }
+    assert rows == {
+        ("浙江省", "trademark"): (4351, Decimal("2005400.00"), Decimal("200.54"), "豫知〔2021〕8号"),
+        ("山东省", "trademark"): (1318, Decimal("1014600.00"), Decimal("101.46"), "豫知〔2021〕8号"),
+        ("浙江省", "patent"): (4722, Decimal("4010700.00"), Decimal("401.07"), "豫知〔2021〕8号"),
+        ("江苏省", "patent"): (3683, Decimal("1252700.00"), Decimal("125.27"), "豫知〔2021〕8号"),
+        ("安徽省", "patent"): (2846, Decimal("791200.00"), Decimal("79.12"), "豫知〔2021〕8号"),
+    }
+
+
+def test_loaddemo_is_idempotent():
+    first = loaddemo()
+    snapshot = list(PledgeFigures.objects.values_list("pk", "amount", "projects", "items"))
+    second = loaddemo()
+    assert "36 figure rows created or changed" in first
+    assert "0 figure rows created or changed" in second
+    assert list(PledgeFigures.objects.values_list("pk", "amount", "projects", "items")) == snapshot
+    assert ProvinceBenchmark.objects.count() == 5
+
+
+def test_loaddemo_creates_no_accounts_when_debug_is_off(settings):
+    settings.DEBUG = False
+    out = loaddemo()
+    assert not get_user_model().objects.exists()
+    assert "DEBUG is off: no demo accounts created." in out
+    assert demo.DEMO_PASSWORD not in out
+
+
+def test_loaddemo_creates_the_demo_administrator_in_a_local_demo(settings, client):
+    settings.DEBUG = True
+    out = loaddemo()
+    assert f"admin        {demo.DEMO_PASSWORD}" in out
+    assert client.login(username="admin", password=demo.DEMO_PASSWORD)
+    assert get_user_model().objects.get(username="admin").is_superuser

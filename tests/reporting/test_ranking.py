@@ -1,0 +1,168 @@
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cities.models import ReportingUnit
+from reporting.models import IPKind, ReportingPeriod, ReportState
+from reporting.numbers import format_amount
+from reporting.queries import rank_units
+from tests import golden
+from tests.factories import ReportingPeriodFactory, add_figures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_2020(db):
+    call_command("loaddemo", stdout=open("/dev/null", "w"))
+    return ReportingPeriod.objects.by_slug("2020").get()
+
+
+def printed(ranking):
+    """The ranking as the CSV prints it: every tied row carries its rank; 合计 last."""
+    rows = [
+        [str(r.rank), r.unit.name, format_amount(r.amount), str(r.projects), str(r.items)]
+        for r in ranking.rows
+    ]
+    rows.append(
+        ["", "合计", format_amount(ranking.amount), str(ranking.projects), str(ranking.items)]
+    )
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [(IPKind.PATENT, golden.PATENT_2020), (IPKind.TRADEMARK, golden.TRADEMARK_2020)],
+)
+def test_the_2020_tables_match_the_circular_row_for_row(demo_2020, kind, expected):
+    assert printed(rank_units(demo_2020, kind)) == expected
+
+
+def test_equal_amounts_rank_by_projects_then_items(demo_2020):
+    rows = {r.unit.short_name: r for r in rank_units(demo_2020, IPKind.PATENT).rows}
+    assert (rows["周口"].rank, rows["新乡"].rank) == (16, 17)
+
+
+def test_units_with_no_trademark_pledge_share_rank_ten_in_code_order(demo_2020):
+    rows = rank_units(demo_2020, IPKind.TRADEMARK).rows
+    tied = [r for r in rows if r.rank == 10]
+    assert [r.unit.code for r in tied] == sorted(r.unit.code for r in tied)
+    assert [(r.tie_size, r.tie_index) for r in tied] == [(9, i) for i in range(1, 10)]
+    assert [r.starts_tie for r in tied] == [True] + [False] * 8
+
+
+def test_a_direct_county_counts_in_its_prefectures_row_once(units):
+    period = ReportingPeriodFactory(year=2022)
+    add_figures(units["南阳"], period, IPKind.PATENT, "100", 2, 3)
+    add_figures(units["邓州"], period, IPKind.PATENT, "50.5", 1, 4)
+    ranking = rank_units(period, IPKind.PATENT)
+    nanyang = next(r for r in ranking.rows if r.unit.short_name == "南阳")
+    assert (nanyang.amount, nanyang.projects, nanyang.items) == (Decimal("150.50"), 3, 7)
+    assert len(ranking.rows) == 18
+    assert "邓州" not in {r.unit.short_name for r in ranking.rows}
+    assert (ranking.amount, ranking.projects, ranking.items) == (Decimal("150.50"), 3, 7)
+
+
+def test_a_county_alone_still_gives_its_prefecture_a_row(units):
+    period = ReportingPeriodFactory(year=2022)
+    add_figures(units["新蔡"], period, IPKind.TRADEMARK, "12", 1, 1)
+    top = rank_units(period, IPKind.TRADEMARK).rows[0]
+    assert (top.rank, top.unit.short_name, top.amount) == (1, "驻马店", Decimal("12.00"))
+
+
+@pytest.mark.parametrize(
+    ("state", "counted_final", "counted_provisional"),
+    [
+        (ReportState.DRAFT, False, False),
+        (ReportState.SUBMITTED, False, True),
+        (ReportState.RETURNED, False, False),
+        (ReportState.APPROVED, True, True),
+    ],
+)
+def test_only_approved_figures_count_unless_provisional(
+    units, state, counted_final, counted_provisional
+):
+    period = ReportingPeriodFactory(year=2022)
+    add_figures(units["郑州"], period, IPKind.PATENT, "10", 1, 1, state=state)
+    assert rank_units(period, IPKind.PATENT).amount == (Decimal("10") if counted_final else 0)
+    provisional = rank_units(period, IPKind.PATENT, provisional=True)
+    assert provisional.amount == (Decimal("10") if counted_provisional else 0)
+
+
+def test_figures_of_another_period_or_kind_do_not_count(units):
+    period, other = ReportingPeriodFactory(year=2022), ReportingPeriodFactory(year=2021)
+    add_figures(units["郑州"], period, IPKind.PATENT, "10", 1, 1)
+    add_figures(units["郑州"], other, IPKind.PATENT, "99", 1, 1)
+    add_figures(units["开封"], period, IPKind.TRADEMARK, "7", 1, 1)
+    ranking = rank_units(period, IPKind.PATENT)
+    assert [(r.unit.short_name, r.amount) for r in ranking.rows if r.amount] == [
+        ("郑州", Decimal("10"))
+    ]
+    assert ranking.amount == Decimal("10")
+
+
+def test_an_empty_period_lists_every_row_at_rank_one(units):
+    ranking = rank_units(ReportingPeriodFactory(year=2023), IPKind.PATENT)
+    assert [r.rank for r in ranking.rows] == [1] * 18
+    assert [r.unit.code for r in ranking.rows] == sorted(r.unit.code for r in ranking.rows)
+    assert (ranking.amount, ranking.projects, ranking.items) == (0, 0, 0)
+
+
+def test_ranking_runs_two_queries_whatever_the_data(demo_2020, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        rank_units(demo_2020, IPKind.TRADEMARK)
+
+
+# Few distinct values, so that ties are common.
+valid_figures = st.one_of(
+    st.just((Decimal("0"), 0, 0)),
+    st.tuples(
+        st.sampled_from([Decimal("0.01"), Decimal("100"), Decimal("2900"), Decimal("3400.5")]),
+        st.integers(1, 3),
+        st.integers(0, 3),
+    ).map(lambda t: (t[0], t[1], t[1] + t[2])),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_ranking_properties_hold_for_any_figures(units, data):
+    codes = sorted(u.code for u in units.values())
+    chosen = data.draw(st.dictionaries(st.sampled_from(codes), valid_figures, max_size=len(codes)))
+    with transaction.atomic():
+        period = ReportingPeriodFactory(year=2030)
+        by_code = {u.code: u for u in units.values()}
+        for code, (amount, projects, items) in chosen.items():
+            add_figures(by_code[code], period, IPKind.PATENT, amount, projects, items)
+        ranking = rank_units(period, IPKind.PATENT)
+        again = rank_units(period, IPKind.PATENT)
+        transaction.set_rollback(True)
+
+    rows = ranking.rows
+    key = [(r.amount, r.projects, r.items) for r in rows]
+    # one row per 省辖市/示范区, ordered by the three figures, then code
+    assert sorted(r.unit.code for r in rows) == list(
+        ReportingUnit.objects.ranked().order_by("code").values_list("code", flat=True)
+    )
+    assert [(-a, -p, -i, r.unit.code) for (a, p, i), r in zip(key, rows, strict=True)] == sorted(
+        (-a, -p, -i, r.unit.code) for (a, p, i), r in zip(key, rows, strict=True)
+    )
+    # 合计 equals both the sum of the rows and the sum of everything entered
+    assert (ranking.amount, ranking.projects, ranking.items) == (
+        sum((r.amount for r in rows), Decimal(0)),
+        sum(r.projects for r in rows),
+        sum(r.items for r in rows),
+    )
+    assert ranking.amount == sum((f[0] for f in chosen.values()), Decimal(0))
+    # competition ranking: 1 + the number of strictly better rows; ties share it, the next skips
+    for row, k in zip(rows, key, strict=True):
+        assert row.rank == 1 + sum(other > k for other in key)
+        assert row.tie_size == key.count(k)
+    # deterministic
+    assert [(r.rank, r.unit.code) for r in again.rows] == [(r.rank, r.unit.code) for r in rows]

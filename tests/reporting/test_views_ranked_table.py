@@ -1,0 +1,176 @@
+import csv
+import io
+from decimal import Decimal
+from urllib.parse import quote
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reporting.models import IPKind, ReportingPeriod
+from tests import golden
+from tests.factories import ReportingPeriodFactory, add_figures
+from tests.helpers import expand_rowspans, html_table
+
+pytestmark = pytest.mark.django_db
+
+CASES = [
+    ("patent", golden.PATENT_HEADINGS, golden.PATENT_2020, "2020年河南省专利质押融资统计表"),
+    (
+        "trademark",
+        golden.TRADEMARK_HEADINGS,
+        golden.TRADEMARK_2020,
+        "2020年河南省商标质押融资统计表",
+    ),
+]
+
+
+@pytest.fixture
+def demo_2020(db):
+    call_command("loaddemo", stdout=io.StringIO())
+    return ReportingPeriod.objects.by_slug("2020").get()
+
+
+def url(period="2020", kind="patent"):
+    return reverse("reporting:ranked_table", args=[period, kind])
+
+
+def test_the_urls_are_the_documented_ones():
+    assert url("2020", "patent") == "/reports/2020/patent/"
+    assert url("2021Q3", "trademark") == "/reports/2021Q3/trademark/"
+    assert url("2021-03", "patent") == "/reports/2021-03/patent/"
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, demo_2020):
+    response = client.get(url())
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/reports/2020/patent/"
+
+
+def test_an_anonymous_visitor_cannot_export_either(client, demo_2020):
+    response = client.get(url() + "?_export=csv")
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(("kind", "headings", "rows", "title"), CASES)
+def test_the_page_shows_the_table_as_the_circular_prints_it(
+    viewer_client, demo_2020, kind, headings, rows, title
+):
+    response = viewer_client.get(url("2020", kind))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<h1 class="table-title">{title}</h1>' in html
+    cells = html_table(html, "ranked")
+    assert [c["text"] for c in cells[0]] == headings
+    assert expand_rowspans(cells[1:]) == rows
+
+
+def test_a_shared_rank_is_one_cell_spanning_its_rows(viewer_client, demo_2020):
+    cells = html_table(viewer_client.get(url("2020", "trademark")).content.decode(), "ranked")
+    body = cells[1:]
+    assert [c["text"] for c in body[9]][:2] == ["10", "开封市"]
+    assert body[9][0]["rowspan"] == 9
+    assert all(len(row) == 4 for row in body[10:18])  # no rank cell of their own
+    assert [c["text"] for c in body[10]] == ["平顶山市", "0", "0", "0"]
+    assert [c["text"] for c in body[18]] == ["", "合计", "55807.53", "13", "363"]
+
+
+@pytest.mark.parametrize(("kind", "headings", "rows", "title"), CASES)
+def test_the_csv_export_carries_every_row_and_the_total(
+    viewer_client, demo_2020, kind, headings, rows, title
+):
+    response = viewer_client.get(url("2020", kind) + "?_export=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''" + quote(
+        f"{title}.csv"
+    )
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff"), "Chinese Excel needs the BOM to read UTF-8"
+    assert list(csv.reader(io.StringIO(text[1:]))) == [headings, *rows]
+
+
+@pytest.mark.parametrize(("kind", "headings", "rows", "title"), CASES)
+def test_the_xlsx_export_is_the_printed_layout(
+    viewer_client, demo_2020, kind, headings, rows, title
+):
+    response = viewer_client.get(url("2020", kind) + "?_export=xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0][0] == title
+    assert "A1:E1" in {str(m) for m in sheet.merged_cells.ranges}
+    assert values[1] == headings
+    # merged cells read back empty below their first row: fill them as a reader would
+    grid = []
+    for row in values[2:]:
+        rank = row[0] if row[0] is not None else (grid[-1][0] if grid and row[1] != "合计" else "")
+        grid.append([rank, *row[1:]])
+    expected = [
+        [int(r[0]) if r[0] else "", r[1], Decimal(r[2]), int(r[3]), int(r[4])] for r in rows
+    ]
+    assert [[g[0], g[1], Decimal(str(g[2])), g[3], g[4]] for g in grid] == expected
+
+
+def test_the_xlsx_export_merges_the_shared_rank(viewer_client, demo_2020):
+    response = viewer_client.get(url("2020", "trademark") + "?_export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    merged = {str(m) for m in sheet.merged_cells.ranges}
+    # title row 1, headings row 2, ranks 1..9 on rows 3..11, rank 10 on rows 12..20
+    assert merged == {"A1:E1", "A12:A20"}
+    assert sheet["A12"].value == 10
+    assert sheet["C3"].value == 40000 and sheet["C4"].value == 5642.71
+
+
+def test_the_patent_xlsx_has_no_merged_ranks(viewer_client, demo_2020):
+    response = viewer_client.get(url("2020", "patent") + "?_export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert {str(m) for m in sheet.merged_cells.ranges} == {"A1:E1"}
+
+
+def test_an_unknown_export_format_shows_the_page(viewer_client, demo_2020):
+    response = viewer_client.get(url() + "?_export=json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_an_unknown_period_is_not_found(viewer_client, demo_2020):
+    assert viewer_client.get(url("2019")).status_code == 404
+    assert viewer_client.get(url("2021Q3")).status_code == 404
+
+
+def test_an_unknown_kind_is_not_found(viewer_client, demo_2020):
+    assert viewer_client.get("/reports/2020/copyright/").status_code == 404
+
+
+def test_a_unit_name_that_looks_like_a_formula_is_escaped_in_the_csv(
+    viewer_client, demo_2020, units
+):
+    units["郑州"].__class__.objects.filter(pk=units["郑州"].pk).update(name="=HYPERLINK(1)")
+    rows = list(
+        csv.reader(io.StringIO(viewer_client.get(url() + "?_export=csv").content.decode()[1:]))
+    )
+    assert ["7", "'=HYPERLINK(1)", "19060", "28", "148"] in rows
+    sheet = load_workbook(io.BytesIO(viewer_client.get(url() + "?_export=xlsx").content)).active
+    assert sheet["B9"].value == "'=HYPERLINK(1)"
+    assert sheet["B9"].data_type == "s"
+
+
+@pytest.mark.parametrize("periods", [1, 6])
+def test_the_page_runs_a_fixed_number_of_queries(
+    viewer_client, units, django_assert_max_num_queries, periods
+):
+    for year in range(2020, 2020 + periods):
+        period = ReportingPeriodFactory(year=year)
+        for unit in list(units.values())[: 3 if periods == 1 else 28]:
+            add_figures(unit, period, IPKind.PATENT, "10", 1, 1)
+    # session, user, period, ranked rows, 合计
+    with django_assert_max_num_queries(5):
+        response = viewer_client.get(url("2020"))
+    assert response.status_code == 200
+    with django_assert_max_num_queries(5):
+        assert viewer_client.get(url("2020") + "?_export=xlsx").status_code == 200
