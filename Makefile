@@ -6,7 +6,6 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # gettext compiles the translations; python3-venv is needed where Debian's python3 lacks ensurepip.
 DEBIAN_PACKAGES := gettext
-export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test lint format bench setup setup-dev system-packages messages migrate demo clean
 
