@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -47,6 +48,13 @@ class ReportingUnit(models.Model):
         related_name="direct_counties",
         verbose_name=_("所在省辖市"),
         help_text=_("仅省直管县（市）填写：其数据计入该省辖市的行。"),
+    )
+    submitters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reporting_units",
+        verbose_name=_("填报员"),
+        help_text=_("可以填报本单位数据的市级填报员。"),
     )
 
     objects = ReportingUnitQuerySet.as_manager()

@@ -21,3 +21,27 @@ class IPKindConverter:
 
     def to_url(self, value):
         return IPKind(value).value
+
+
+class UnitCodeConverter:
+    """A GB/T 2260 code: six digits."""
+
+    regex = r"\d{6}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return getattr(value, "code", value)
+
+
+class ReviewActionConverter:
+    """The reviewers' moves (submitting is part of the report form)."""
+
+    regex = "return|approve|reopen"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return str(value)

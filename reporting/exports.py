@@ -39,6 +39,9 @@ class RankedTableExport(TableExport):
             return ranking_xlsx(self.table.ranking)
         for i, row in enumerate(self.dataset):
             self.dataset[i] = tuple(escape_formula(value) for value in row)
+        note = self.table.ranking.provisional_note
+        if note:
+            self.dataset.append([str(note)] + [""] * (self.dataset.width - 1))
         return UTF8_BOM + self.dataset.export(self.format)
 
     def response(self, filename=None):
@@ -72,11 +75,16 @@ def ranking_xlsx(ranking):
     sheet.cell(1, 1).font = Font(bold=True, size=16)
     sheet.cell(1, 1).alignment = centre
     sheet.row_dimensions[1].height = 30
+    first_body_row = 3
+    if ranking.provisional:
+        sheet.append([str(ranking.provisional_note)])
+        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headings))
+        sheet.cell(2, 1).font = Font(bold=True, color="C00000")
+        first_body_row = 4
     sheet.append(headings)
-    for cell in sheet[2]:
+    for cell in sheet[first_body_row - 1]:
         cell.font = Font(bold=True)
 
-    first_body_row = 3
     for offset, row in enumerate(ranking.rows):
         excel_row = first_body_row + offset
         sheet.append(
@@ -97,13 +105,15 @@ def ranking_xlsx(ranking):
             )
     sheet.append(["", str(TOTAL_LABEL), _number(ranking.amount), ranking.projects, ranking.items])
 
-    for row_cells in sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=len(headings)):
+    for row_cells in sheet.iter_rows(
+        min_row=first_body_row - 1, max_row=sheet.max_row, max_col=len(headings)
+    ):
         for cell in row_cells:
             cell.border = border
             cell.alignment = centre
     for letter, width in zip("ABCDE", (10, 14, 18, 10, 12), strict=True):
         sheet.column_dimensions[letter].width = width
-    sheet.print_title_rows = "2:2"
+    sheet.print_title_rows = f"{first_body_row - 1}:{first_body_row - 1}"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
 
     buffer = io.BytesIO()

@@ -3,13 +3,16 @@ import re
 from calendar import monthrange
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
+from accounts.roles import is_provincial
 from cities.models import ReportingUnit
 
 # Amounts are 万元 with two decimals: up to 999,999,999,999.99 万元 fits.
@@ -178,6 +181,12 @@ class ReportState(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("report state", "已提交")
     RETURNED = "returned", pgettext_lazy("report state", "已退回")
     APPROVED = "approved", pgettext_lazy("report state", "已审核")
+    REOPENED = "reopened", pgettext_lazy("report state", "已重新打开")
+
+    @classmethod
+    def editable(cls):
+        """States in which the unit may change its figures."""
+        return [cls.DRAFT, cls.RETURNED, cls.REOPENED]
 
     @classmethod
     def final(cls):
@@ -188,6 +197,16 @@ class ReportState(models.TextChoices):
     def provisional(cls):
         """States counted in the reviewers' provisional view."""
         return [cls.SUBMITTED, cls.APPROVED]
+
+
+class PledgeReportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The reports this user may see: every report for provincial staff, else their units' own."""
+        if is_provincial(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(unit__submitters=user)
 
 
 class PledgeReport(models.Model):
@@ -205,8 +224,26 @@ class PledgeReport(models.Model):
     state = models.CharField(
         _("状态"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
     )
+    explanation = models.TextField(
+        _("上报说明"),
+        blank=True,
+        help_text=_("数据与上年同期相比变动超过 ±50%，或有项目而无惠及企业时，须在此说明原因。"),
+    )
+    # Bumped by every change: a form or action based on an older version is refused (no lost updates).
+    version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("最后修改人"),
+    )
+
+    objects = PledgeReportQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "created_at"])
 
     class Meta:
         ordering = ["period", "unit__code"]
@@ -222,6 +259,13 @@ class PledgeReport(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.period}"
+
+    @property
+    def is_editable(self):
+        return self.state in ReportState.editable()
+
+    def figures_by_kind(self):
+        return {figure.kind: figure for figure in self.figures.all()}
 
 
 class PledgeFigures(models.Model):
@@ -239,6 +283,13 @@ class PledgeFigures(models.Model):
     )
     projects = models.PositiveIntegerField(_("项目数"), default=0)
     items = models.PositiveIntegerField(_("质押件数"), default=0, help_text=_("专利数或商标件数"))
+    enterprises = models.PositiveIntegerField(_("惠及企业数"), null=True, blank=True)
+    smes = models.PositiveIntegerField(_("其中中小微企业数"), null=True, blank=True)
+    inclusive_projects = models.PositiveIntegerField(
+        _("普惠项目数"), null=True, blank=True, help_text=_("单笔金额低于 1000 万元的项目")
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "kind"]
@@ -265,6 +316,23 @@ class PledgeFigures(models.Model):
                 name="figures_items_at_least_projects",
                 violation_error_message=_("质押件数不能少于项目数。"),
             ),
+            models.CheckConstraint(
+                condition=Q(enterprises__isnull=True) | Q(enterprises__lte=F("projects")),
+                name="figures_enterprises_at_most_projects",
+                violation_error_message=_("惠及企业数不能多于项目数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(smes__isnull=True)
+                | Q(enterprises__isnull=False, smes__lte=F("enterprises")),
+                name="figures_smes_within_enterprises",
+                violation_error_message=_("中小微企业数不能多于惠及企业数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(inclusive_projects__isnull=True)
+                | Q(inclusive_projects__lte=F("projects")),
+                name="figures_inclusive_within_projects",
+                violation_error_message=_("普惠项目数不能多于项目数。"),
+            ),
         ]
 
     def __str__(self):
@@ -272,10 +340,20 @@ class PledgeFigures(models.Model):
 
     def clean(self):
         super().clean()
-        validate_figures(self.kind, self.amount, self.projects, self.items)
+        validate_figures(
+            self.kind,
+            self.amount,
+            self.projects,
+            self.items,
+            enterprises=self.enterprises,
+            smes=self.smes,
+            inclusive_projects=self.inclusive_projects,
+        )
 
 
-def validate_figures(kind, amount, projects, items):
+def validate_figures(
+    kind, amount, projects, items, enterprises=None, smes=None, inclusive_projects=None
+):
     """The rules every set of figures obeys, with messages naming the field at fault."""
     errors = {}
     items_label = IPKind(kind).items_heading if kind in IPKind.values else _("质押件数")
@@ -297,6 +375,20 @@ def validate_figures(kind, amount, projects, items):
         errors["items"] = _(
             "{items}（{count}）不能少于项目数（{projects}）：每个项目至少质押 1 件。"
         ).format(items=items_label, count=items, projects=projects)
+    if enterprises is not None and enterprises > projects:
+        errors["enterprises"] = _("惠及企业数（{count}）不能多于项目数（{projects}）。").format(
+            count=enterprises, projects=projects
+        )
+    if smes is not None and enterprises is None:
+        errors["smes"] = _("填写中小微企业数时，须同时填写惠及企业数。")
+    elif smes is not None and smes > enterprises:
+        errors["smes"] = _("中小微企业数（{count}）不能多于惠及企业数（{enterprises}）。").format(
+            count=smes, enterprises=enterprises
+        )
+    if inclusive_projects is not None and inclusive_projects > projects:
+        errors["inclusive_projects"] = _(
+            "普惠项目数（{count}）不能多于项目数（{projects}）。"
+        ).format(count=inclusive_projects, projects=projects)
     if errors:
         raise ValidationError(errors)
 
@@ -337,3 +429,81 @@ class ProvinceBenchmark(models.Model):
     def amount_yi(self):
         """The amount in 亿元, as circulars quote it (2005400 万元 → 200.54)."""
         return self.amount / Decimal(10000)
+
+
+class WorkflowAction(models.TextChoices):
+    SAVE = "save", _("保存")
+    SUBMIT = "submit", _("提交")
+    RETURN = "return", _("退回")
+    APPROVE = "approve", _("审核通过")
+    REOPEN = "reopen", _("重新打开")
+
+
+class ReportTransition(models.Model):
+    """Append-only log of a report's state changes: who, when, from, to, why."""
+
+    report = models.ForeignKey(
+        PledgeReport, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("报表")
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=WorkflowAction.choices)
+    from_state = models.CharField(_("原状态"), max_length=20, choices=ReportState.choices)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=ReportState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    comment = models.TextField(_("意见或原因"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("状态变更记录")
+        verbose_name_plural = _("状态变更记录")
+
+    def __str__(self):
+        return f"{self.report}: {self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class DeadlineExtension(models.Model):
+    """The province lets one unit submit a period's report after the deadline, until ``until``."""
+
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        related_name="extensions",
+        verbose_name=_("报送周期"),
+    )
+    unit = models.ForeignKey(
+        ReportingUnit,
+        on_delete=models.CASCADE,
+        related_name="extensions",
+        verbose_name=_("填报单位"),
+    )
+    until = models.DateField(_("延期至"))
+    reason = models.CharField(_("原因"), max_length=200)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("批准人"),
+    )
+    granted_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "unit__code", "-until"]
+        verbose_name = _("延期报送")
+        verbose_name_plural = _("延期报送")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "unit"],
+                name="extension_unique_per_unit_and_period",
+                violation_error_message=_("该单位在该周期已有延期。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period} → {self.until}"

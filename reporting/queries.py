@@ -5,11 +5,15 @@ in the row of the 省辖市 it lies in), the rank (SQL ``RANK()``), the size of 
 tie and the 合计. Python only carries the rows to the page.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
+    DateField,
     DecimalField,
     F,
     IntegerField,
@@ -18,13 +22,26 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, Rank, RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cities.models import ReportingUnit
 
-from .models import AMOUNT_FIELD, IPKind, PledgeFigures, ReportState
+from .models import (
+    AMOUNT_FIELD,
+    DeadlineExtension,
+    IPKind,
+    PledgeFigures,
+    PledgeReport,
+    ReportState,
+    ReportTransition,
+    WorkflowAction,
+)
+from .numbers import format_amount
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,17 @@ class Ranking:
     @property
     def title(self):
         return self.period.table_title(self.kind)
+
+    @property
+    def provisional_note(self):
+        """The mark a provisional table carries on screen and in every export."""
+        if not self.provisional:
+            return ""
+        return _("临时数据：含已提交但尚未审核的报表，不作为正式统计结果。")
+
+    @property
+    def file_name(self):
+        return f"{self.title}{_('（临时）') if self.provisional else ''}"
 
 
 def counted_figures(period, kind, provisional=False):
@@ -100,9 +128,14 @@ def rank_units(period, kind, provisional=False):
             ),
             tie_size=Window(Count("pk"), partition_by=tie),
             tie_index=Window(RowNumber(), partition_by=tie, order_by=F("code").asc()),
+            # 合计 over every row, in the same query: each figure counts in exactly one row.
+            total_amount=Window(Sum("amount")),
+            total_projects=Window(Sum("projects")),
+            total_items=Window(Sum("items")),
         )
         .order_by("rank", "code")
     )
+    units = list(units)
     rows = [
         RankedRow(
             rank=unit.rank,
@@ -115,17 +148,293 @@ def rank_units(period, kind, provisional=False):
         )
         for unit in units
     ]
-    totals = figures.aggregate(
-        amount=Coalesce(Sum("amount"), Value(0), output_field=amount_field),
-        projects=Coalesce(Sum("projects"), Value(0)),
-        items=Coalesce(Sum("items"), Value(0)),
-    )
+    totals = units[0] if units else None
     return Ranking(
         period=period,
         kind=kind,
         provisional=provisional,
         rows=rows,
-        amount=Decimal(totals["amount"]).quantize(Decimal("0.01")),
-        projects=totals["projects"],
-        items=totals["items"],
+        amount=Decimal(totals.total_amount if totals else 0).quantize(Decimal("0.01")),
+        projects=totals.total_projects if totals else 0,
+        items=totals.total_items if totals else 0,
     )
+
+
+def board(period, filters=None):
+    """Every reporting unit with the state of its report for ``period``: the completeness board.
+
+    One query. Each unit carries ``report_state`` (None: not started), ``report_pk``,
+    ``report_version``, ``updated_at``, ``updated_by_name``, ``first_submitted_at``,
+    ``deadline`` (the period's, or the unit's extension) and ``on_time`` (None until
+    submitted). ``filters`` are the cleaned data of ``BoardFilterForm``.
+    """
+    reports = PledgeReport.objects.filter(unit=OuterRef("pk"), period=period)
+    first_submission = (
+        ReportTransition.objects.filter(
+            report__unit=OuterRef("pk"), report__period=period, action=WorkflowAction.SUBMIT
+        )
+        .order_by("at")
+        .values("at")[:1]
+    )
+    extension = DeadlineExtension.objects.filter(unit=OuterRef("pk"), period=period).values(
+        "until"
+    )[:1]
+    units = (
+        ReportingUnit.objects.select_related("parent")
+        .annotate(
+            report_pk=Subquery(reports.values("pk")),
+            report_state=Subquery(reports.values("state")),
+            report_version=Subquery(reports.values("version")),
+            updated_at=Subquery(reports.values("updated_at")),
+            updated_by_name=Subquery(reports.values("updated_by__username")),
+            first_submitted_at=Subquery(first_submission),
+            extended_until=Subquery(extension),
+        )
+        .annotate(
+            deadline=Coalesce("extended_until", Value(period.deadline), output_field=DateField()),
+            on_time=Case(
+                When(first_submitted_at__isnull=True, then=Value(None)),
+                When(
+                    first_submitted_at__lt=_start_of_day_after(period.deadline),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(null=True),
+            ),
+        )
+        .order_by("code")
+    )
+    filters = filters or {}
+    if filters.get("state") == "none":
+        units = units.filter(report_state__isnull=True)
+    elif filters.get("state"):
+        units = units.filter(report_state=filters["state"])
+    if filters.get("kind"):
+        units = units.filter(kind=filters["kind"])
+    timeliness = filters.get("timeliness")
+    if timeliness == "on_time":
+        units = units.filter(on_time=True)
+    elif timeliness == "late":
+        units = units.filter(on_time=False)
+    elif timeliness == "missing":
+        units = units.filter(first_submitted_at__isnull=True)
+    return units
+
+
+def board_summary(period):
+    """Counts per state and the on-time rate over every unit, in one query."""
+    units = board(period)
+    counts = units.aggregate(
+        total=Count("pk"),
+        not_started=Count("pk", filter=Q(report_state__isnull=True)),
+        on_time=Count("pk", filter=Q(on_time=True)),
+        late=Count("pk", filter=Q(on_time=False)),
+        **{state: Count("pk", filter=Q(report_state=state)) for state in ReportState.values},
+    )
+    total = counts["total"] or 1
+    counts["on_time_rate"] = (Decimal(counts["on_time"]) * 100 / total).quantize(Decimal("0.1"))
+    return counts
+
+
+def _start_of_day_after(day):
+    """Midnight (Asia/Shanghai) after ``day``: a submission before it was on time."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    )
+
+
+@dataclass(frozen=True)
+class UnitTask:
+    """One of a submitter's units in one period, and what to do next."""
+
+    unit: ReportingUnit
+    period: object
+    report: object  # PledgeReport or None
+    deadline: datetime.date
+
+    @property
+    def state(self):
+        return self.report.state if self.report else None
+
+    @property
+    def state_label(self):
+        return self.report.get_state_display() if self.report else _("未开始")
+
+    @property
+    def next_step(self):
+        state = self.state
+        if state in (None, ReportState.DRAFT):
+            if timezone.localdate() > self.deadline:
+                return _("已截止。如需补报，请联系省局延期。")
+            return _("填写并提交")
+        return {
+            ReportState.SUBMITTED: _("已提交，等待省局审核"),
+            ReportState.RETURNED: _("被退回：请按审核意见修改后重新提交"),
+            ReportState.APPROVED: _("已审核通过，无需操作"),
+            ReportState.REOPENED: _("省局已重新打开：请修改后重新提交"),
+        }[state]
+
+
+def submitter_tasks(user):
+    """The user's units × periods, newest period first: three queries whatever the numbers."""
+    from accounts.roles import unit_ids
+
+    from .models import ReportingPeriod
+
+    units = list(ReportingUnit.objects.filter(pk__in=unit_ids(user)).order_by("code"))
+    periods = list(ReportingPeriod.objects.all())
+    reports = {
+        (r.unit_id, r.period_id): r
+        for r in PledgeReport.objects.filter(unit__in=units).select_related("period")
+    }
+    extensions = {
+        (e.unit_id, e.period_id): e.until for e in DeadlineExtension.objects.filter(unit__in=units)
+    }
+    return [
+        UnitTask(
+            unit=unit,
+            period=period,
+            report=reports.get((unit.pk, period.pk)),
+            deadline=max(period.deadline, extensions.get((unit.pk, period.pk), period.deadline)),
+        )
+        for period in periods
+        for unit in units
+    ]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    who: str
+    title: str
+    comment: str = ""
+    changes: tuple = ()  # (label, old, new)
+
+
+def report_timeline(report):
+    """State changes and every change of a figure or the explanation, newest first (three queries)."""
+    entries = []
+    for t in report.transitions.select_related("actor"):
+        entries.append(
+            TimelineEntry(
+                at=t.at,
+                who=_user_name(t.actor),
+                title=f"{t.get_action_display()}：{t.get_from_state_display()} → {t.get_to_state_display()}",
+                comment=t.comment,
+            )
+        )
+    fields = ["amount", "projects", "items", "enterprises", "smes", "inclusive_projects"]
+    previous = {}
+    history = PledgeFigures.history.filter(report_id=report.pk).select_related("history_user")
+    for record in history.order_by("history_date", "history_id"):
+        kind = IPKind(record.kind)
+        before = previous.get(record.id)
+        changes = []
+        for name in fields:
+            old = getattr(before, name) if before else None
+            new = getattr(record, name)
+            if before is None and new is None:
+                continue
+            if before is None or old != new:
+                changes.append((_figure_label(kind, name), _show(old), _show(new)))
+        previous[record.id] = record
+        if changes:
+            entries.append(
+                TimelineEntry(
+                    at=record.history_date,
+                    who=_user_name(record.history_user),
+                    title=_("修改{kind}数据").format(kind=kind.label),
+                    changes=tuple(changes),
+                )
+            )
+    last_explanation = ""
+    reports = PledgeReport.history.filter(id=report.pk).select_related("history_user")
+    for record in reports.order_by("history_date", "history_id"):
+        if record.explanation != last_explanation:
+            entries.append(
+                TimelineEntry(
+                    at=record.history_date,
+                    who=_user_name(record.history_user),
+                    title=_("修改上报说明"),
+                    changes=((_("上报说明"), last_explanation or "—", record.explanation or "—"),),
+                )
+            )
+            last_explanation = record.explanation
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+def _figure_label(kind, name):
+    if name == "items":
+        return kind.items_heading
+    return PledgeFigures._meta.get_field(name).verbose_name
+
+
+def _show(value):
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    return str(value)
+
+
+def _user_name(user):
+    if user is None:
+        return _("系统")
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    label: str
+    current: object
+    previous: object
+
+    @property
+    def current_text(self):
+        return _show(self.current)
+
+    @property
+    def previous_text(self):
+        return _show(self.previous)
+
+    @property
+    def change(self):
+        """Growth in percent, "新增" when the year before was 0, None without a year before."""
+        if self.previous is None or self.current is None:
+            return None
+        if self.previous == 0:
+            return _("新增") if self.current else "0%"
+        change = (Decimal(self.current) - Decimal(self.previous)) * 100 / Decimal(self.previous)
+        return f"{change:+.1f}%"
+
+
+def compare_with_year_earlier(report):
+    """Each figure of both kinds beside the same period a year earlier (two queries).
+
+    Returns the earlier period (or None) and rows of ``(patent, trademark)`` comparisons.
+    """
+    from .services import year_earlier
+
+    previous_period = year_earlier(report.period)
+    previous = {}
+    if previous_period:
+        previous = {
+            f.kind: f
+            for f in PledgeFigures.objects.filter(
+                report__unit=report.unit, report__period=previous_period
+            )
+        }
+    current = report.figures_by_kind()
+    rows = {}
+    for kind in IPKind:
+        now, before = current.get(kind), previous.get(kind)
+        rows[kind] = [
+            Comparison(
+                _figure_label(kind, name),
+                getattr(now, name) if now else None,
+                getattr(before, name) if before else None,
+            )
+            for name in ("amount", "projects", "items", "enterprises", "smes", "inclusive_projects")
+        ]
+    return previous_period, list(zip(*(rows[kind] for kind in IPKind), strict=True))

@@ -1,6 +1,9 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .models import ReportState
 from .numbers import format_amount
 
 TOTAL_LABEL = _("合计")
@@ -51,3 +54,56 @@ class RankedUnitsTable(tables.Table):
 
     def render_amount(self, value):
         return format_amount(value)
+
+
+class BoardTable(tables.Table):
+    """The completeness board: one row per reporting unit (rows come from ``queries.board``)."""
+
+    select = tables.TemplateColumn(
+        template_name="reporting/includes/board_select.html",
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+    )
+    code = tables.Column(verbose_name=_("代码"))
+    name = tables.Column(verbose_name=_("填报单位"), linkify=False)
+    kind = tables.Column(verbose_name=_("类别"))
+    report_state = tables.Column(verbose_name=_("状态"), default=_("未开始"))
+    deadline = tables.DateColumn(verbose_name=_("截止日期"), format="Y-m-d")
+    first_submitted_at = tables.DateTimeColumn(
+        verbose_name=_("首次提交"), format="Y-m-d H:i", default="—"
+    )
+    on_time = tables.Column(verbose_name=_("按时"), default="—")
+    updated_at = tables.DateTimeColumn(verbose_name=_("最后修改"), format="Y-m-d H:i", default="—")
+    updated_by_name = tables.Column(verbose_name=_("修改人"), default="—")
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "list board"}
+        row_attrs = {"data-state": lambda record: record.report_state or "none"}
+
+    def __init__(self, data, *, period, can_review=False, **kwargs):
+        self.period = period
+        self.can_review = can_review
+        super().__init__(data, **kwargs)
+        if not can_review:
+            self.columns.hide("select")
+
+    def render_name(self, record, value):
+        url = reverse("reporting:report", args=[self.period.slug, record.code])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_kind(self, record):
+        return record.get_kind_display()
+
+    def render_report_state(self, value):
+        return ReportState(value).label
+
+    def render_deadline(self, record, value):
+        text = value.isoformat()
+        if value != self.period.deadline:
+            return _("{date}（延期）").format(date=text)
+        return text
+
+    def render_on_time(self, value):
+        return _("按时") if value else _("逾期")

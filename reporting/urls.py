@@ -4,10 +4,29 @@ from . import converters, views
 
 register_converter(converters.PeriodSlugConverter, "period")
 register_converter(converters.IPKindConverter, "kind")
+register_converter(converters.UnitCodeConverter, "unit")
+register_converter(converters.ReviewActionConverter, "review_action")
 
 app_name = "reporting"
 urlpatterns = [
     path(
         "reports/<period:period>/<kind:kind>/", views.RankedTableView.as_view(), name="ranked_table"
+    ),
+    path("periods/<period:period>/board/", views.BoardView.as_view(), name="board"),
+    path(
+        "periods/<period:period>/board/approve/",
+        views.BulkApproveView.as_view(),
+        name="bulk_approve",
+    ),
+    path("periods/<period:period>/<unit:code>/", views.ReportView.as_view(), name="report"),
+    path(
+        "periods/<period:period>/<unit:code>/<review_action:action>/",
+        views.TransitionView.as_view(),
+        name="transition",
+    ),
+    path(
+        "periods/<period:period>/<unit:code>/extension/",
+        views.ExtensionView.as_view(),
+        name="extension",
     ),
 ]

@@ -1,30 +1,318 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404
-from django.views.generic import ListView, TemplateView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from accounts.roles import is_provincial, is_submitter
+from cities.models import ReportingUnit
+
+from . import services
 from .exports import RankedTableExport
-from .models import IPKind, ReportingPeriod
-from .queries import rank_units
-from .tables import RankedUnitsTable
+from .forms import BoardFilterForm, ExtensionForm, FiguresForm, ReportForm, TransitionForm
+from .models import IPKind, PledgeReport, ReportingPeriod, ReportState, WorkflowAction
+from .queries import (
+    board,
+    board_summary,
+    compare_with_year_earlier,
+    rank_units,
+    report_timeline,
+    submitter_tasks,
+)
+from .rules import can
+from .tables import BoardTable, RankedUnitsTable
 
 
-class HomeView(LoginRequiredMixin, ListView):
-    """The periods, each with its ranked tables."""
+def get_period(slug):
+    return get_object_or_404(ReportingPeriod.objects.by_slug(slug))
+
+
+def get_unit_for(user, code):
+    """The unit, if this user may see its reports; otherwise it does not exist for them (404)."""
+    unit = get_object_or_404(ReportingUnit.objects.select_related("parent"), code=code)
+    if not can(user, "reporting.view_report", unit):
+        raise Http404
+    return unit
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """What the user has to do: a submitter's units and periods; the province's periods."""
 
     template_name = "reporting/home.html"
-    context_object_name = "periods"
-
-    def get_queryset(self):
-        return ReportingPeriod.objects.all()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(kinds=list(IPKind), **kwargs)
+        user = self.request.user
+        context = super().get_context_data(kinds=list(IPKind), **kwargs)
+        context["is_provincial"] = is_provincial(user)
+        if is_submitter(user):
+            context["tasks"] = submitter_tasks(user)
+        context["periods"] = ReportingPeriod.objects.all()
+        return context
+
+
+class ReportView(LoginRequiredMixin, TemplateView):
+    """One unit's report for one period: the form when the user may edit, else the figures."""
+
+    template_name = "reporting/report.html"
+
+    def load(self):
+        self.period = get_period(self.kwargs["period"])
+        self.unit = get_unit_for(self.request.user, self.kwargs["code"])
+        self.report = (
+            PledgeReport.objects.for_user(self.request.user)
+            .filter(unit=self.unit, period=self.period)
+            .select_related("updated_by")
+            .prefetch_related("figures")
+            .first()
+        )
+        self.lock_reason = services.lock_reason(
+            self.request.user, self.unit, self.period, self.report
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.load()
+        return self.render_to_response(self.get_context_data(forms=self.build_forms()))
+
+    def post(self, request, *args, **kwargs):
+        self.load()
+        if not can(request.user, "reporting.edit_report", self.report or self.unit):
+            raise PermissionDenied
+        forms = self.build_forms(request.POST)
+        if self.lock_reason:
+            messages.error(request, self.lock_reason)
+            return redirect(self.url())
+        if not all(form.is_valid() for form in forms.values()):
+            messages.error(request, _("数据有误，未保存。请按提示修改。"))
+            return self.render_to_response(self.get_context_data(forms=forms), status=400)
+        figures = {kind: forms[kind].figures() for kind in IPKind}
+        report_form = forms["report"]
+        try:
+            report = services.save_figures(
+                request.user,
+                self.unit,
+                self.period,
+                figures,
+                explanation=report_form.cleaned_data["explanation"],
+                expected_version=report_form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            for key, errors in error.message_dict.items():
+                kind, _sep, field = key.partition("-")
+                target = forms.get(kind, report_form)
+                for message in errors:
+                    target.add_error(field if field in target.fields else None, message)
+            messages.error(request, _("数据有误，未保存。请按提示修改。"))
+            return self.render_to_response(self.get_context_data(forms=forms), status=400)
+        except services.WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect(self.url())
+
+        if request.POST.get("action") == WorkflowAction.SUBMIT:
+            try:
+                services.transition(report, WorkflowAction.SUBMIT, request.user)
+            except services.AlreadyDone as done:
+                messages.info(request, done.message)
+            except services.WorkflowError as error:
+                messages.warning(request, _("已保存为草稿，但未能提交：") + str(error.message))
+            else:
+                messages.success(request, _("已提交，等待省局审核。"))
+        else:
+            messages.success(request, _("已保存草稿。"))
+        return redirect(self.url())
+
+    def url(self):
+        return reverse("reporting:report", args=[self.period.slug, self.unit.code])
+
+    def build_forms(self, data=None):
+        figures = self.report.figures_by_kind() if self.report else {}
+        forms = {kind: FiguresForm(data, kind=kind, instance=figures.get(kind)) for kind in IPKind}
+        forms["report"] = ReportForm(
+            data,
+            initial={
+                "explanation": self.report.explanation if self.report else "",
+                "version": self.report.version if self.report else 0,
+            },
+        )
+        return forms
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        report = self.report
+        context.update(
+            period=self.period,
+            unit=self.unit,
+            report=report,
+            kinds=list(IPKind),
+            lock_reason=self.lock_reason,
+            editable=self.lock_reason is None,
+            deadline=services.submission_deadline(self.period, self.unit),
+            can_review=can(user, "reporting.review_report", report) if report else False,
+            transition_form=TransitionForm(initial={"version": report.version if report else 0}),
+            extension_form=ExtensionForm(),
+            can_extend=can(user, "reporting.grant_extension"),
+            can_view_board=can(user, "reporting.view_board"),
+        )
+        if report:
+            context["warnings"] = services.submission_warnings(report)
+            context["previous_period"], context["comparison_rows"] = compare_with_year_earlier(
+                report
+            )
+            context["timeline"] = report_timeline(report)
+            context["returned_reason"] = (
+                report.transitions.filter(to_state__in=[ReportState.RETURNED, ReportState.REOPENED])
+                .order_by("-at")
+                .values_list("comment", flat=True)
+                .first()
+                if report.state in (ReportState.RETURNED, ReportState.REOPENED)
+                else None
+            )
+        return context
+
+
+class TransitionView(LoginRequiredMixin, View):
+    """POST: return, approve or reopen a report (reviewers)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, period, code, action):
+        period = get_period(period)
+        unit = get_unit_for(request.user, code)
+        report = get_object_or_404(
+            PledgeReport.objects.for_user(request.user), unit=unit, period=period
+        )
+        if not can(request.user, "reporting.review_report", report):
+            raise PermissionDenied
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请求无效，请刷新页面后重试。"))
+        else:
+            try:
+                services.transition(
+                    report,
+                    action,
+                    request.user,
+                    comment=form.cleaned_data["comment"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.AlreadyDone as done:
+                messages.info(request, done.message)
+            except services.WorkflowError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("{unit}的报表已{action}。").format(
+                        unit=unit.name, action=WorkflowAction(action).label
+                    ),
+                )
+        return HttpResponseRedirect(reverse("reporting:report", args=[period.slug, unit.code]))
+
+
+class ExtensionView(LoginRequiredMixin, View):
+    """POST: let one unit submit after the deadline (reviewers)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, period, code):
+        period = get_period(period)
+        unit = get_unit_for(request.user, code)
+        if not can(request.user, "reporting.grant_extension"):
+            raise PermissionDenied
+        form = ExtensionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写延期日期和原因。"))
+        else:
+            try:
+                services.grant_extension(request.user, period, unit, **form.cleaned_data)
+            except services.WorkflowError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("已允许{unit}在 {date} 前补报。").format(
+                        unit=unit.name, date=form.cleaned_data["until"].isoformat()
+                    ),
+                )
+        return HttpResponseRedirect(reverse("reporting:report", args=[period.slug, unit.code]))
+
+
+class BoardView(LoginRequiredMixin, SingleTableMixin, TemplateView):
+    """The completeness board of a period: every unit, its state, timeliness and last change."""
+
+    template_name = "reporting/board.html"
+    table_class = BoardTable
+    table_pagination = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "reporting.view_board"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.period = get_period(kwargs["period"])
+        self.filter_form = BoardFilterForm(request.GET or None)
+        return super().get(request, *args, **kwargs)
+
+    def get_table_data(self):
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return board(self.period, filters)
+
+    def get_table_kwargs(self):
+        return {
+            "period": self.period,
+            "can_review": can(self.request.user, "reporting.review_report"),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            period=self.period,
+            filter_form=self.filter_form,
+            summary=board_summary(self.period),
+            can_review=can(self.request.user, "reporting.review_report"),
+            **kwargs,
+        )
+
+
+class BulkApproveView(LoginRequiredMixin, View):
+    """POST: approve the selected submitted reports of a period (reviewers)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, period):
+        period = get_period(period)
+        if not can(request.user, "reporting.review_report"):
+            raise PermissionDenied
+        ids = [value for value in request.POST.getlist("report") if value.isdigit()]
+        reports = (
+            PledgeReport.objects.for_user(request.user)
+            .filter(period=period, pk__in=ids)
+            .select_related("unit")
+        )
+        if not ids:
+            messages.warning(request, _("请先勾选要审核通过的报表。"))
+        else:
+            approved, refused = services.approve_many(reports, request.user)
+            if approved:
+                messages.success(
+                    request, _("已审核通过 {count} 份报表。").format(count=len(approved))
+                )
+            for message in refused:
+                messages.warning(request, message)
+        return HttpResponseRedirect(reverse("reporting:board", args=[period.slug]))
 
 
 class RankedTableView(LoginRequiredMixin, ExportMixin, SingleTableMixin, TemplateView):
-    """金额排名: a period's province-wide table for one kind, on screen, as CSV or XLSX."""
+    """金额排名: a period's province-wide table for one kind, on screen, as CSV or XLSX.
+
+    ``?provisional=1`` (reviewers) also counts submitted reports, marked as provisional.
+    """
 
     template_name = "reporting/ranked_table_page.html"
     export_class = RankedTableExport
@@ -33,17 +321,23 @@ class RankedTableView(LoginRequiredMixin, ExportMixin, SingleTableMixin, Templat
 
     def get_ranking(self):
         if not hasattr(self, "_ranking"):
-            period = get_object_or_404(ReportingPeriod.objects.by_slug(self.kwargs["period"]))
-            self._ranking = rank_units(period, self.kwargs["kind"])
+            provisional = self.request.GET.get("provisional") == "1"
+            if provisional and not can(self.request.user, "reporting.view_provisional"):
+                raise PermissionDenied
+            period = get_period(self.kwargs["period"])
+            self._ranking = rank_units(period, self.kwargs["kind"], provisional=provisional)
         return self._ranking
 
     def get_table(self, **kwargs):
-        table = RankedUnitsTable(self.get_ranking(), **kwargs)
-        return table
+        return RankedUnitsTable(self.get_ranking(), **kwargs)
 
     def get_export_filename(self, export_format):
-        return f"{self.get_ranking().title}.{export_format}"
+        return f"{self.get_ranking().file_name}.{export_format}"
 
     def get_context_data(self, **kwargs):
-        ranking = self.get_ranking()
-        return super().get_context_data(ranking=ranking, kinds=list(IPKind), **kwargs)
+        return super().get_context_data(
+            ranking=self.get_ranking(),
+            kinds=list(IPKind),
+            can_view_provisional=can(self.request.user, "reporting.view_provisional"),
+            **kwargs,
+        )

@@ -51,5 +51,5 @@ def test_home_says_when_there_is_no_period_yet(viewer_client):
 def test_home_runs_a_fixed_number_of_queries(viewer_client, django_assert_num_queries, periods):
     for year in range(2010, 2010 + periods):
         ReportingPeriodFactory(year=year)
-    with django_assert_num_queries(3):  # session, user, periods
+    with django_assert_num_queries(4):  # session, user, user's groups, periods
         assert viewer_client.get("/").status_code == 200

@@ -31,8 +31,18 @@ def test_loaddemo_loads_the_peer_provinces_quoted_in_the_circular():
         for b in ProvinceBenchmark.objects.filter(year=2020)
     }
     assert rows == {
-        ("浙江省", "trademark"): (4351, Decimal("2005400.00"), Decimal("200.54"), "豫知〔2021〕8号"),
-        ("山东省", "trademark"): (1318, Decimal("1014600.00"), Decimal("101.46"), "豫知〔2021〕8号"),
+        ("浙江省", "trademark"): (
+            4351,
+            Decimal("2005400.00"),
+            Decimal("200.54"),
+            "豫知〔2021〕8号",
+        ),
+        ("山东省", "trademark"): (
+            1318,
+            Decimal("1014600.00"),
+            Decimal("101.46"),
+            "豫知〔2021〕8号",
+        ),
         ("浙江省", "patent"): (4722, Decimal("4010700.00"), Decimal("401.07"), "豫知〔2021〕8号"),
         ("江苏省", "patent"): (3683, Decimal("1252700.00"), Decimal("125.27"), "豫知〔2021〕8号"),
         ("安徽省", "patent"): (2846, Decimal("791200.00"), Decimal("79.12"), "豫知〔2021〕8号"),
@@ -61,5 +71,8 @@ def test_loaddemo_creates_the_demo_administrator_in_a_local_demo(settings, clien
     settings.DEBUG = True
     out = loaddemo()
     assert f"admin        {demo.DEMO_PASSWORD}" in out
-    assert client.login(username="admin", password=demo.DEMO_PASSWORD)
+    response = client.post(
+        "/accounts/login/", {"username": "admin", "password": demo.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
     assert get_user_model().objects.get(username="admin").is_superuser

@@ -112,8 +112,8 @@ def test_an_empty_period_lists_every_row_at_rank_one(units):
     assert (ranking.amount, ranking.projects, ranking.items) == (0, 0, 0)
 
 
-def test_ranking_runs_two_queries_whatever_the_data(demo_2020, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_ranking_and_its_total_take_one_query(demo_2020, django_assert_num_queries):
+    with django_assert_num_queries(1):
         rank_units(demo_2020, IPKind.TRADEMARK)
 
 

@@ -35,7 +35,7 @@ def test_one_bad_figure_saves_nothing(units):
             },
         )
     assert error.value.message_dict == {
-        "items": ["商标件数（1）不能少于项目数（3）：每个项目至少质押 1 件。"]
+        "trademark-items": ["商标件数（1）不能少于项目数（3）：每个项目至少质押 1 件。"]
     }
     assert not PledgeReport.objects.exists()
     assert not PledgeFigures.objects.exists()

@@ -1,0 +1,86 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import IPKind, PledgeFigures, ReportState
+from .services import Figures
+
+FIGURE_FORM_FIELDS = ["amount", "projects", "items", "enterprises", "smes", "inclusive_projects"]
+
+
+class FiguresForm(forms.ModelForm):
+    """One kind's figures; the model's own validation runs (``validate_figures``)."""
+
+    class Meta:
+        model = PledgeFigures
+        fields = FIGURE_FORM_FIELDS
+        widgets = {name: forms.NumberInput(attrs={"min": 0}) for name in FIGURE_FORM_FIELDS}
+
+    def __init__(self, *args, kind, **kwargs):
+        self.kind = IPKind(kind)
+        kwargs.setdefault("prefix", self.kind.value)
+        instance = kwargs.get("instance") or PledgeFigures(kind=self.kind)
+        kwargs["instance"] = instance
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].label = _("质押金额（万元）")
+        self.fields["amount"].widget.attrs.update({"step": "0.01"})
+        self.fields["items"].label = self.kind.items_heading
+        for name in ("amount", "projects", "items"):
+            self.fields[name].required = True
+
+    def figures(self):
+        data = self.cleaned_data
+        return Figures(**{name: data[name] for name in FIGURE_FORM_FIELDS})
+
+
+class ReportForm(forms.Form):
+    """The explanation and the version the page was based on (no lost updates)."""
+
+    explanation = forms.CharField(
+        label=_("上报说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("数据与上年同期相比变动超过 ±50%，或有项目而无惠及企业时，须说明原因。"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("意见或原因"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateField(label=_("延期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+
+NOT_STARTED = "none"
+
+
+class BoardFilterForm(forms.Form):
+    TIMELINESS = [
+        ("", _("全部")),
+        ("on_time", _("按时")),
+        ("late", _("逾期")),
+        ("missing", _("未提交")),
+    ]
+
+    state = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部")), (NOT_STARTED, _("未开始")), *ReportState.choices],
+    )
+    kind = forms.ChoiceField(label=_("单位类别"), required=False)
+    timeliness = forms.ChoiceField(label=_("按时情况"), required=False, choices=TIMELINESS)
+
+    def __init__(self, *args, **kwargs):
+        from cities.models import UnitKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("全部")), *UnitKind.choices]

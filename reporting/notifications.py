@@ -1,0 +1,71 @@
+"""E-mail about reports: submissions to the reviewers; returns, approvals and reopenings to the unit."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.roles import REVIEWER_GROUP
+
+from .models import ReportState
+
+
+def reviewers():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=REVIEWER_GROUP)
+        .exclude(email="")
+    )
+
+
+def unit_submitters(unit):
+    return unit.submitters.filter(is_active=True).exclude(email="")
+
+
+def report_url(report):
+    path = reverse("reporting:report", args=[report.period.slug, report.unit.code])
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def notify_transition(transition):
+    """Send the e-mail a state change calls for; returns the number of messages sent."""
+    report = transition.report
+    if transition.to_state == ReportState.SUBMITTED:
+        recipients = reviewers()
+    else:
+        recipients = unit_submitters(report.unit)
+    addresses = sorted({user.email for user in recipients})
+    if not addresses:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"transition": transition, "report": report, "url": report_url(report)}
+        subject = render_to_string("reporting/email/transition_subject.txt", context).strip()
+        body = render_to_string("reporting/email/transition_body.txt", context)
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+    return send_mass_mail(messages, fail_silently=False)
+
+
+def send_deadline_reminder(period, unit, deadline, days):
+    """Remind a unit's submitters that its report is not submitted. Returns messages sent."""
+    addresses = sorted({user.email for user in unit_submitters(unit)})
+    if not addresses:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "period": period,
+            "unit": unit,
+            "deadline": deadline,
+            "days": days,
+            "overdue": days < 0,
+            "overdue_days": -days,
+            "url": settings.PORTAL_BASE_URL.rstrip("/")
+            + reverse("reporting:report", args=[period.slug, unit.code]),
+        }
+        subject = render_to_string("reporting/email/reminder_subject.txt", context).strip()
+        body = render_to_string("reporting/email/reminder_body.txt", context)
+    return send_mass_mail(
+        [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses],
+        fail_silently=False,
+    )
