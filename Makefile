@@ -4,10 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# gettext compiles the translations; python3-venv is needed where Debian's python3 lacks ensurepip.
-DEBIAN_PACKAGES := gettext
+# gettext compiles the translations; fonts-noto-cjk gives Chinese glyphs to the browser and the
+# PDFs; python3-venv is needed where Debian's python3 lacks ensurepip.
+DEBIAN_PACKAGES := gettext fonts-noto-cjk
+# The browser tests drive Debian's Chromium (a browser cannot be downloaded by Playwright here).
+DEBIAN_TEST_PACKAGES := chromium
 
-.PHONY: run test lint format bench setup setup-dev system-packages messages migrate demo clean
+.PHONY: run test lint format bench setup setup-dev system-packages test-system-packages messages migrate demo clean
 
 run: setup migrate demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -42,9 +45,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+test-system-packages:
+	@scripts/debian-packages.sh $(DEBIAN_TEST_PACKAGES)
+
 setup: system-packages $(VENV)/.installed messages
 
-setup-dev: setup $(VENV)/.installed-dev
+setup-dev: setup test-system-packages $(VENV)/.installed-dev
 
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --verbosity 0 --ignore "$(VENV)" --ignore "var"

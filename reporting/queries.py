@@ -227,12 +227,14 @@ def board_summary(period):
     counts = units.aggregate(
         total=Count("pk"),
         not_started=Count("pk", filter=Q(report_state__isnull=True)),
-        on_time=Count("pk", filter=Q(on_time=True)),
-        late=Count("pk", filter=Q(on_time=False)),
+        on_time_count=Count("pk", filter=Q(on_time=True)),
+        late_count=Count("pk", filter=Q(on_time=False)),
         **{state: Count("pk", filter=Q(report_state=state)) for state in ReportState.values},
     )
     total = counts["total"] or 1
-    counts["on_time_rate"] = (Decimal(counts["on_time"]) * 100 / total).quantize(Decimal("0.1"))
+    counts["on_time_rate"] = (Decimal(counts["on_time_count"]) * 100 / total).quantize(
+        Decimal("0.1")
+    )
     return counts
 
 
@@ -275,14 +277,11 @@ class UnitTask:
         }[state]
 
 
-def submitter_tasks(user):
-    """The user's units × periods, newest period first: three queries whatever the numbers."""
+def submitter_tasks(user, periods):
+    """The user's units × ``periods``: three queries whatever the numbers."""
     from accounts.roles import unit_ids
 
-    from .models import ReportingPeriod
-
     units = list(ReportingUnit.objects.filter(pk__in=unit_ids(user)).order_by("code"))
-    periods = list(ReportingPeriod.objects.all())
     reports = {
         (r.unit_id, r.period_id): r
         for r in PledgeReport.objects.filter(unit__in=units).select_related("period")

@@ -50,9 +50,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context = super().get_context_data(kinds=list(IPKind), **kwargs)
         context["is_provincial"] = is_provincial(user)
+        context["periods"] = periods = list(ReportingPeriod.objects.all())
         if is_submitter(user):
-            context["tasks"] = submitter_tasks(user)
-        context["periods"] = ReportingPeriod.objects.all()
+            context["tasks"] = submitter_tasks(user, periods)
         return context
 
 
@@ -271,8 +271,8 @@ class BoardView(LoginRequiredMixin, SingleTableMixin, TemplateView):
         }
 
     def get_context_data(self, **kwargs):
+        kwargs["period"] = self.period  # the object, not the slug from the URL
         return super().get_context_data(
-            period=self.period,
             filter_form=self.filter_form,
             summary=board_summary(self.period),
             can_review=can(self.request.user, "reporting.review_report"),

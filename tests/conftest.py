@@ -94,3 +94,19 @@ def open_period(db):
         opens_on=today - datetime.timedelta(days=20),
         deadline=today + datetime.timedelta(days=10),
     )
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For tests on a transactional database, which is emptied after each such test:
+    the reporting units and role groups the migrations load, loaded again when missing."""
+    import importlib
+
+    from django.apps import apps
+
+    from accounts.groups import ensure_groups
+
+    if not ReportingUnit.objects.exists():
+        migration = importlib.import_module("cities.migrations.0002_henan_reporting_units")
+        migration.load_units(apps, None)
+    ensure_groups()

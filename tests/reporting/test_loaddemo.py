@@ -4,9 +4,16 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from reporting import demo
-from reporting.models import PledgeFigures, PledgeReport, ProvinceBenchmark, ReportState
+from reporting.models import (
+    PledgeFigures,
+    PledgeReport,
+    ProvinceBenchmark,
+    ReportingPeriod,
+    ReportState,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,12 +74,39 @@ def test_loaddemo_creates_no_accounts_when_debug_is_off(settings):
     assert demo.DEMO_PASSWORD not in out
 
 
-def test_loaddemo_creates_the_demo_administrator_in_a_local_demo(settings, client):
+def test_loaddemo_creates_the_demo_accounts_in_a_local_demo(settings, client):
     settings.DEBUG = True
     out = loaddemo()
-    assert f"admin        {demo.DEMO_PASSWORD}" in out
-    response = client.post(
-        "/accounts/login/", {"username": "admin", "password": demo.DEMO_PASSWORD}
+    assert f"password / 密码: {demo.DEMO_PASSWORD}" in out
+    User = get_user_model()
+    assert User.objects.get(username="admin").is_superuser
+    assert list(User.objects.get(username="reviewer").groups.values_list("name", flat=True)) == [
+        "省级审核员"
+    ]
+    luoyang = User.objects.get(username="luoyang")
+    assert [u.name for u in luoyang.reporting_units.all()] == ["洛阳市"]
+    assert User.objects.filter(groups__name="市级填报员").count() == 18
+    for username in ("admin", "reviewer", "luoyang", "jiyuan"):
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": demo.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+
+
+def test_loaddemo_opens_2021_with_every_state_of_the_loop(settings):
+    settings.DEBUG = True
+    loaddemo()
+    period = ReportingPeriod.objects.by_slug("2021").get()
+    assert period.deadline > timezone.localdate()
+    states = dict(
+        PledgeReport.objects.filter(period=period).values_list("unit__short_name", "state")
     )
-    assert response.status_code == 302
-    assert get_user_model().objects.get(username="admin").is_superuser
+    assert states == {
+        "郑州": "draft", "开封": "draft", "洛阳": "submitted", "三门峡": "submitted",
+        "驻马店": "submitted", "南阳": "submitted", "焦作": "returned", "鹤壁": "approved",
+    }  # fmt: skip
+    returned = PledgeReport.objects.get(period=period, unit__short_name="焦作")
+    assert returned.transitions.last().comment == demo.DEMO_2021_RETURN_REASON
+    second = loaddemo()
+    assert "Period 2021: already there" in second
+    assert PledgeReport.objects.filter(period=period).count() == 8

@@ -1,0 +1,51 @@
+"""Browser tests: Playwright driving Debian's Chromium (browsers cannot be downloaded here)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# The live server's ORM is used from the test thread while Playwright runs an event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium is not at {CHROMIUM}: `make test` installs Debian's chromium package"
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a full-page screenshot as a test artefact (not committed)."""
+    folder = ARTIFACTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    count = {"n": 0}
+
+    def take(page, name):
+        count["n"] += 1
+        page.screenshot(path=str(folder / f"{count['n']:02d}-{name}.png"), full_page=True)
+
+    return take

@@ -1,0 +1,124 @@
+"""Every URL of the portal × every persona → the expected answer.
+
+The list of URLs comes from the URLconf: a new URL without an entry here fails
+``test_every_url_of_the_portal_is_in_the_matrix``.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from reporting.models import IPKind, ReportState
+from tests.factories import PledgeFiguresFactory, PledgeReportFactory
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "submitter", "other_submitter", "reviewer", "administrator"]
+LOGIN = "login"  # a redirect to the log-in page
+
+# name → (method, path, data, {persona: expected status or LOGIN})
+# The report under test belongs to 郑州 (unit 410100, the submitter's unit), period 2021, submitted.
+MATRIX = {
+    "home": ("get", "/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "login": ("get", "/accounts/login/", None, dict(anonymous=200, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "logout": ("post", "/accounts/logout/", {}, dict(anonymous=302, submitter=302, other_submitter=302, reviewer=302, administrator=302)),
+    "password_change": ("get", "/accounts/password/change/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "password_change_done": ("get", "/accounts/password/change/done/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "password_reset": ("get", "/accounts/password/reset/", None, dict(anonymous=200, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "password_reset_done": ("get", "/accounts/password/reset/sent/", None, dict(anonymous=200, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "password_reset_confirm": ("get", "/accounts/password/reset/MQ/bad-token/", None, dict(anonymous=200, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "password_reset_complete": ("get", "/accounts/password/reset/complete/", None, dict(anonymous=200, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "set_language": ("post", "/i18n/setlang/", {"language": "en", "next": "/"}, dict(anonymous=302, submitter=302, other_submitter=302, reviewer=302, administrator=302)),
+    "admin:index": ("get", "/admin/", None, dict(anonymous=302, submitter=302, other_submitter=302, reviewer=302, administrator=200)),
+    "reporting:ranked_table": ("get", "/reports/2021/patent/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "reporting:ranked_table provisional": ("get", "/reports/2021/patent/?provisional=1", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=403)),
+    "reporting:board": ("get", "/periods/2021/board/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
+    "reporting:bulk_approve": ("post", "/periods/2021/board/approve/", {"report": "REPORT"}, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=302, administrator=403)),
+    "reporting:report": ("get", "/periods/2021/410100/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
+    "reporting:report save": ("post", "/periods/2021/410100/", "FORM", dict(anonymous=LOGIN, submitter=302, other_submitter=404, reviewer=403, administrator=403)),
+    "reporting:transition": ("post", "/periods/2021/410100/approve/", {"version": "VERSION"}, dict(anonymous=LOGIN, submitter=403, other_submitter=404, reviewer=302, administrator=403)),
+    "reporting:extension": ("post", "/periods/2021/410100/extension/", {"until": "2099-01-01", "reason": "x"}, dict(anonymous=LOGIN, submitter=403, other_submitter=404, reviewer=302, administrator=403)),
+}  # fmt: skip
+
+
+def url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                yield "admin:index"  # the admin's own URLs are Django's; its door is checked
+                continue
+            prefix = f"{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_of_the_portal_is_in_the_matrix():
+    names = set(url_names(get_resolver().url_patterns))
+    covered = {key.split(" ")[0] for key in MATRIX}
+    assert names - covered == set(), "add these URLs to the permission matrix"
+    assert covered - names == set(), "the matrix names URLs that no longer exist"
+
+
+@pytest.fixture
+def people(zhengzhou_submitter, luoyang_submitter, reviewer, administrator_user):
+    return {
+        "anonymous": None,
+        "submitter": zhengzhou_submitter,
+        "other_submitter": luoyang_submitter,
+        "reviewer": reviewer,
+        "administrator": administrator_user,
+    }
+
+
+@pytest.fixture
+def submitted_report(units, open_period):
+    report = PledgeReportFactory(
+        unit=units["郑州"], period=open_period, state=ReportState.SUBMITTED
+    )
+    PledgeFiguresFactory(
+        report=report, kind=IPKind.PATENT, amount=10, projects=1, items=1, enterprises=1
+    )
+    PledgeFiguresFactory(report=report, kind=IPKind.TRADEMARK, amount=0, projects=0, items=0)
+    return report
+
+
+def form_data(report):
+    data = {"action": "save", "version": report.version, "explanation": ""}
+    for kind in IPKind:
+        data.update(
+            {
+                f"{kind}-amount": "10",
+                f"{kind}-projects": "1",
+                f"{kind}-items": "1",
+                f"{kind}-enterprises": "1",
+            }
+        )
+    return data
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("entry", MATRIX.keys())
+def test_permission_matrix(client, people, units, submitted_report, entry, persona):
+    method, path, data, expected = MATRIX[entry]
+    if entry == "reporting:report save":
+        # a draft, so that a save is possible for those allowed to save
+        submitted_report.state = ReportState.DRAFT
+        submitted_report.save()
+        data = form_data(submitted_report)
+    elif isinstance(data, dict):
+        data = {
+            k: {"REPORT": submitted_report.pk, "VERSION": submitted_report.version}.get(v, v)
+            for k, v in data.items()
+        }
+    user = people[persona]
+    if user is not None:
+        client.force_login(user)
+    response = (
+        getattr(client, method)(path, data) if data is not None else getattr(client, method)(path)
+    )
+    want = expected[persona]
+    if want == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    else:
+        assert response.status_code == want, response.content.decode()[:500]
