@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "accounts",
     "cities",
     "reporting",
+    "circulars",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.roles",
             ],
         },
     },
@@ -171,6 +173,16 @@ STORAGES = {
     },
 }
 
+# Rendered documents are cached by fingerprint; a file cache is shared by all workers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
@@ -199,13 +211,26 @@ if not DEBUG:
     if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Fonts of the printed circulars: the free Fandol fonts set-up fetches, and optionally licensed
+# official font files, as "role=path" pairs (roles: fang, hei, kai, song, xiaobiaosong).
+CIRCULAR_FANDOL_DIR = Path(
+    os.environ.get("DJANGO_CIRCULAR_FANDOL_DIR", BASE_DIR / "var" / "fonts" / "fandol")
+)
+CIRCULAR_FONT_FILES = dict(
+    item.split("=", 1) for item in env_list("DJANGO_CIRCULAR_FONT_FILES") if "=" in item
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # django-axes logs every log-in at INFO; failures and lock-outs are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint reports every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"

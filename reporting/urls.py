@@ -1,11 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import converters, views
-
-register_converter(converters.PeriodSlugConverter, "period")
-register_converter(converters.IPKindConverter, "kind")
-register_converter(converters.UnitCodeConverter, "unit")
-register_converter(converters.ReviewActionConverter, "review_action")
+from . import converters, views  # noqa: F401 (converters registers the path converters)
 
 app_name = "reporting"
 urlpatterns = [

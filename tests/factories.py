@@ -60,3 +60,27 @@ def add_figures(unit, period, kind, amount, projects, items, state=ReportState.A
     return PledgeFiguresFactory(
         report=report, kind=kind, amount=Decimal(amount), projects=projects, items=items
     )
+
+
+class CircularFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "circulars.Circular"
+        skip_postgeneration_save = True
+
+    year = 2021
+    number = factory.Sequence(lambda n: n + 1)
+    title = "河南省知识产权局\n关于进一步加强知识产权质押融资工作的通知"
+    situation = "2020年，全省专利质押融资金额29.86亿元。"
+    body = "一、提高认识。各地要高度重视。\n二、加大服务力度。要开展银企对接。"
+    signed_on = datetime.date(2021, 3, 5)
+    printed_on = datetime.date(2021, 3, 5)
+    copy_to = "国家知识产权局知识产权运用促进司"
+
+    @factory.post_generation
+    def attachments(self, create, extracted, **kwargs):
+        from circulars.models import CircularAttachment
+
+        for position, (period, kind) in enumerate(extracted or [], start=1):
+            CircularAttachment.objects.create(
+                circular=self, position=position, period=period, kind=kind
+            )

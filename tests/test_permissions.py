@@ -37,6 +37,14 @@ MATRIX = {
     "reporting:report save": ("post", "/periods/2021/410100/", "FORM", dict(anonymous=LOGIN, submitter=302, other_submitter=404, reviewer=403, administrator=403)),
     "reporting:transition": ("post", "/periods/2021/410100/approve/", {"version": "VERSION"}, dict(anonymous=LOGIN, submitter=403, other_submitter=404, reviewer=302, administrator=403)),
     "reporting:extension": ("post", "/periods/2021/410100/extension/", {"until": "2099-01-01", "reason": "x"}, dict(anonymous=LOGIN, submitter=403, other_submitter=404, reviewer=302, administrator=403)),
+    "circulars:list": ("get", "/circulars/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
+    "circulars:create": ("get", "/circulars/new/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=403, administrator=200)),
+    "circulars:detail": ("get", "/circulars/CIRCULAR/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
+    "circulars:edit": ("get", "/circulars/CIRCULAR/edit/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=403, administrator=200)),
+    "circulars:redraft": ("post", "/circulars/CIRCULAR/redraft/", {}, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=403, administrator=302)),
+    "circulars:issue": ("post", "/circulars/CIRCULAR/issue/", {}, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=403, administrator=302)),
+    "circulars:file": ("get", "/circulars/CIRCULAR/file.xlsx", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
+    "circulars:attachment_pdf": ("get", "/reports/2021/patent.pdf", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
 }  # fmt: skip
 
 
@@ -82,6 +90,13 @@ def submitted_report(units, open_period):
     return report
 
 
+@pytest.fixture
+def circular(submitted_report):
+    from tests.factories import CircularFactory
+
+    return CircularFactory(attachments=[(submitted_report.period, IPKind.PATENT)])
+
+
 def form_data(report):
     data = {"action": "save", "version": report.version, "explanation": ""}
     for kind in IPKind:
@@ -98,8 +113,9 @@ def form_data(report):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("entry", MATRIX.keys())
-def test_permission_matrix(client, people, units, submitted_report, entry, persona):
+def test_permission_matrix(client, people, units, submitted_report, circular, entry, persona):
     method, path, data, expected = MATRIX[entry]
+    path = path.replace("CIRCULAR", str(circular.pk))
     if entry == "reporting:report save":
         # a draft, so that a save is possible for those allowed to save
         submitted_report.state = ReportState.DRAFT

@@ -1,0 +1,100 @@
+"""The situation paragraphs of a circular, drafted from the data for the administrator to edit.
+
+The wording is the circular's, in Chinese whatever the interface language: it is document
+content, not interface text.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import translation
+
+from reporting.models import IPKind, ProvinceBenchmark, ReportingPeriod
+from reporting.queries import rank_units
+
+TEN_THOUSAND = Decimal(10000)
+
+
+def in_yi(amount_wan):
+    """万元 → 亿元 with two decimals: 55807.53 → "5.58"."""
+    return str((Decimal(amount_wan) / TEN_THOUSAND).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def _names(rows):
+    return "、".join(row.unit.short_name for row in rows)
+
+
+def draft_situation(period):
+    """Paragraphs (one per line) on the period's totals, leaders, zeros, changes and peers."""
+    with translation.override("zh-hans"):  # labels such as 专利 come from translated choices
+        return _draft(period)
+
+
+def _draft(period):
+    rankings = {kind: rank_units(period, kind) for kind in IPKind}
+    patent, trademark = rankings[IPKind.PATENT], rankings[IPKind.TRADEMARK]
+    paragraphs = [
+        (
+            f"{period.label}，全省专利质押融资金额{in_yi(patent.amount)}亿元，项目{patent.projects}个，质押专利{patent.items}件；"
+            f"商标质押融资金额{in_yi(trademark.amount)}亿元，项目{trademark.projects}个，质押商标{trademark.items}件。"
+        )
+    ]
+
+    sentences = []
+    for kind, ranking in rankings.items():
+        leaders = [row for row in ranking.rows if row.amount > 0][:3]
+        if leaders:
+            sentences.append(f"{kind.label}质押金额居前的是{_names(leaders)}")
+    for kind, ranking in rankings.items():
+        zeros = [row for row in ranking.rows if row.amount == 0]
+        if zeros:
+            sentences.append(
+                f"{_names(zeros)}等{len(zeros)}个地市{kind.label}质押项目、金额、件数均为零"
+            )
+    if sentences:
+        paragraphs.append("；".join(sentences) + "。")
+
+    previous = ReportingPeriod.objects.filter(
+        year=period.year - 1, granularity=period.granularity, number=period.number
+    ).first()
+    if previous:
+        for kind, ranking in rankings.items():
+            paragraphs.append(_change_sentence(kind, ranking, rank_units(previous, kind), previous))
+
+    peers = ProvinceBenchmark.objects.filter(year=period.year).order_by("kind", "-amount")
+    if period.granularity == "year" and peers:
+        parts = [
+            (
+                f"{peer.province}{peer.get_kind_display()}质押{peer.items}件、金额{in_yi(peer.amount)}亿元"
+            )
+            for peer in peers
+        ]
+        paragraphs.append(("同期，{peers}。").format(peers="，".join(parts)))
+    return "\n".join(paragraphs)
+
+
+def _change_sentence(kind, now, before, previous):
+    old = {row.unit.pk: row.amount for row in before.rows}
+    rising, falling, new = [], [], []
+    for row in now.rows:
+        was = old.get(row.unit.pk, Decimal(0))
+        if was == 0 and row.amount > 0:
+            new.append(row.unit.short_name)
+        elif was > 0 and row.amount != was:
+            change = (row.amount - was) * 100 / was
+            entry = f"{row.unit.short_name}（{change:+.1f}%）"
+            (rising if change > 0 else falling).append(entry)
+    if before.amount:
+        total = (now.amount - before.amount) * 100 / before.amount
+        head = ("与{previous}相比，全省{kind}质押金额变动{change}%").format(
+            previous=previous.label, kind=kind.label, change=f"{total:+.1f}"
+        )
+    else:
+        head = f"与{previous.label}相比，全省{kind.label}质押从无到有"
+    parts = [head]
+    if rising:
+        parts.append(("增长的有{names}").format(names="、".join(rising)))
+    if falling:
+        parts.append(("下降的有{names}").format(names="、".join(falling)))
+    if new:
+        parts.append(("新实现零的突破的有{names}").format(names="、".join(new)))
+    return "；".join(parts) + "。"

@@ -1,0 +1,31 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import Circular, CircularAttachment
+
+
+class CircularForm(forms.ModelForm):
+    class Meta:
+        model = Circular
+        fields = [
+            "organ", "code", "year", "number", "title", "addressees", "situation", "body",
+            "signatory", "signed_on", "note", "copy_to", "printed_by", "printed_on",
+        ]  # fmt: skip
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "situation": forms.Textarea(attrs={"rows": 6}),
+            "body": forms.Textarea(attrs={"rows": 14}),
+            "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "printed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {"title": _("可分行书写，按行居中排印（梯形或菱形）。")}
+
+
+AttachmentFormSet = inlineformset_factory(
+    Circular,
+    CircularAttachment,
+    fields=["position", "period", "kind"],
+    extra=2,
+    can_delete=True,
+)

@@ -1,0 +1,174 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reporting.models import IPKind, ReportingPeriod
+
+HEADING_PATTERNS = [
+    # level, pattern of the paragraph's start (GB/T 9704 §7.3.3)
+    (1, re.compile(r"^[一二三四五六七八九十]+、")),
+    (2, re.compile(r"^（[一二三四五六七八九十]+）")),
+    (3, re.compile(r"^\d+[.．]")),
+    (4, re.compile(r"^（\d+）")),
+]
+
+
+def standard_date(day):
+    """成文日期 as GB/T 9704 §7.3.5.4 writes it: 2021年3月5日 (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class CircularState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ISSUED = "issued", _("已印发")
+
+
+class Circular(models.Model):
+    """A notice of the province (通知), printed in the GB/T 9704-2012 layout with ranked tables attached."""
+
+    organ = models.CharField(_("发文机关"), max_length=50, default="河南省知识产权局")
+    code = models.CharField(
+        _("机关代字"),
+        max_length=10,
+        default="豫知",
+        validators=[RegexValidator(r"^\S+$", _("机关代字不能含空格。"))],
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年份"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    number = models.PositiveIntegerField(_("发文顺序号"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("标题"), max_length=200)
+    addressees = models.CharField(
+        _("主送机关"),
+        max_length=300,
+        default="各省辖市、济源示范区、省直管县（市）市场监管局（知识产权管局）",
+    )
+    situation = models.TextField(
+        _("情况通报"),
+        blank=True,
+        help_text=_("由数据起草，印发前可修改。每段一行。"),
+    )
+    body = models.TextField(
+        _("正文"),
+        blank=True,
+        help_text=_("每段一行。以“一、”“（一）”“1.”“（1）”开头的段落按各级标题排版。"),
+    )
+    signatory = models.CharField(_("发文机关署名"), max_length=50, default="河南省知识产权局")
+    signed_on = models.DateField(_("成文日期"))
+    note = models.CharField(_("附注"), max_length=100, blank=True, default="此件主动公开")
+    copy_to = models.CharField(_("抄送"), max_length=300, blank=True)
+    printed_by = models.CharField(_("印发机关"), max_length=50, default="河南省知识产权局办公室")
+    printed_on = models.DateField(_("印发日期"))
+
+    state = models.CharField(
+        _("状态"), max_length=10, choices=CircularState.choices, default=CircularState.DRAFT
+    )
+    issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("印发人"),
+    )
+    # Frozen at issue: the tables as printed, the archived PDF and its SHA-256.
+    frozen_tables = models.JSONField(_("印发时的附件数据"), null=True, blank=True, editable=False)
+    archived_pdf = models.BinaryField(_("存档 PDF"), null=True, blank=True, editable=False)
+    archived_sha256 = models.CharField(_("存档 SHA-256"), max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "year", "number"],
+                name="circular_unique_document_number",
+                violation_error_message=_("该发文字号已被使用。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document_number} {self.title}"
+
+    @property
+    def document_number(self):
+        """发文字号: 豫知〔2021〕8号 (六角括号, full year, no leading zero)."""
+        return f"{self.code}〔{self.year}〕{self.number}号"
+
+    @property
+    def is_issued(self):
+        return self.state == CircularState.ISSUED
+
+    @property
+    def signed_on_text(self):
+        return standard_date(self.signed_on)
+
+    @property
+    def printed_on_text(self):
+        return standard_date(self.printed_on)
+
+    def paragraphs(self):
+        """The body's paragraphs in print order, each as (heading level or 0, text)."""
+        result = []
+        for text in (self.situation + "\n" + self.body).splitlines():
+            text = text.strip()
+            if not text:
+                continue
+            level = next((lvl for lvl, pattern in HEADING_PATTERNS if pattern.match(text)), 0)
+            result.append((level, text))
+        return result
+
+    def clean(self):
+        super().clean()
+        if self.printed_on and self.signed_on and self.printed_on < self.signed_on:
+            raise ValidationError({"printed_on": _("印发日期不能早于成文日期。")})
+
+
+DOCUMENT_NUMBER = re.compile(
+    r"^\s*(?P<code>\S+?)[〔\[［【(（](?P<year>\d{4})[〕\]］】)）](?P<number>\d+)号\s*$"
+)
+
+
+def parse_document_number(text):
+    """``豫知〔2021〕8号`` → ("豫知", 2021, 8); also accepts [], 【】 and () as people type them."""
+    match = DOCUMENT_NUMBER.match(text or "")
+    if not match:
+        raise ValueError(f"not a document number: {text!r}")
+    return match["code"], int(match["year"]), int(match["number"])
+
+
+class CircularAttachment(models.Model):
+    """附件N: a ranked table of one period and kind."""
+
+    circular = models.ForeignKey(
+        Circular, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("通知")
+    )
+    position = models.PositiveSmallIntegerField(_("序号"), default=1)
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送周期")
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=IPKind.choices)
+
+    class Meta:
+        ordering = ["circular", "position"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circular", "position"], name="attachment_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}.{self.title}"
+
+    @property
+    def title(self):
+        return self.period.table_title(self.kind)

@@ -1,0 +1,117 @@
+"""PDF of circulars and attachments with WeasyPrint, in the GB/T 9704-2012 layout.
+
+WeasyPrint reads nothing but the fonts (``PortalURLFetcher``): no other file, no network.
+Renders are cached by a fingerprint of everything printed, so an unchanged document is
+served again without rendering.
+"""
+
+import atexit
+import hashlib
+import json
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+
+from . import fonts
+
+CACHE_SECONDS = 24 * 60 * 60
+
+
+class RefusedResource(ValueError):
+    pass
+
+
+def _fetcher_class():
+    from weasyprint import URLFetcher
+    from weasyprint.urls import URLFetcherResponse
+
+    class PortalURLFetcher(URLFetcher):
+        """Serve the allowed font files; refuse every other file and every network address."""
+
+        def __init__(self, allowed_dirs, **kwargs):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False, **kwargs)
+            self.allowed_dirs = [Path(d).resolve() for d in allowed_dirs]
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise RefusedResource(f"refused: {url}")
+            path = Path(unquote(parts.path)).resolve()
+            if not any(path.is_relative_to(folder) for folder in self.allowed_dirs):
+                raise RefusedResource(f"refused: {url}")
+            if not path.is_file():
+                raise RefusedResource(f"missing: {url}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    return PortalURLFetcher
+
+
+_FONT_CONFIG = None
+
+
+def _font_config():
+    """One font configuration per process: building it costs more than a page."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG = FontConfiguration()
+        # Release it before the interpreter tears down the C bindings it needs.
+        atexit.register(_release_font_config)
+    return _FONT_CONFIG
+
+
+def _release_font_config():
+    global _FONT_CONFIG
+    _STYLESHEETS.clear()
+    _FONT_CONFIG = None
+
+
+def render_html(circular, tables, paragraphs=()):
+    """The document as HTML; its stylesheet comes separately (``stylesheet()``)."""
+    return render_to_string(
+        "circulars/print.html",
+        {"circular": circular, "tables": tables, "paragraphs": paragraphs},
+    )
+
+
+_STYLESHEETS = {}
+
+
+def stylesheet():
+    """The print stylesheet with its font faces, parsed once per process (per content)."""
+    from weasyprint import CSS
+
+    text = fonts.font_faces() + render_to_string("circulars/print.css", {"fonts": fonts.stacks()})
+    key = hashlib.sha256(text.encode()).hexdigest()
+    if key not in _STYLESHEETS:
+        fetcher = _fetcher_class()(fonts.font_dirs())
+        _STYLESHEETS[key] = CSS(string=text, font_config=_font_config(), url_fetcher=fetcher)
+    return _STYLESHEETS[key]
+
+
+def html_to_pdf(html):
+    from weasyprint import HTML
+
+    fetcher = _fetcher_class()(fonts.font_dirs())
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet()], font_config=_font_config())
+
+
+def fingerprint(*parts):
+    payload = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def cached_pdf(key, produce):
+    """The PDF for ``key`` from the cache, or produced and cached."""
+    cache_key = f"circulars:pdf:{key}"
+    pdf = cache.get(cache_key)
+    if pdf is None:
+        pdf = produce()
+        cache.set(cache_key, pdf, CACHE_SECONDS)
+    return pdf

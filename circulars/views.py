@@ -1,0 +1,188 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from reporting.models import IPKind, ReportingPeriod
+from reporting.rules import can
+
+from . import services
+from .drafting import draft_situation
+from .forms import AttachmentFormSet, CircularForm
+from .models import Circular
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(content, content_type, filename, etag=None):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    if etag:
+        response["ETag"] = f'"{etag}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+class ProvincialMixin(LoginRequiredMixin):
+    permission = "circulars.view_circulars"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CircularListView(ProvincialMixin, ListView):
+    template_name = "circulars/list.html"
+    context_object_name = "circulars"
+
+    def get_queryset(self):
+        return Circular.objects.defer("archived_pdf").prefetch_related("attachments__period")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_edit=can(self.request.user, "circulars.edit_circulars"), **kwargs
+        )
+
+
+class CircularDetailView(ProvincialMixin, DetailView):
+    template_name = "circulars/detail.html"
+    context_object_name = "circular"
+
+    def get_queryset(self):
+        return Circular.objects.defer("archived_pdf").select_related("issued_by")
+
+    def get_context_data(self, **kwargs):
+        circular = self.object
+        return super().get_context_data(
+            can_edit=can(self.request.user, "circulars.edit_circulars"),
+            attachments=circular.attachments.select_related("period"),
+            **kwargs,
+        )
+
+
+class CircularEditView(ProvincialMixin, View):
+    """Create or edit a draft circular with its attachments (administrators)."""
+
+    permission = "circulars.edit_circulars"
+    template_name = "circulars/edit.html"
+
+    def get_object(self):
+        if "pk" not in self.kwargs:
+            return None
+        circular = get_object_or_404(Circular.objects.defer("archived_pdf"), pk=self.kwargs["pk"])
+        if circular.is_issued:
+            messages.error(self.request, _("已印发的通知不能修改。"))
+        return circular
+
+    def get(self, request, pk=None):
+        circular = self.get_object()
+        if circular and circular.is_issued:
+            return redirect("circulars:detail", pk=circular.pk)
+        form = CircularForm(instance=circular, initial=None if circular else self.initial())
+        formset = AttachmentFormSet(instance=circular or Circular())
+        return render(
+            request, self.template_name, {"form": form, "formset": formset, "circular": circular}
+        )
+
+    def initial(self):
+        today = timezone.localdate()
+        latest = ReportingPeriod.objects.filter(granularity="year").first()
+        situation = draft_situation(latest) if latest else ""
+        return {"year": today.year, "signed_on": today, "printed_on": today, "situation": situation}
+
+    def post(self, request, pk=None):
+        circular = self.get_object()
+        if circular and circular.is_issued:
+            return redirect("circulars:detail", pk=circular.pk)
+        form = CircularForm(request.POST, instance=circular)
+        formset = AttachmentFormSet(request.POST, instance=circular or Circular())
+        if not (form.is_valid() and formset.is_valid()):
+            messages.error(request, _("内容有误，未保存。请按提示修改。"))
+            context = {"form": form, "formset": formset, "circular": circular}
+            return render(request, self.template_name, context, status=400)
+        with transaction.atomic():
+            saved = form.save()
+            formset.instance = saved
+            formset.save()
+        messages.success(request, _("已保存。"))
+        return redirect("circulars:detail", pk=saved.pk)
+
+
+class RedraftView(ProvincialMixin, View):
+    """POST: draft the situation paragraphs again from the data of the first attachment's period."""
+
+    permission = "circulars.edit_circulars"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        circular = get_object_or_404(Circular.objects.defer("archived_pdf"), pk=pk)
+        if circular.is_issued:
+            messages.error(request, _("已印发的通知不能修改。"))
+            return redirect("circulars:detail", pk=pk)
+        attachment = circular.attachments.select_related("period").first()
+        if attachment is None:
+            messages.error(request, _("请先添加附件，情况通报按第一个附件的周期起草。"))
+            return redirect("circulars:edit", pk=pk)
+        circular.situation = draft_situation(attachment.period)
+        circular.save(update_fields=["situation", "updated_at"])
+        messages.success(request, _("已按最新数据重新起草情况通报，请核对修改。"))
+        return redirect("circulars:edit", pk=pk)
+
+
+class IssueView(ProvincialMixin, View):
+    permission = "circulars.edit_circulars"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        circular = get_object_or_404(Circular.objects.defer("archived_pdf"), pk=pk)
+        try:
+            issued = services.issue(circular, request.user)
+        except services.CircularError as error:
+            messages.info(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("已印发，PDF 已存档（SHA-256：{sha}）。").format(sha=issued.archived_sha256),
+            )
+        return redirect("circulars:detail", pk=pk)
+
+
+class CircularFileView(ProvincialMixin, View):
+    """The circular as PDF, DOCX or XLSX; an issued circular's PDF is its archived file."""
+
+    def get(self, request, pk, fmt):
+        circular = get_object_or_404(Circular, pk=pk)
+        name = (
+            f"{circular.document_number}{circular.title.splitlines()[0] if circular.title else ''}"
+        )
+        if fmt == "pdf":
+            if (
+                circular.is_issued
+                and request.headers.get("If-None-Match") == f'"{circular.archived_sha256}"'
+            ):
+                return HttpResponse(status=304)
+            content = services.circular_pdf(circular)
+            etag = circular.archived_sha256 if circular.is_issued else None
+            return download(content, PDF, f"{name}.pdf", etag)
+        if fmt == "docx":
+            return download(services.circular_docx(circular), DOCX, f"{name}.docx")
+        return download(services.circular_xlsx(circular), XLSX, f"{name}附件.xlsx")
+
+
+class AttachmentPdfView(LoginRequiredMixin, View):
+    """/reports/<period>/<kind>.pdf: a ranked table alone, printed (approved figures)."""
+
+    def get(self, request, period, kind):
+        period = get_object_or_404(ReportingPeriod.objects.by_slug(period))
+        content = services.attachment_pdf(period, kind)
+        return download(content, PDF, f"{period.table_title(IPKind(kind))}.pdf")

@@ -1,0 +1,219 @@
+import hashlib
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from circulars.models import Circular, CircularState, parse_document_number
+from reporting.models import IPKind, WorkflowAction
+from reporting.services import Figures, save_figures, transition
+
+from .pdfcheck import open_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, administrator_user):
+    client.force_login(administrator_user)
+    return client
+
+
+def form_data(**overrides):
+    data = {
+        "organ": "河南省知识产权局",
+        "code": "豫知",
+        "year": "2022",
+        "number": "3",
+        "title": "河南省知识产权局\r\n关于通报2020年质押融资情况的通知",
+        "addressees": "各省辖市、济源示范区、省直管县（市）市场监管局（知识产权管局）",
+        "situation": "2020年，全省专利质押融资金额29.86亿元。",
+        "body": "一、提高认识。\r\n二、加强服务。",
+        "signatory": "河南省知识产权局",
+        "signed_on": "2022-03-05",
+        "note": "此件主动公开",
+        "copy_to": "",
+        "printed_by": "河南省知识产权局办公室",
+        "printed_on": "2022-03-05",
+        "attachments-TOTAL_FORMS": "2",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
+        "attachments-0-position": "1",
+        "attachments-0-kind": "patent",
+        "attachments-1-position": "1",  # the untouched extra row, as the browser sends it
+        "attachments-1-kind": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_administrator_drafts_a_circular_with_attachments(admin_client, demo_2020):
+    page = admin_client.get("/circulars/new/").content.decode()
+    assert "2020年，全省专利质押融资金额29.86亿元" in page, "the situation is drafted from the data"
+    response = admin_client.post(
+        "/circulars/new/", form_data(**{"attachments-0-period": demo_2020.pk})
+    )
+    circular = Circular.objects.get(year=2022, number=3)
+    assert response.status_code == 302 and response["Location"] == f"/circulars/{circular.pk}/"
+    assert circular.document_number == "豫知〔2022〕3号"
+    assert [a.title for a in circular.attachments.all()] == ["2020年河南省专利质押融资统计表"]
+    assert circular.paragraphs() == [
+        (0, "2020年，全省专利质押融资金额29.86亿元。"),
+        (1, "一、提高认识。"),
+        (1, "二、加强服务。"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("number", "0", "确保该值大于或等于1。"),
+        ("number", "8", "该发文字号已被使用。"),
+        ("year", "2021x", "输入整数。"),
+        ("printed_on", "2022-03-01", "印发日期不能早于成文日期。"),
+        ("title", "", "这个字段是必填项。"),
+        ("code", "豫 知", "机关代字不能含空格。"),
+    ],
+)
+def test_a_bad_circular_is_refused_and_nothing_saved(
+    admin_client, demo_2020, field, value, message
+):
+    data = form_data(**{"attachments-0-period": demo_2020.pk, field: value})
+    if field == "number" and value == "8":
+        data["year"] = "2021"
+    response = admin_client.post("/circulars/new/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Circular.objects.count() == 1  # the demo's own
+
+
+def test_issuing_freezes_the_figures_and_archives_the_pdf(
+    admin_client, circular, make_submitter, units, reviewer
+):
+    response = admin_client.post(f"/circulars/{circular.pk}/issue/", follow=True)
+    circular.refresh_from_db()
+    assert circular.state == CircularState.ISSUED
+    assert circular.archived_sha256 == hashlib.sha256(bytes(circular.archived_pdf)).hexdigest()
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [f"已印发，PDF 已存档（SHA-256：{circular.archived_sha256}）。"]
+
+    # The province corrects 洛阳's 2020 figures afterwards: the issued circular does not move.
+    report = circular.attachments.first().period.reports.get(unit=units["洛阳"])
+    transition(report, WorkflowAction.REOPEN, reviewer, "更正")
+    submitter = make_submitter("ly", units["洛阳"])
+    save_figures(
+        submitter, units["洛阳"], report.period, {IPKind.PATENT: Figures(Decimal("1"), 1, 1, 1)}
+    )
+    downloaded = admin_client.get(f"/circulars/{circular.pk}/file.pdf")
+    assert downloaded.content == bytes(circular.archived_pdf)
+    assert downloaded["ETag"] == f'"{circular.archived_sha256}"'
+    table = open_pdf(downloaded.content).pages[3].extract_tables()[0]
+    assert ["2", "洛阳市", "37209.56", "27", "226"] in table
+    assert circular.frozen_tables[0]["rows"][1]["amount"] == "37209.56"
+
+
+def test_an_unchanged_archived_pdf_is_not_sent_again(admin_client, circular):
+    admin_client.post(f"/circulars/{circular.pk}/issue/")
+    circular.refresh_from_db()
+    response = admin_client.get(
+        f"/circulars/{circular.pk}/file.pdf", HTTP_IF_NONE_MATCH=f'"{circular.archived_sha256}"'
+    )
+    assert response.status_code == 304
+
+
+def test_issuing_twice_says_it_is_done(admin_client, circular):
+    admin_client.post(f"/circulars/{circular.pk}/issue/", follow=True)
+    response = admin_client.post(f"/circulars/{circular.pk}/issue/", follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["该通知已经印发。"]
+
+
+def test_an_issued_circular_cannot_be_edited(admin_client, circular):
+    admin_client.post(f"/circulars/{circular.pk}/issue/")
+    response = admin_client.get(f"/circulars/{circular.pk}/edit/", follow=True)
+    assert [str(m) for m in response.context["messages"]][-1] == "已印发的通知不能修改。"
+    admin_client.post(f"/circulars/{circular.pk}/edit/", form_data(year="2021", number="8"))
+    circular.refresh_from_db()
+    assert circular.title.startswith("河南省知识产权局\n关于进一步加强")
+    admin_client.post(f"/circulars/{circular.pk}/redraft/")
+    assert Circular.objects.get(pk=circular.pk).situation == circular.situation
+
+
+def test_redrafting_takes_the_latest_approved_figures(
+    admin_client, circular, units, reviewer, make_submitter
+):
+    circular.situation = "旧的情况通报"
+    circular.save()
+    response = admin_client.post(f"/circulars/{circular.pk}/redraft/", follow=True)
+    circular.refresh_from_db()
+    assert circular.situation.startswith("2020年，全省专利质押融资金额29.86亿元")
+    assert [str(m) for m in response.context["messages"]][
+        -1
+    ] == "已按最新数据重新起草情况通报，请核对修改。"
+
+
+def test_a_draft_circular_pdf_follows_the_data_and_is_cached(
+    admin_client, circular, django_assert_max_num_queries
+):
+    first = admin_client.get(f"/circulars/{circular.pk}/file.pdf")
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    assert "attachment; filename*=utf-8''" in first["Content-Disposition"]
+    again = admin_client.get(f"/circulars/{circular.pk}/file.pdf")
+    assert again.content == first.content
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_the_other_formats_download(admin_client, circular, fmt):
+    response = admin_client.get(f"/circulars/{circular.pk}/file.{fmt}")
+    assert response.status_code == 200
+    assert response.content[:2] == b"PK"
+
+
+def test_the_list_shows_each_circular(admin_client, circular):
+    html = admin_client.get("/circulars/").content.decode()
+    assert f'href="/circulars/{circular.pk}/">豫知〔2021〕8号</a>' in html
+    assert "起草新通知" in html
+
+
+def test_render_circular_writes_the_pdf(circular, tmp_path):
+    out = io.StringIO()
+    target = tmp_path / "c.pdf"
+    call_command("render_circular", "豫知〔2021〕8号", "--out", str(target), stdout=out)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert f"written to {target}" in out.getvalue()
+
+
+def test_render_circular_writes_the_docx(circular, tmp_path):
+    target = tmp_path / "c.out"
+    call_command(
+        "render_circular",
+        "豫知[2021]8号",
+        "--out",
+        str(target),
+        "--format",
+        "docx",
+        stdout=io.StringIO(),
+    )
+    assert target.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [("豫知2021-8", "not a document number"), ("豫知〔2021〕99号", "no circular")],
+)
+def test_render_circular_refuses_unknown_numbers(circular, tmp_path, number, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("render_circular", number, "--out", str(tmp_path / "x.pdf"))
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("豫知〔2021〕8号", ("豫知", 2021, 8)),
+        ("豫知[2021]8号", ("豫知", 2021, 8)),
+        (" 豫知【2021】12号 ", ("豫知", 2021, 12)),
+    ],
+)
+def test_document_numbers_parse_as_people_type_them(text, parsed):
+    assert parse_document_number(text) == parsed
