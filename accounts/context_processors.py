@@ -1,7 +1,13 @@
-from .roles import is_provincial
+from .roles import is_provincial, is_submitter
 
 
 def roles(request):
     """What the navigation needs to know of the user's role."""
     user = getattr(request, "user", None)
-    return {"user_is_provincial": bool(user and user.is_authenticated and is_provincial(user))}
+    if not (user and user.is_authenticated):
+        return {"user_is_provincial": False, "user_can_import": False}
+    provincial = is_provincial(user)
+    return {
+        "user_is_provincial": provincial,
+        "user_can_import": provincial or is_submitter(user),
+    }

@@ -173,6 +173,9 @@ STORAGES = {
     },
 }
 
+# Uploads of figures: the largest file accepted.
+IMPORT_MAX_BYTES = int(float(os.environ.get("DJANGO_IMPORT_MAX_MB", "10")) * 1024 * 1024)
+
 # Rendered documents are cached by fingerprint; a file cache is shared by all workers.
 CACHES = {
     "default": {

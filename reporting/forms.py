@@ -84,3 +84,36 @@ class BoardFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("全部")), *UnitKind.choices]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_(
+            "CSV（UTF-8 或 GBK）、XLSX 或 XLS，格式同通知附件：地市、金额（万元）、项目数、专利数或商标件数。"
+        ),
+    )
+    period = forms.ModelChoiceField(label=_("报送周期"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("类别"), choices=IPKind.choices)
+    approve = forms.BooleanField(label=_("导入后直接审核通过"), required=False)
+
+    def __init__(self, *args, can_approve=False, **kwargs):
+        from .models import ReportingPeriod
+
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = ReportingPeriod.objects.all()
+        if not can_approve:
+            del self.fields["approve"]
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("文件太大（{size} MB），上限为 {limit} MB。").format(
+                    size=f"{upload.size / 1048576:.1f}",
+                    limit=f"{settings.IMPORT_MAX_BYTES / 1048576:.0f}",
+                )
+            )
+        return upload

@@ -507,3 +507,31 @@ class DeadlineExtension(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.period} → {self.until}"
+
+
+class PendingImport(models.Model):
+    """An uploaded file between its preview and its confirmation.
+
+    Kept in the database, so that every worker sees it and nothing is ever served from
+    disk; abandoned ones are purged.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    filename = models.CharField(_("文件名"), max_length=200)
+    content = models.BinaryField(_("内容"))
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("类别"), max_length=20, choices=IPKind.choices)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("待确认的导入")
+        verbose_name_plural = _("待确认的导入")
+
+    def __str__(self):
+        return f"{self.filename} ({self.user})"

@@ -1,9 +1,15 @@
 from django.urls import path
 
-from . import converters, views  # noqa: F401 (converters registers the path converters)
+from . import converters, views, views_imports  # noqa: F401 (converters registers the path converters)
 
 app_name = "reporting"
 urlpatterns = [
+    path("imports/", views_imports.ImportView.as_view(), name="import"),
+    path(
+        "imports/<int:pk>/confirm/",
+        views_imports.ConfirmImportView.as_view(),
+        name="confirm_import",
+    ),
     path(
         "reports/<period:period>/<kind:kind>/", views.RankedTableView.as_view(), name="ranked_table"
     ),

@@ -45,6 +45,8 @@ MATRIX = {
     "circulars:issue": ("post", "/circulars/CIRCULAR/issue/", {}, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=403, administrator=302)),
     "circulars:file": ("get", "/circulars/CIRCULAR/file.xlsx", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
     "circulars:attachment_pdf": ("get", "/reports/2021/patent.pdf", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "reporting:import": ("get", "/imports/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "reporting:confirm_import": ("post", "/imports/PENDING/confirm/", {}, dict(anonymous=LOGIN, submitter=404, other_submitter=404, reviewer=302, administrator=404)),
 }  # fmt: skip
 
 
@@ -116,6 +118,17 @@ def form_data(report):
 def test_permission_matrix(client, people, units, submitted_report, circular, entry, persona):
     method, path, data, expected = MATRIX[entry]
     path = path.replace("CIRCULAR", str(circular.pk))
+    if "PENDING" in path:
+        from reporting.models import PendingImport
+
+        pending = PendingImport.objects.create(
+            user=people["reviewer"],
+            filename="a.csv",
+            content=b"",
+            period=submitted_report.period,
+            kind="patent",
+        )
+        path = path.replace("PENDING", str(pending.pk))
     if entry == "reporting:report save":
         # a draft, so that a save is possible for those allowed to save
         submitted_report.state = ReportState.DRAFT

@@ -1,0 +1,91 @@
+import datetime
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from reporting.imports import ImportFileError, apply_import, parse_figures, read_rows
+from reporting.models import IPKind, ReportingPeriod, parse_period_slug
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a table of figures in the layout of the circular's attachments (CSV, XLSX, XLS). "
+        "Nothing is saved unless every row is right."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument(
+            "--period", required=True, help="period slug: 2020, 2021H1, 2021Q3, 2021-03"
+        )
+        parser.add_argument("--kind", required=True, choices=IPKind.values)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and show the changes, save nothing"
+        )
+        parser.add_argument(
+            "--approve", action="store_true", help="approve the imported reports too"
+        )
+        parser.add_argument("--user", help="who imports (default: the first superuser)")
+
+    def handle(self, *args, file, period, kind, dry_run, approve, user, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"no such file: {file}")
+        try:
+            year, granularity, number = parse_period_slug(period)
+        except ValueError as error:
+            raise CommandError(f"not a period slug: {period}") from error
+        try:
+            rows = read_rows(path.read_bytes(), path.name)
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        user = self.importer(user)
+        period_obj = ReportingPeriod.objects.by_slug(period).first()
+        if period_obj is None:
+            period_obj = ReportingPeriod(year=year, granularity=granularity, number=number)
+            period_obj.opens_on = period_obj.ends_on + datetime.timedelta(days=1)
+            period_obj.deadline = period_obj.opens_on + datetime.timedelta(days=30)
+            if not dry_run:
+                period_obj.save()
+                self.stdout.write(f"period {period_obj.slug} created")
+        try:
+            preview = parse_figures(rows, period_obj, kind)
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        for message in preview.errors:
+            self.stderr.write(message)
+        for row in preview.rows:
+            for column, message in row.errors.items():
+                self.stderr.write(f"第 {row.line} 行「{column}」：{message}")
+        if not preview.ok:
+            raise CommandError("errors in the file: nothing saved")
+        for row in preview.rows:
+            before = "—" if row.previous is None else " / ".join(map(str, row.previous))
+            after = " / ".join(map(str, row.values))
+            self.stdout.write(
+                f"{row.line:>4} {row.unit.name:<8} {row.status:<9} {before} → {after}"
+            )
+        if dry_run:
+            self.stdout.write(f"dry run: {len(preview.changes)} row(s) would change, nothing saved")
+            return
+        try:
+            changed = apply_import(preview, user, path.name, approve=approve)
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        if changed == 0:
+            self.stdout.write("no change: the stored figures are the same as the file's")
+        else:
+            self.stdout.write(f"{changed} row(s) imported{' and approved' if approve else ''}")
+
+    def importer(self, username):
+        User = get_user_model()
+        if username:
+            user = User.objects.filter(username=username, is_active=True).first()
+            if user is None:
+                raise CommandError(f"no active user {username}")
+            return user
+        user = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if user is None:
+            raise CommandError("no superuser to import as: pass --user")
+        return user

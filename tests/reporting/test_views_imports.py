@@ -1,0 +1,125 @@
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reporting.models import IPKind, PendingImport, PledgeFigures, PledgeReport, ReportState
+from tests import golden
+from tests.factories import add_figures
+
+from .test_imports import PATENT_ROWS, as_csv, as_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, content, name="表.csv", period=None, kind="patent", **extra):
+    return client.post(
+        "/imports/",
+        {"file": SimpleUploadedFile(name, content), "period": period.pk, "kind": kind, **extra},
+    )
+
+
+def test_a_submitter_previews_then_confirms_their_own_figures(
+    client, zhengzhou_submitter, open_period
+):
+    client.force_login(zhengzhou_submitter)
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", "１９０６０", "28", "148"]]
+    response = upload(client, as_csv(rows, "gbk"), period=open_period)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<tr class="row-new">' in html and "19060.00 / 28 / 148" in html
+    assert not PledgeFigures.objects.exists(), "a preview saves nothing"
+    pending = PendingImport.objects.get()
+    response = client.post(f"/imports/{pending.pk}/confirm/", follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "已导入 1 行，保存为草稿；请核对后在报表页提交。"
+    ]
+    report = PledgeReport.objects.get()
+    assert report.state == ReportState.DRAFT
+    assert report.figures.get().amount == Decimal("19060.00")
+    assert not PendingImport.objects.exists()
+
+
+def test_a_row_for_another_unit_refuses_the_whole_file(client, zhengzhou_submitter, open_period):
+    client.force_login(zhengzhou_submitter)
+    rows = [
+        golden.PATENT_HEADINGS,
+        ["1", "郑州市", "10", "1", "1"],
+        ["2", "洛阳市", "10", "1", "1"],
+    ]
+    response = upload(client, as_csv(rows), period=open_period)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "第 3 行是洛阳市的数据，您只能导入本单位的数据，整个文件未导入。" in html
+    assert "文件有错误，未导入任何数据。" in html
+    assert not PendingImport.objects.exists() and not PledgeFigures.objects.exists()
+
+
+def test_rows_in_error_are_highlighted_with_row_column_and_reason(client, reviewer, open_period):
+    client.force_login(reviewer)
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", "10亿元", "1", "1"]]
+    html = upload(client, as_xlsx(rows), name="a.xlsx", period=open_period).content.decode()
+    assert '<tr class="row-error">' in html
+    assert "第 2 行「质押金额（万元）」：金额须以万元为单位，“10亿元”未换算，请改为万元。" in html
+
+
+def test_a_reviewer_imports_for_every_unit_and_approves(client, reviewer, open_period):
+    client.force_login(reviewer)
+    response = upload(client, as_csv(PATENT_ROWS), period=open_period, approve="on")
+    assert response.status_code == 200
+    pending = PendingImport.objects.get()
+    response = client.post(f"/imports/{pending.pk}/confirm/", {"approve": "1"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["已导入 18 行。"]
+    assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.APPROVED}
+
+
+def test_an_unchanged_file_says_so(client, reviewer, open_period, units):
+    add_figures(
+        units["郑州"], open_period, IPKind.PATENT, "19060", 28, 148, state=ReportState.SUBMITTED
+    )
+    client.force_login(reviewer)
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", "19060", "28", "148"]]
+    html = upload(client, as_csv(rows), period=open_period).content.decode()
+    assert "文件中的数据与已保存的相同，没有需要导入的变化。" in html
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "所提交的是空文件。"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 100,
+            "无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。",
+        ),
+        (
+            "姓名,电话\n张三,1\n".encode(),
+            "找不到表头：需要“地市”“金额（万元）”“项目数”“专利数”四列。",
+        ),
+    ],
+)
+def test_hostile_uploads_get_a_clear_message(client, reviewer, open_period, content, message):
+    client.force_login(reviewer)
+    response = upload(client, content, name="x.xlsx", period=open_period)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not PendingImport.objects.exists()
+
+
+def test_an_upload_over_the_limit_is_refused_before_reading(
+    client, reviewer, open_period, settings
+):
+    settings.IMPORT_MAX_BYTES = 1024
+    client.force_login(reviewer)
+    response = upload(client, b"x" * 2048, period=open_period)
+    assert response.status_code == 400
+    assert "文件太大（0.0 MB），上限为 0 MB。" in response.content.decode()
+
+
+def test_another_users_pending_import_does_not_exist_for_you(
+    client, zhengzhou_submitter, reviewer, open_period
+):
+    client.force_login(reviewer)
+    upload(client, as_csv(PATENT_ROWS), period=open_period)
+    pending = PendingImport.objects.get()
+    client.force_login(zhengzhou_submitter)
+    assert client.post(f"/imports/{pending.pk}/confirm/").status_code == 404
