@@ -20,6 +20,7 @@ ADMINISTRATOR_PERMISSIONS = {
         "pledgefigures": ["view"],
         "reporttransition": ["view"],
     },
+    "contracts": {"pledgecontract": ["view"]},
     # Unlocking a locked-out account is deleting its failed attempts.
     "axes": {"accessattempt": ["view", "delete"], "accessfailurelog": ["view"]},
 }

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "cities",
     "reporting",
     "circulars",
+    "contracts",
+    "import_export",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +174,12 @@ STORAGES = {
         )
     },
 }
+
+# django-import-export (admin exports): only who may view may export, and cells that start
+# like a formula are escaped (=, +, -, @).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Uploads of figures: the largest file accepted.
 IMPORT_MAX_BYTES = int(float(os.environ.get("DJANGO_IMPORT_MAX_MB", "10")) * 1024 * 1024)

@@ -15,7 +15,7 @@ class FiguresForm(forms.ModelForm):
         fields = FIGURE_FORM_FIELDS
         widgets = {name: forms.NumberInput(attrs={"min": 0}) for name in FIGURE_FORM_FIELDS}
 
-    def __init__(self, *args, kind, **kwargs):
+    def __init__(self, *args, kind, derived=False, **kwargs):
         self.kind = IPKind(kind)
         kwargs.setdefault("prefix", self.kind.value)
         instance = kwargs.get("instance") or PledgeFigures(kind=self.kind)
@@ -26,6 +26,11 @@ class FiguresForm(forms.ModelForm):
         self.fields["items"].label = self.kind.items_heading
         for name in ("amount", "projects", "items"):
             self.fields[name].required = True
+        if derived:
+            # Summed from the unit's imported pledge contracts; changed by importing them again.
+            for field in self.fields.values():
+                field.disabled = True
+                field.help_text = _("由质押合同汇总")
 
     def figures(self):
         data = self.cleaned_data
@@ -117,3 +122,33 @@ class ImportForm(forms.Form):
                 )
             )
         return upload
+
+
+class ContractImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("按模板填写的 XLSX、XLS 或 CSV：每行一份质押合同。"),
+    )
+    period = forms.ModelChoiceField(label=_("报送周期"), queryset=None, empty_label=None)
+    unit = forms.ModelChoiceField(
+        label=_("填报单位"), queryset=None, required=False, help_text=_("文件没有“地市”列时必填。")
+    )
+    kind = forms.ChoiceField(
+        label=_("类别"),
+        choices=[("", _("按文件中的“类别”列")), *IPKind.choices],
+        required=False,
+    )
+    approve = forms.BooleanField(label=_("导入后直接审核通过"), required=False)
+
+    def __init__(self, *args, units=None, can_approve=False, **kwargs):
+        from cities.models import ReportingUnit
+
+        from .models import ReportingPeriod
+
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = ReportingPeriod.objects.all()
+        self.fields["unit"].queryset = units if units is not None else ReportingUnit.objects.all()
+        if not can_approve:
+            del self.fields["approve"]
+
+    clean_file = ImportForm.clean_file

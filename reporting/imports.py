@@ -46,8 +46,12 @@ class ImportFileError(ValueError):
 # ── reading ─────────────────────────────────────────────────────────────────────────
 
 
-def read_rows(content, filename=""):
-    """The file's rows as lists of strings. Format by content, not by name."""
+def read_rows(content, filename="", max_rows=None):
+    """The file's rows as lists of strings. Format by content, not by name.
+
+    ``max_rows`` bounds the work a file can cause (default ``MAX_ROWS``, a table of figures).
+    """
+    max_rows = max_rows or MAX_ROWS
     limit = settings.IMPORT_MAX_BYTES
     if len(content) > limit:
         raise ImportFileError(
@@ -58,11 +62,11 @@ def read_rows(content, filename=""):
     if not content.strip():
         raise ImportFileError(_("文件是空的。"))
     if content.startswith(b"PK\x03\x04"):
-        rows = _read_xlsx(content)
+        rows = _read_xlsx(content, max_rows)
     elif content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        rows = _read_xls(content)
+        rows = _read_xls(content, max_rows)
     else:
-        rows = _read_csv(content)
+        rows = _read_csv(content, max_rows)
     rows = [[_cell_text(value) for value in row] for row in rows]
     rows = [row for row in rows if any(row)]
     if not rows:
@@ -80,7 +84,7 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def _read_csv(content):
+def _read_csv(content, max_rows):
     if b"\x00" in content[:4096]:
         raise ImportFileError(_("无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。"))
     for encoding in ("utf-8-sig", "gb18030"):
@@ -108,15 +112,15 @@ def _read_csv(content):
                     row=number, length=len(line)
                 )
             )
-        if number > MAX_ROWS:
-            raise ImportFileError(_("文件超过 {limit} 行。").format(limit=MAX_ROWS))
+        if number > max_rows:
+            raise ImportFileError(_("文件超过 {limit} 行。").format(limit=max_rows))
     dialect = csv.excel_tab if text.count("\t") > text.count(",") else csv.excel
     for row in csv.reader(io.StringIO(text), dialect):
         rows.append(row)
     return rows
 
 
-def _read_xlsx(content):
+def _read_xlsx(content, max_rows):
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         inflated = sum(info.file_size for info in archive.infolist())
@@ -135,14 +139,14 @@ def _read_xlsx(content):
     sheet = workbook.worksheets[0]
     rows = []
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if number > MAX_ROWS:
-            raise ImportFileError(_("文件超过 {limit} 行。").format(limit=MAX_ROWS))
+        if number > max_rows:
+            raise ImportFileError(_("文件超过 {limit} 行。").format(limit=max_rows))
         rows.append(list(row[:MAX_COLUMNS]))
     workbook.close()
     return rows
 
 
-def _read_xls(content):
+def _read_xls(content, max_rows):
     import xlrd
 
     try:
@@ -150,8 +154,8 @@ def _read_xls(content):
         sheet = book.sheet_by_index(0)
     except Exception as error:  # xlrd raises XLRDError and struct errors on a broken file
         raise ImportFileError(_("文件已损坏，无法作为 XLS 打开。")) from error
-    if sheet.nrows > MAX_ROWS:
-        raise ImportFileError(_("文件超过 {limit} 行。").format(limit=MAX_ROWS))
+    if sheet.nrows > max_rows:
+        raise ImportFileError(_("文件超过 {limit} 行。").format(limit=max_rows))
     return [sheet.row_values(r)[:MAX_COLUMNS] for r in range(sheet.nrows)]
 
 

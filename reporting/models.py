@@ -525,7 +525,11 @@ class PendingImport(models.Model):
     filename = models.CharField(_("文件名"), max_length=200)
     content = models.BinaryField(_("内容"))
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("类别"), max_length=20, choices=IPKind.choices)
+    kind = models.CharField(_("类别"), max_length=20, choices=IPKind.choices, blank=True)
+    contracts = models.BooleanField(_("质押合同"), default=False)
+    unit = models.ForeignKey(
+        ReportingUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:

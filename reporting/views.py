@@ -74,6 +74,13 @@ class ReportView(LoginRequiredMixin, TemplateView):
         self.lock_reason = services.lock_reason(
             self.request.user, self.unit, self.period, self.report
         )
+        # Kinds whose figures are derived from imported pledge contracts: read-only here.
+        # (IPKind members hash by name, so compare members, not their string values.)
+        self.derived = (
+            {IPKind(kind) for kind in self.report.contracts.values_list("kind", flat=True)}
+            if self.report
+            else set()
+        )
 
     def get(self, request, *args, **kwargs):
         self.load()
@@ -90,7 +97,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
         if not all(form.is_valid() for form in forms.values()):
             messages.error(request, _("数据有误，未保存。请按提示修改。"))
             return self.render_to_response(self.get_context_data(forms=forms), status=400)
-        figures = {kind: forms[kind].figures() for kind in IPKind}
+        figures = {kind: forms[kind].figures() for kind in IPKind if kind not in self.derived}
         report_form = forms["report"]
         try:
             report = services.save_figures(
@@ -131,7 +138,12 @@ class ReportView(LoginRequiredMixin, TemplateView):
 
     def build_forms(self, data=None):
         figures = self.report.figures_by_kind() if self.report else {}
-        forms = {kind: FiguresForm(data, kind=kind, instance=figures.get(kind)) for kind in IPKind}
+        forms = {
+            kind: FiguresForm(
+                data, kind=kind, instance=figures.get(kind), derived=kind in self.derived
+            )
+            for kind in IPKind
+        }
         forms["report"] = ReportForm(
             data,
             initial={
@@ -151,6 +163,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
             report=report,
             kinds=list(IPKind),
             lock_reason=self.lock_reason,
+            derived_kinds=self.derived,
             editable=self.lock_reason is None,
             deadline=services.submission_deadline(self.period, self.unit),
             can_review=can(user, "reporting.review_report", report) if report else False,

@@ -47,6 +47,10 @@ MATRIX = {
     "circulars:attachment_pdf": ("get", "/reports/2021/patent.pdf", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
     "reporting:import": ("get", "/imports/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
     "reporting:confirm_import": ("post", "/imports/PENDING/confirm/", {}, dict(anonymous=LOGIN, submitter=404, other_submitter=404, reviewer=302, administrator=404)),
+    "contracts:import": ("get", "/contracts/import/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "contracts:confirm_import": ("post", "/contracts/import/PENDING/confirm/", {}, dict(anonymous=LOGIN, submitter=404, other_submitter=404, reviewer=404, administrator=404)),
+    "contracts:template": ("get", "/contracts/template/2021/410100.xlsx", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
+    "contracts:banks": ("get", "/reports/2021/banks/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
 }  # fmt: skip
 
 

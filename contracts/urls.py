@@ -1,0 +1,21 @@
+from django.urls import path
+
+from reporting import converters  # noqa: F401 (registers the path converters)
+
+from . import views
+
+app_name = "contracts"
+urlpatterns = [
+    path("contracts/import/", views.ContractImportView.as_view(), name="import"),
+    path(
+        "contracts/import/<int:pk>/confirm/",
+        views.ConfirmContractImportView.as_view(),
+        name="confirm_import",
+    ),
+    path(
+        "contracts/template/<period:period>/<unit:code>.xlsx",
+        views.TemplateView.as_view(),
+        name="template",
+    ),
+    path("reports/<period:period>/banks/", views.BankRankingView.as_view(), name="banks"),
+]
