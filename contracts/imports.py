@@ -12,15 +12,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from cities.resolver import UnitResolver, UnknownUnitError
-from reporting.imports import ImportFileError, _heading_key, _log, parse_amount, parse_count
-from reporting.models import IPKind, PledgeFigures, PledgeReport, ReportState, WorkflowAction
-from reporting.rules import can
+from reporting.imports import (
+    ImportFileError,
+    _heading_key,
+    check_import_rights,
+    finish_import,
+    open_for_import,
+    parse_amount,
+    parse_count,
+)
+from reporting.models import IPKind, PledgeFigures
 
 from .banks import bank_group
 from .models import INCLUSIVE_LIMIT, PledgeContract, validate_uscc
@@ -274,29 +281,14 @@ def parse_contracts(rows, period, *, unit=None, kind=None, restrict_to_units=Non
 @transaction.atomic
 def apply_contracts(preview, user, source, *, as_draft=False, approve=False):
     """Replace each (unit, kind)'s contracts with the file's, derive the figures, in one transaction."""
-    if not preview.ok:
-        raise ImportFileError(_("文件有错误，未导入任何数据。"))
-    if approve and not can(user, "reporting.review_report"):
-        raise PermissionDenied(_("只有省级审核员可以在导入时审核通过。"))
-    from reporting.services import lock_reason
-
+    check_import_rights(preview, user, approve)
     changed, problems = 0, []
     for group in preview.groups:
         if group.status == "unchanged":
             continue
-        report, created = PledgeReport.objects.get_or_create(unit=group.unit, period=preview.period)
-        report = PledgeReport.objects.select_for_update().get(pk=report.pk)
-        if as_draft:
-            reason = lock_reason(user, group.unit, preview.period, None if created else report)
-            if reason:
-                problems.append(f"{group.unit.name}：{reason}")
-                continue
-        elif report.state == ReportState.APPROVED:
-            problems.append(
-                _("{unit}：报表已审核通过，数据已锁定，不能导入。如需更正，请先重新打开。").format(
-                    unit=group.unit.name
-                )
-            )
+        report, reason = open_for_import(group.unit, preview.period, user, as_draft=as_draft)
+        if reason:
+            problems.append(f"{group.unit.name}：{reason}")
             continue
         PledgeContract.objects.filter(report=report, kind=group.kind).delete()
         PledgeContract.objects.bulk_create(
@@ -312,21 +304,7 @@ def apply_contracts(preview, user, source, *, as_draft=False, approve=False):
             batch_size=2000,
         )
         derive_figures(report, group.kind, user)
-        report.version += 1
-        report.updated_by = user
-        report._history_user = user
-        if not as_draft and report.state != ReportState.SUBMITTED:
-            _log(
-                report,
-                WorkflowAction.SUBMIT,
-                ReportState.SUBMITTED,
-                user,
-                _("从文件“{name}”导入").format(name=source),
-            )
-        report.save()
-        if approve and report.state == ReportState.SUBMITTED:
-            _log(report, WorkflowAction.APPROVE, ReportState.APPROVED, user, _("导入时审核通过"))
-            report.save()
+        finish_import(report, user, source, as_draft=as_draft, approve=approve)
         changed += len(group.rows)
     if problems:
         raise ImportFileError("；".join(problems))

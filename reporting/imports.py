@@ -402,6 +402,47 @@ def parse_figures(rows, period, kind, user=None, restrict_to_units=None):
 # ── saving ───────────────────────────────────────────────────────────────────────────
 
 
+def check_import_rights(preview, user, approve):
+    """Refuse a file in error, or approval by someone who may not approve."""
+    from .rules import can
+
+    if not preview.ok:
+        raise ImportFileError(_("文件有错误，未导入任何数据。"))
+    if approve and not can(user, "reporting.review_report"):
+        raise PermissionDenied(_("只有省级审核员可以在导入时审核通过。"))
+
+
+def open_for_import(unit, period, user, *, as_draft):
+    """The unit's report for ``period``, locked, and the reason it cannot take an import (or None).
+
+    A municipal upload (``as_draft``) obeys the same rules as the form; a province import
+    may fill any report but an approved one.
+    """
+    from .services import lock_reason
+
+    report, created = PledgeReport.objects.get_or_create(unit=unit, period=period)
+    report = PledgeReport.objects.select_for_update().get(pk=report.pk)
+    if as_draft:
+        return report, lock_reason(user, unit, period, None if created else report)
+    if report.state == ReportState.APPROVED:
+        return report, _("报表已审核通过，数据已锁定，不能导入。如需更正，请先重新打开。")
+    return report, None
+
+
+def finish_import(report, user, source, *, as_draft, approve):
+    """Record the import on the report: a draft stays a draft; otherwise submitted (and approved)."""
+    report.version += 1
+    report.updated_by = user
+    report._history_user = user
+    if not as_draft and report.state != ReportState.SUBMITTED:
+        comment = _("从文件“{name}”导入").format(name=source)
+        _log(report, WorkflowAction.SUBMIT, ReportState.SUBMITTED, user, comment)
+    report.save()
+    if approve and report.state == ReportState.SUBMITTED:
+        _log(report, WorkflowAction.APPROVE, ReportState.APPROVED, user, _("导入时审核通过"))
+        report.save()
+
+
 @transaction.atomic
 def apply_import(preview, user, source, *, as_draft=False, approve=False):
     """Save every row of a checked preview in one transaction; refuse the whole file otherwise.
@@ -410,58 +451,28 @@ def apply_import(preview, user, source, *, as_draft=False, approve=False):
     ``approve``); a municipal upload (``as_draft``) fills the unit's draft for it to submit.
     Returns the number of rows that changed.
     """
-    from .rules import can
-    from .services import lock_reason
-
-    if not preview.ok:
-        raise ImportFileError(_("文件有错误，未导入任何数据。"))
-    if approve and not can(user, "reporting.review_report"):
-        raise PermissionDenied(_("只有省级审核员可以在导入时审核通过。"))
-    changed = 0
-    problems = []
+    check_import_rights(preview, user, approve)
+    changed, problems = 0, []
     for row in preview.rows:
-        report, created = PledgeReport.objects.get_or_create(unit=row.unit, period=preview.period)
-        report = PledgeReport.objects.select_for_update().get(pk=report.pk)
-        if as_draft:
-            reason = lock_reason(user, row.unit, preview.period, None if created else report)
-            if reason:
-                problems.append(f"{row.unit.name}：{reason}")
-                continue
-        elif report.state == ReportState.APPROVED and row.status != "unchanged":
-            problems.append(
-                _("{unit}：报表已审核通过，数据已锁定，不能导入。如需更正，请先重新打开。").format(
-                    unit=row.unit.name
-                )
-            )
-            continue
-        if row.status == "unchanged" and (
+        report, reason = open_for_import(row.unit, preview.period, user, as_draft=as_draft)
+        unchanged = row.status == "unchanged"
+        if unchanged and (
             as_draft or report.state in (ReportState.SUBMITTED, ReportState.APPROVED)
         ):
             continue
-        figure = report.figures.filter(kind=preview.kind).first() or PledgeFigures(
-            report=report, kind=preview.kind
-        )
-        if row.status != "unchanged":
+        if reason:
+            problems.append(f"{row.unit.name}：{reason}")
+            continue
+        if not unchanged:
+            figure = report.figures.filter(kind=preview.kind).first() or PledgeFigures(
+                report=report, kind=preview.kind
+            )
             figure.amount, figure.projects, figure.items = row.values
             figure.full_clean(exclude=["report"])
             figure._history_user = user
             figure.save()
             changed += 1
-        report.version += 1
-        report.updated_by = user
-        report._history_user = user
-        if not as_draft and report.state != ReportState.SUBMITTED:
-            _log(
-                report,
-                WorkflowAction.SUBMIT,
-                ReportState.SUBMITTED,
-                user,
-                _("从文件“{name}”导入").format(name=source),
-            )
-        report.save()
-        if approve and report.state == ReportState.SUBMITTED:
-            _log(report, WorkflowAction.APPROVE, ReportState.APPROVED, user, _("导入时审核通过"))
-            report.save()
+        finish_import(report, user, source, as_draft=as_draft, approve=approve)
     if problems:
         raise ImportFileError("；".join(problems))
     return changed
