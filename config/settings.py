@@ -180,6 +180,9 @@ STORAGES = {
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# The upload between the admin's preview and its confirmation: in the shared file cache (every
+# worker sees it, nothing is served from it, entries expire after a day).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
 # Uploads of figures: the largest file accepted.
 IMPORT_MAX_BYTES = int(float(os.environ.get("DJANGO_IMPORT_MAX_MB", "10")) * 1024 * 1024)

@@ -2,8 +2,12 @@
 figures and states change only through the portal's services, never around them."""
 
 from django.contrib import admin
+from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.roles import is_provincial
+
+from .imports import ImportFileError
 from .models import (
     DeadlineExtension,
     PledgeFigures,
@@ -11,6 +15,12 @@ from .models import (
     ProvinceBenchmark,
     ReportingPeriod,
     ReportTransition,
+)
+from .resources import (
+    AttachmentTableFormat,
+    FiguresConfirmForm,
+    FiguresImportForm,
+    FiguresTableResource,
 )
 
 
@@ -46,7 +56,44 @@ class ReportTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(PledgeReport)
-class PledgeReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class PledgeReportAdmin(ImportMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Reports are read-only here; a table of figures is imported through the portal's engine."""
+
+    resource_classes = [FiguresTableResource]
+    # The engine records every import in the reports' own logs (who, when, which file).
+    skip_admin_log = True
+    import_form_class = FiguresImportForm
+    confirm_form_class = FiguresConfirmForm
+
+    def get_import_formats(self):
+        return [AttachmentTableFormat]
+
+    def has_import_permission(self, request):
+        return is_provincial(request.user)
+
+    def get_import_data_kwargs(self, request, *args, **kwargs):
+        form = kwargs.get("form")
+        data = form.cleaned_data if form is not None and hasattr(form, "cleaned_data") else {}
+        return {
+            "period": data.get("period"),
+            "kind": data.get("kind"),
+            "approve": data.get("approve", False),
+        }
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            for name in ("period", "kind", "approve"):
+                value = import_form.cleaned_data.get(name)
+                initial[name] = getattr(value, "pk", value)
+        return initial
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, ImportFileError):
+            form.add_error("import_file", str(error))
+        else:
+            super().add_data_read_fail_error_to_form(form, error)
+
     list_display = ["unit", "period", "state", "updated_at", "updated_by"]
     list_filter = ["period", "state", "unit__kind"]
     search_fields = ["unit__name", "unit__short_name"]
