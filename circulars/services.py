@@ -3,7 +3,7 @@
 import hashlib
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reporting.exports import PrintedTable, tables_xlsx
@@ -20,11 +20,16 @@ class CircularError(Exception):
 
 
 def live_tables(circular):
-    """The attachment tables from the approved figures as they stand now."""
-    return [
-        PrintedTable.from_ranking(rank_units(attachment.period, attachment.kind))
-        for attachment in circular.attachments.select_related("period")
-    ]
+    """The attachment tables from the approved figures as they stand now.
+
+    Always in Chinese: they are the content of an official document, whatever the language
+    of the interface that asks for them.
+    """
+    with translation.override("zh-hans"):
+        return [
+            PrintedTable.from_ranking(rank_units(attachment.period, attachment.kind))
+            for attachment in circular.attachments.select_related("period")
+        ]
 
 
 def printed_tables(circular):
@@ -57,8 +62,9 @@ def circular_pdf(circular):
 
 
 def attachment_pdf(period, kind):
-    """A period's ranked table alone, as a PDF (approved figures)."""
-    table = PrintedTable.from_ranking(rank_units(period, kind))
+    """A period's ranked table alone, as a PDF (approved figures), in Chinese."""
+    with translation.override("zh-hans"):
+        table = PrintedTable.from_ranking(rank_units(period, kind))
     key = pdf.fingerprint("attachment", table.as_dict())
     return pdf.cached_pdf(key, lambda: pdf.html_to_pdf(pdf.render_html(None, [table])))
 

@@ -217,3 +217,24 @@ def test_render_circular_refuses_unknown_numbers(circular, tmp_path, number, mes
 )
 def test_document_numbers_parse_as_people_type_them(text, parsed):
     assert parse_document_number(text) == parsed
+
+
+def test_printed_documents_stay_chinese_under_the_english_interface(
+    admin_client, circular, settings
+):
+    admin_client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
+    assert "Circulars" in admin_client.get("/circulars/").content.decode()
+    pdf = open_pdf(admin_client.get("/reports/2020/patent.pdf").content)
+    assert pdf.pages[0].extract_tables()[0][0] == [
+        "金额排名",
+        "地市",
+        "质押金额（万元）",
+        "项目数",
+        "专利数",
+    ]
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(
+        io.BytesIO(admin_client.get(f"/circulars/{circular.pk}/file.xlsx").content)
+    ).active
+    assert sheet["A1"].value == "2020年河南省专利质押融资统计表"
