@@ -21,6 +21,7 @@ ADMINISTRATOR_PERMISSIONS = {
         "reporttransition": ["view"],
     },
     "contracts": {"pledgecontract": ["view"]},
+    "analysis": {"standingrules": ["add", "change", "view"]},
     # Unlocking a locked-out account is deleting its failed attempts.
     "axes": {"accessattempt": ["view", "delete"], "accessfailurelog": ["view"]},
 }

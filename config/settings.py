@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reporting",
     "circulars",
     "contracts",
+    "analysis",
     "import_export",
 ]
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("circulars.urls")),
     path("", include("contracts.urls")),
+    path("", include("analysis.urls")),
     path("", include("reporting.urls")),
 ]

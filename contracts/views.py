@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from cities.models import ReportingUnit
-from reporting.exports import UTF8_BOM
+from reporting.exports import plain_table_response
 from reporting.forms import ContractImportForm
 from reporting.imports import ImportFileError, read_rows
 from reporting.models import IPKind, PendingImport, ReportingPeriod
@@ -138,33 +138,8 @@ class BankRankingView(LoginRequiredMixin, View):
         headings, rows = banks_table(rank_banks(period, kind))
         title = _("{period}知识产权质押融资银行排名").format(period=period.label)
         export = request.GET.get("_export")
-        if export == "csv":
-            import csv
-            import io
-
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(headings)
-            writer.writerows(rows)
-            response = HttpResponse(
-                UTF8_BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-            )
-            response["Content-Disposition"] = content_disposition_header(True, f"{title}.csv")
-            return response
-        if export == "xlsx":
-            import io
-
-            from openpyxl import Workbook
-
-            workbook = Workbook()
-            workbook.active.append(headings)
-            for row in rows:
-                workbook.active.append(row)
-            buffer = io.BytesIO()
-            workbook.save(buffer)
-            response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-            response["Content-Disposition"] = content_disposition_header(True, f"{title}.xlsx")
-            return response
+        if export in ("csv", "xlsx"):
+            return plain_table_response(title, headings, rows, export)
         context = {
             "period": period,
             "title": title,

@@ -192,3 +192,30 @@ def write_table_sheet(sheet, table):
         sheet.column_dimensions[letter].width = column_width
     sheet.print_title_rows = f"{first_body_row - 1}:{first_body_row - 1}"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+
+
+def plain_table_response(title, headings, rows, export_format):
+    """A simple table as a CSV (with BOM) or XLSX download, formula cells escaped."""
+    import csv
+
+    if export_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headings)
+        writer.writerows([[escape_formula(str(cell)) for cell in row] for row in rows])
+        response = HttpResponse(
+            UTF8_BOM + buffer.getvalue(), content_type=TableExport.FORMATS["csv"]
+        )
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append([str(h) for h in headings])
+        for row in rows:
+            sheet.append([escape_formula(cell) if isinstance(cell, str) else cell for cell in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=TableExport.FORMATS["xlsx"])
+    response["Content-Disposition"] = content_disposition_header(True, f"{title}.{export_format}")
+    return response

@@ -1,5 +1,6 @@
 """How amounts are written in the printed tables."""
 
+import re
 from decimal import Decimal
 
 CENT = Decimal("0.01")
@@ -17,10 +18,18 @@ def format_amount(value):
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
 
 
 def escape_formula(text):
-    """Keep spreadsheet programs from running a cell that starts like a formula."""
-    if isinstance(text, str) and text.startswith(FORMULA_PREFIXES):
+    """Keep spreadsheet programs from running a cell that starts like a formula.
+
+    A signed number (-3, +113.6%) is a number, not a formula, and stays as it is.
+    """
+    if (
+        isinstance(text, str)
+        and text.startswith(FORMULA_PREFIXES)
+        and not _SIGNED_NUMBER.match(text)
+    ):
         return "'" + text
     return text

@@ -6,6 +6,17 @@ from cities.models import ReportingUnit
 from .factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """Each test starts in the portal's language: a request in English leaves its language
+    active in the thread, as Django's own locale middleware does."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def units(db):
     """Every reporting unit by short name (loaded by the data migration)."""

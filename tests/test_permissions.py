@@ -51,6 +51,9 @@ MATRIX = {
     "contracts:confirm_import": ("post", "/contracts/import/PENDING/confirm/", {}, dict(anonymous=LOGIN, submitter=404, other_submitter=404, reviewer=404, administrator=404)),
     "contracts:template": ("get", "/contracts/template/2021/410100.xlsx", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
     "contracts:banks": ("get", "/reports/2021/banks/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
+    "analysis:dashboard": ("get", "/analysis/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
+    "analysis:comparison": ("get", "/analysis/2021/patent/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
+    "analysis:unit": ("get", "/analysis/units/410100/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
 }  # fmt: skip
 
 

@@ -1,0 +1,110 @@
+"""Charts as SVG, drawn on the server: the same markup shows in the browser and prints in a PDF.
+
+No JavaScript, nothing fetched. Every text is escaped; every chart has a title and its numbers
+in a table beside it (the templates show ``chart.table``).
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
+
+from reporting.numbers import format_amount
+
+FONT = '"Noto Sans CJK SC", "WenQuanYi Zen Hei", "FandolHei", "Microsoft YaHei", sans-serif'
+COLOURS = ["#b3121d", "#0b5cad", "#2f7d32", "#8e5c00", "#6b3fa0"]
+
+
+@dataclass
+class Chart:
+    title: str
+    svg: str
+    headings: list
+    table: list = field(default_factory=list)  # rows of the numbers drawn
+
+
+def _number(value):
+    return format_amount(value) if isinstance(value, Decimal) else str(value)
+
+
+def bar_chart(title, labels, values, unit="万元", highlight=None, width=640, font=FONT):
+    """Horizontal bars, one per label (long Chinese names read well on the left)."""
+    row = 22
+    left, right, top = 96, 90, 40
+    height = top + row * len(labels) + 16
+    largest = max([Decimal(v) for v in values] + [Decimal(1)])
+    span = width - left - right
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(title)}" font-family=\'{font}\' font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="15" font-weight="700">{escape(title)}</text>',
+    ]
+    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = top + index * row
+        length = float(Decimal(value) / largest) * span
+        colour = COLOURS[0] if label != highlight else COLOURS[1]
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{escape(str(label))}</text>'
+            f'<rect x="{left}" y="{y + 3}" width="{length:.1f}" height="{row - 6}" fill="{colour}"/>'
+            f'<text x="{left + length + 4:.1f}" y="{y + 14}">{escape(_number(value))}</text>'
+        )
+    parts.append(
+        f'<line x1="{left}" y1="{top - 2}" x2="{left}" y2="{height - 14}" stroke="#333" stroke-width="1"/>'
+    )
+    parts.append(
+        f'<text x="{width - 4}" y="{height - 2}" text-anchor="end" fill="#555">{escape(unit)}</text>'
+    )
+    parts.append("</svg>")
+    table = [[label, _number(value)] for label, value in zip(labels, values, strict=True)]
+    return Chart(title, "".join(parts), ["", unit], table)
+
+
+def line_chart(title, x_labels, series, unit="万元", width=640, height=280, font=FONT):
+    """One line per series over the x labels (years)."""
+    left, right, top, bottom = 70, 20, 40, 46
+    values = [Decimal(v) for _name, points in series for v in points if v is not None]
+    largest = max(values + [Decimal(1)])
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(len(x_labels) - 1, 1)
+
+    def xy(i, v):
+        return left + i * step, top + plot_h - float(Decimal(v) / largest) * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(title)}" font-family=\'{font}\' font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="15" font-weight="700">{escape(title)}</text>',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#333"/>',
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" fill="#555">{escape(_number(largest))}</text>',
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" fill="#555">0</text>',
+    ]
+    for i, label in enumerate(x_labels):
+        x, _y = xy(i, 0)
+        parts.append(
+            f'<text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle">{escape(str(label))}</text>'
+        )
+    for n, (name, points) in enumerate(series):
+        colour = COLOURS[n % len(COLOURS)]
+        coords = [xy(i, v) for i, v in enumerate(points) if v is not None]
+        if len(coords) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            )
+        for (x, y), v in zip(coords, [p for p in points if p is not None], strict=True):
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
+            parts.append(
+                f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="middle" font-size="10">{escape(_number(v))}</text>'
+            )
+        parts.append(
+            f'<rect x="{left + n * 120}" y="{height - 16}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{left + n * 120 + 14}" y="{height - 7}">{escape(str(name))}</text>'
+        )
+    parts.append(
+        f'<text x="{width - 4}" y="{height - 2}" text-anchor="end" fill="#555">{escape(unit)}</text>'
+    )
+    parts.append("</svg>")
+    table = [[str(label)] + [_number(points[i]) if points[i] is not None else "—" for _n, points in series]
+             for i, label in enumerate(x_labels)]  # fmt: skip
+    return Chart(title, "".join(parts), [""] + [str(name) for name, _p in series], table)

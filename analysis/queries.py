@@ -1,0 +1,195 @@
+"""Year over year, standings, zero lists, trends and peers — from approved figures only."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Min, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from reporting.models import IPKind, PledgeFigures, ProvinceBenchmark, ReportingPeriod, ReportState
+from reporting.queries import rank_units
+
+from .models import StandingRules
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def comparable_period(period):
+    """The same period a year earlier (a year against the year before; Q3 against Q3)."""
+    return ReportingPeriod.objects.filter(
+        year=period.year - 1, granularity=period.granularity, number=period.number
+    ).first()
+
+
+def growth(now, before):
+    """Growth in percent (one decimal), ``"新增"`` from nothing, None when both are nothing."""
+    if before == 0:
+        return _("新增") if now else None
+    return ((Decimal(now) - Decimal(before)) * 100 / Decimal(before)).quantize(
+        ONE_DECIMAL, ROUND_HALF_UP
+    )
+
+
+@dataclass(frozen=True)
+class ComparedRow:
+    unit: object
+    rank: int
+    amount: Decimal
+    projects: int
+    items: int
+    before_rank: int | None
+    before_amount: Decimal | None
+    before_projects: int | None
+    before_items: int | None
+
+    @property
+    def amount_change(self):
+        return None if self.before_amount is None else self.amount - self.before_amount
+
+    @property
+    def amount_growth(self):
+        return None if self.before_amount is None else growth(self.amount, self.before_amount)
+
+    @property
+    def projects_growth(self):
+        return None if self.before_projects is None else growth(self.projects, self.before_projects)
+
+    @property
+    def items_growth(self):
+        return None if self.before_items is None else growth(self.items, self.before_items)
+
+    @property
+    def rank_change(self):
+        """Places gained (positive) or lost against the comparable period."""
+        return None if self.before_rank is None else self.before_rank - self.rank
+
+
+def compare(period, kind, before=None):
+    """Each 省辖市/示范区's figures beside the comparable period's (two queries)."""
+    kind = IPKind(kind)
+    before = before if before is not None else comparable_period(period)
+    now = rank_units(period, kind)
+    earlier = {row.unit.pk: row for row in rank_units(before, kind).rows} if before else {}
+    rows = []
+    for row in now.rows:
+        old = earlier.get(row.unit.pk)
+        rows.append(
+            ComparedRow(
+                unit=row.unit,
+                rank=row.rank,
+                amount=row.amount,
+                projects=row.projects,
+                items=row.items,
+                before_rank=old.rank if old else None,
+                before_amount=old.amount if old else None,
+                before_projects=old.projects if old else None,
+                before_items=old.items if old else None,
+            )
+        )
+    return before, now, rows
+
+
+@dataclass(frozen=True)
+class Standing:
+    unit: object
+    label: str  # 成绩优异, 进步较快, 相对滞后, or ""
+    reason: str
+
+
+EXCELLENT, FAST, LAGGING = "成绩优异", "进步较快", "相对滞后"
+
+
+def standings(period, kind, rules=None):
+    """The circular's judgement of every unit, with the reason for it."""
+    rules = rules or StandingRules.current()
+    _before, now, rows = compare(period, kind)
+    last = len(rows)
+    result = []
+    for row in rows:
+        change = row.amount_growth
+        if row.amount > 0 and row.rank <= rules.excellent_top:
+            label, reason = EXCELLENT, _("金额排名第 {rank} 位").format(rank=row.rank)
+        elif row.rank > last - rules.lagging_bottom:
+            label, reason = (
+                LAGGING,
+                _("金额排名第 {rank} 位（共 {count} 位）").format(rank=row.rank, count=last),
+            )
+        elif change == _("新增"):
+            label, reason = FAST, _("实现零的突破")
+        elif isinstance(change, Decimal) and change > rules.fast_growth_percent:
+            label, reason = FAST, _("金额增长 {growth}%").format(growth=change)
+        elif rules.falling_is_lagging and isinstance(change, Decimal) and change < 0:
+            label, reason = LAGGING, _("金额下降 {growth}%").format(growth=-change)
+        else:
+            label, reason = "", ""
+        result.append(Standing(row.unit, label, reason))
+    return result
+
+
+def zero_units(period, kind):
+    """Units still at zero in ``period``, and for every unit the first period it broke zero.
+
+    Returns (rows at zero, {unit pk: first year with an amount}) — two queries.
+    """
+    ranking = rank_units(period, kind)
+    zeros = [row for row in ranking.rows if row.amount == 0]
+    first = (
+        PledgeFigures.objects.filter(
+            kind=kind,
+            amount__gt=0,
+            report__state__in=ReportState.final(),
+            report__period__granularity=period.granularity,
+        )
+        .annotate(row_unit=Coalesce("report__unit__parent_id", "report__unit_id"))
+        .values("row_unit")
+        .annotate(first_year=Min("report__period__year"))
+    )
+    return zeros, {entry["row_unit"]: entry["first_year"] for entry in first}
+
+
+def yearly_totals():
+    """Province totals of every annual period and kind, oldest first (one query)."""
+    rows = (
+        PledgeFigures.objects.filter(
+            report__state__in=ReportState.final(), report__period__granularity="year"
+        )
+        .values("report__period__year", "kind")
+        .annotate(amount=Sum("amount"), projects=Sum("projects"), items=Sum("items"))
+        .order_by("report__period__year", "kind")
+    )
+    totals = {}
+    for row in rows:
+        totals.setdefault(row["report__period__year"], {})[row["kind"]] = {
+            "amount": Decimal(row["amount"]).quantize(Decimal("0.01")),
+            "projects": row["projects"],
+            "items": row["items"],
+        }
+    return totals
+
+
+def peer_comparison(year, totals=None):
+    """Henan's totals of a year beside the benchmark provinces', per kind (amounts in 万元)."""
+    totals = totals if totals is not None else yearly_totals()
+    henan = totals.get(year, {})
+    result = {}
+    for kind in IPKind:
+        peers = [
+            {"province": b.province, "items": b.items, "amount": b.amount}
+            for b in ProvinceBenchmark.objects.filter(year=year, kind=kind).order_by("-amount")
+        ]
+        own = henan.get(kind.value)
+        if own:
+            peers.append({"province": _("河南省"), "items": own["items"], "amount": own["amount"]})
+        result[kind] = sorted(peers, key=lambda p: p["amount"], reverse=True)
+    return result
+
+
+def unit_history(unit, kind):
+    """A 省辖市/示范区's rank and figures in every annual period (one ranking per period)."""
+    history = []
+    for period in ReportingPeriod.objects.filter(granularity="year").order_by("year"):
+        row = next((r for r in rank_units(period, kind).rows if r.unit.pk == unit.pk), None)
+        if row is not None:
+            history.append((period, row))
+    return history

@@ -1,0 +1,152 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from cities.models import ReportingUnit, UnitKind
+from reporting.exports import plain_table_response
+from reporting.models import IPKind, ReportingPeriod
+from reporting.numbers import format_amount
+from reporting.queries import board_summary
+from reporting.rules import can
+
+from . import charts, queries
+
+
+def _growth(value):
+    if value is None:
+        return "—"
+    return value if isinstance(value, str) else f"{value:+}%"
+
+
+class ProvincialView(LoginRequiredMixin, View):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "reporting.view_board"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DashboardView(ProvincialView):
+    """Totals and trend of every year, the latest ranking, peers, and the current period's progress."""
+
+    def get(self, request):
+        totals = queries.yearly_totals()
+        years = sorted(totals)
+        trend = charts.line_chart(
+            _("全省质押融资金额"),
+            years,
+            [
+                (kind.label, [totals[y].get(kind.value, {}).get("amount") for y in years])
+                for kind in IPKind
+            ],
+        )
+        latest_year = years[-1] if years else None
+        peers = {}
+        if latest_year:
+            for kind, rows in queries.peer_comparison(latest_year, totals).items():
+                peers[kind] = charts.bar_chart(
+                    _("{year}年{kind}质押融资：河南与外省").format(
+                        year=latest_year, kind=kind.label
+                    ),
+                    [r["province"] for r in rows],
+                    [r["amount"] for r in rows],
+                    highlight=_("河南省"),
+                )
+        current = ReportingPeriod.objects.first()
+        context = {
+            "trend": trend,
+            "totals": [(y, totals[y]) for y in reversed(years)],
+            "peers": peers,
+            "latest_year": latest_year,
+            "current": current,
+            "summary": board_summary(current) if current else None,
+            "periods": ReportingPeriod.objects.all(),
+            "kinds": list(IPKind),
+        }
+        return render(request, "analysis/dashboard.html", context)
+
+
+class ComparisonView(ProvincialView):
+    """A period against the comparable one: growth, rank change, standings, units at zero."""
+
+    def get(self, request, period, kind):
+        period = get_object_or_404(ReportingPeriod.objects.by_slug(period))
+        kind = IPKind(kind)
+        before, now, rows = queries.compare(period, kind)
+        standing = {s.unit.pk: s for s in queries.standings(period, kind)}
+        zeros, first_years = queries.zero_units(period, kind)
+        title = _("{period}{kind}质押融资同比分析").format(period=period.label, kind=kind.label)
+        headings = [
+            _("金额排名"), _("地市"), kind.amount_heading, _("上年同期"), _("增长"), _("项目数"), _("增长"),
+            kind.items_heading, _("增长"), _("名次变化"), _("评价"), _("依据"),
+        ]  # fmt: skip
+        table = [
+            [
+                row.rank,
+                row.unit.name,
+                format_amount(row.amount),
+                "—" if row.before_amount is None else format_amount(row.before_amount),
+                _growth(row.amount_growth),
+                row.projects,
+                _growth(row.projects_growth),
+                row.items,
+                _growth(row.items_growth),
+                "—" if row.rank_change is None else f"{row.rank_change:+d}",
+                standing[row.unit.pk].label,
+                standing[row.unit.pk].reason,
+            ]
+            for row in rows
+        ]
+        export = request.GET.get("_export")
+        if export in ("csv", "xlsx"):
+            return plain_table_response(title, headings, table, export)
+        chart = charts.bar_chart(
+            _("{period}各地市{kind}质押金额").format(period=period.label, kind=kind.label),
+            [row.unit.short_name for row in rows],
+            [row.amount for row in rows],
+        )
+        context = {
+            "period": period,
+            "kind": kind,
+            "before": before,
+            "title": title,
+            "headings": headings,
+            "table": table,
+            "chart": chart,
+            "zeros": [(row.unit, first_years.get(row.unit.pk)) for row in zeros],
+            "broke_zero": sorted(
+                (
+                    (row.unit, first_years[row.unit.pk])
+                    for row in rows
+                    if row.amount > 0 and row.unit.pk in first_years
+                ),
+                key=lambda pair: (pair[1], pair[0].code),
+            ),
+            "kinds": list(IPKind),
+        }
+        return render(request, "analysis/comparison.html", context)
+
+
+class UnitView(LoginRequiredMixin, View):
+    """A 省辖市/示范区 over the years: figures, rank, standing. Its submitters see their own."""
+
+    def get(self, request, code):
+        unit = get_object_or_404(ReportingUnit, code=code, kind__in=UnitKind.ranked())
+        if not can(request.user, "reporting.view_report", unit):
+            raise Http404
+        sections = []
+        for kind in IPKind:
+            history = queries.unit_history(unit, kind)
+            rows = []
+            for period, row in history:
+                standing = next(s for s in queries.standings(period, kind) if s.unit.pk == unit.pk)
+                rows.append((period, row, format_amount(row.amount), standing))
+            chart = charts.line_chart(
+                _("{unit}{kind}质押金额").format(unit=unit.name, kind=kind.label),
+                [period.year for period, _row in history],
+                [(kind.label, [row.amount for _period, row in history])],
+            )
+            sections.append((kind, rows, chart))
+        return render(request, "analysis/unit.html", {"unit": unit, "sections": sections})

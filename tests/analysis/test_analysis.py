@@ -1,0 +1,204 @@
+import csv
+import io
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from analysis import charts, queries
+from analysis.models import StandingRules
+from reporting.models import IPKind, ReportingPeriod
+from tests.factories import ReportingPeriodFactory, add_figures
+
+pytestmark = pytest.mark.django_db
+
+# An invented 2019 (tests only): 焦作、漯河、安阳、濮阳、鹤壁、南阳 grew fast into 2020.
+PATENT_2019 = {
+    "三门峡": ("45000", 1, 20), "洛阳": ("30000", 25, 200), "驻马店": ("30000", 14, 90),
+    "焦作": ("12000", 20, 150), "漯河": ("9000", 15, 90), "安阳": ("8000", 8, 60),
+    "郑州": ("18000", 27, 140), "濮阳": ("7000", 12, 70), "鹤壁": ("6000", 6, 50),
+    "南阳": ("4000", 6, 30), "商丘": ("8000", 9, 80), "济源": ("8000", 8, 70),
+    "信阳": ("8000", 6, 30), "许昌": ("6000", 11, 54), "平顶山": ("3700", 5, 28),
+    "周口": ("3500", 4, 25), "新乡": ("3500", 2, 5), "开封": ("0", 0, 0),
+}  # fmt: skip
+
+
+@pytest.fixture
+def years(db, units):
+    call_command("loaddemo", stdout=io.StringIO())
+    before = ReportingPeriodFactory(year=2019)
+    for name, (amount, projects, items) in PATENT_2019.items():
+        add_figures(units[name], before, IPKind.PATENT, amount, projects, items)
+    return before, ReportingPeriod.objects.by_slug("2020").get()
+
+
+def test_growth_says_new_instead_of_an_infinite_percentage():
+    assert queries.growth(Decimal("10"), Decimal("0")) == "新增"
+    assert queries.growth(0, 0) is None
+    assert queries.growth(Decimal("150"), Decimal("100")) == Decimal("50.0")
+    assert queries.growth(1, 3) == Decimal("-66.7")
+
+
+def test_year_over_year_with_growth_and_rank_change(years):
+    before, now = years
+    compared_to, _ranking, rows = queries.compare(now, IPKind.PATENT)
+    assert compared_to == before
+    by_unit = {row.unit.short_name: row for row in rows}
+    jiaozuo = by_unit["焦作"]
+    assert (jiaozuo.before_amount, jiaozuo.amount_growth, jiaozuo.rank_change) == (
+        Decimal("12000.00"), Decimal("113.6"), 1,
+    )  # fmt: skip
+    assert by_unit["开封"].amount_growth == "新增"
+    assert by_unit["郑州"].rank_change == -3  # fourth in 2019, seventh in 2020
+
+
+def test_a_period_with_no_comparable_one_shows_nothing_to_compare(years):
+    _before, now = years
+    compared_to, _ranking, rows = queries.compare(now, IPKind.TRADEMARK)
+    assert compared_to is not None  # 2019 exists, but holds no trademarks
+    assert {row.amount_growth for row in rows if row.amount == 0} == {None}
+    assert {row.amount_growth for row in rows if row.amount > 0} == {"新增"}
+
+
+def test_the_standings_of_2020_read_like_the_circular(years):
+    _before, now = years
+    by_label = {}
+    for standing in queries.standings(now, IPKind.PATENT):
+        by_label.setdefault(standing.label, []).append(standing.unit.short_name)
+    assert by_label["成绩优异"] == ["三门峡", "洛阳", "驻马店"]
+    assert set(by_label["进步较快"]) == {"焦作", "漯河", "安阳", "濮阳", "鹤壁", "南阳"}
+    assert by_label["相对滞后"] == ["许昌", "平顶山", "周口", "新乡", "开封"]
+
+
+def test_the_rules_can_be_changed(years):
+    _before, now = years
+    StandingRules.objects.create(
+        excellent_top=1,
+        fast_growth_percent=Decimal("200"),
+        lagging_bottom=1,
+        falling_is_lagging=False,
+    )
+    labels = {s.unit.short_name: (s.label, s.reason) for s in queries.standings(now, IPKind.PATENT)}
+    assert labels["三门峡"] == ("成绩优异", "金额排名第 1 位")
+    assert labels["洛阳"] == ("", "")
+    assert labels["南阳"] == ("", "")  # +157 % is no longer fast
+    assert labels["开封"] == ("相对滞后", "金额排名第 18 位（共 18 位）")
+    assert labels["新乡"] == ("", ""), "a fall no longer counts, and 17th is not the last one"
+
+
+def test_units_still_at_zero_and_when_each_broke_zero(years, units):
+    _before, now = years
+    zeros, first = queries.zero_units(now, IPKind.TRADEMARK)
+    assert [row.unit.short_name for row in zeros] == [
+        "开封",
+        "平顶山",
+        "安阳",
+        "焦作",
+        "许昌",
+        "漯河",
+        "三门峡",
+        "信阳",
+        "济源",
+    ]
+    assert first[units["南阳"].pk] == 2020 and units["开封"].pk not in first
+    _zeros, patent_first = queries.zero_units(now, IPKind.PATENT)
+    assert patent_first[units["洛阳"].pk] == 2019 and patent_first[units["开封"].pk] == 2020
+
+
+def test_peers_beside_henan(years):
+    peers = queries.peer_comparison(2020)
+    assert [(p["province"], p["amount"]) for p in peers[IPKind.TRADEMARK]] == [
+        ("浙江省", Decimal("2005400.00")), ("山东省", Decimal("1014600.00")), ("河南省", Decimal("55807.53")),
+    ]  # fmt: skip
+
+
+def test_a_bar_chart_is_valid_svg_with_its_labels_and_values():
+    chart = charts.bar_chart(
+        "2020年各地市专利质押金额", ["三门峡", "洛阳<x>"], [Decimal("50000"), Decimal("37209.56")]
+    )
+    root = ET.fromstring(chart.svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts[:1] == ["2020年各地市专利质押金额"]
+    assert {"三门峡", "洛阳<x>", "50000", "37209.56", "万元"} <= set(texts)
+    assert chart.table == [["三门峡", "50000"], ["洛阳<x>", "37209.56"]]
+
+
+def test_a_line_chart_is_valid_svg_with_its_series():
+    chart = charts.line_chart(
+        "趋势",
+        [2019, 2020],
+        [("专利", [Decimal("1"), Decimal("2.5")]), ("商标", [None, Decimal("3")])],
+    )
+    root = ET.fromstring(chart.svg)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert {"趋势", "2019", "2020", "专利", "商标", "2.5", "3"} <= set(texts)
+    assert chart.table == [["2019", "1", "—"], ["2020", "2.5", "3"]]
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+def test_the_comparison_page_and_its_exports(reviewer_client, years):
+    html = reviewer_client.get("/analysis/2020/patent/").content.decode()
+    assert "2020年专利质押融资同比分析" in html and "<svg" in html
+    assert "对比周期：2019年" in html
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                reviewer_client.get("/analysis/2020/patent/?_export=csv").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert rows[0][:3] == ["金额排名", "地市", "质押金额（万元）"]
+    assert rows[4] == [
+        "4",
+        "焦作市",
+        "25630",
+        "12000",
+        "+113.6%",
+        "32",
+        "+60.0%",
+        "238",
+        "+58.7%",
+        "+1",
+        "进步较快",
+        "金额增长 113.6%",
+    ]
+    sheet = load_workbook(
+        io.BytesIO(reviewer_client.get("/analysis/2020/patent/?_export=xlsx").content)
+    ).active
+    assert sheet["B2"].value == "三门峡市" and sheet["K2"].value == "成绩优异"
+
+
+def test_the_dashboard(reviewer_client, years):
+    html = reviewer_client.get("/analysis/").content.decode()
+    assert "全省质押融资概况" in html and html.count("<svg") == 3
+    assert "2020年与外省对比" in html
+
+
+@pytest.mark.parametrize("extra_years", [0, 5])
+def test_the_dashboard_query_count_stays_fixed_as_periods_grow(
+    reviewer_client, years, units, extra_years, django_assert_num_queries
+):
+    for year in range(2010, 2010 + extra_years):
+        period = ReportingPeriodFactory(year=year)
+        add_figures(units["郑州"], period, IPKind.PATENT, "10", 1, 1)
+    # session, user, groups, totals, 2 × peers, current period, its summary, period list
+    with django_assert_num_queries(9):
+        assert reviewer_client.get("/analysis/").status_code == 200
+
+
+def test_a_submitter_sees_their_own_units_page_only(client, luoyang_submitter, years):
+    client.force_login(luoyang_submitter)
+    html = client.get("/analysis/units/410300/").content.decode()
+    assert "洛阳市" in html and "成绩优异（金额排名第 2 位）" in html
+    assert client.get("/analysis/units/410100/").status_code == 404
+    assert client.get("/analysis/").status_code == 403
