@@ -54,6 +54,40 @@ class DashboardView(ProvincialView):
                     [r["amount"] for r in rows],
                     highlight=_("河南省"),
                 )
+        export = request.GET.get("_export")
+        if export in ("csv", "xlsx"):
+            headings = [_("年份")] + [
+                f"{kind.label}{heading}"
+                for kind in IPKind
+                for heading in (_("金额（万元）"), _("项目数"), _("件数"))
+            ]
+            rows = [
+                [year]
+                + [
+                    cell
+                    for kind in IPKind
+                    for cell in (
+                        format_amount(totals[year].get(kind.value, {}).get("amount", 0)),
+                        totals[year].get(kind.value, {}).get("projects", 0),
+                        totals[year].get(kind.value, {}).get("items", 0),
+                    )
+                ]
+                for year in years
+            ]
+            if latest_year:
+                for kind, peer_rows in queries.peer_comparison(latest_year, totals).items():
+                    rows.append([])
+                    rows.append(
+                        [
+                            _("{year}年{kind}：省份").format(year=latest_year, kind=kind.label),
+                            _("件数"),
+                            _("金额（万元）"),
+                        ]
+                    )
+                    rows.extend(
+                        [p["province"], p["items"], format_amount(p["amount"])] for p in peer_rows
+                    )
+            return plain_table_response(_("全省质押融资概况"), headings, rows, export)
         current = ReportingPeriod.objects.first()
         context = {
             "trend": trend,
@@ -74,7 +108,15 @@ class ComparisonView(ProvincialView):
     def get(self, request, period, kind):
         period = get_object_or_404(ReportingPeriod.objects.by_slug(period))
         kind = IPKind(kind)
-        before, now, rows = queries.compare(period, kind)
+        before = None
+        if request.GET.get("before"):
+            # Any earlier period of the same granularity and number (2019Q3 against 2021Q3).
+            before = get_object_or_404(
+                ReportingPeriod.objects.by_slug(request.GET["before"]).filter(
+                    granularity=period.granularity, number=period.number, year__lt=period.year
+                )
+            )
+        before, now, rows = queries.compare(period, kind, before)
         standing = {s.unit.pk: s for s in queries.standings(period, kind)}
         zeros, first_years = queries.zero_units(period, kind)
         title = _("{period}{kind}质押融资同比分析").format(period=period.label, kind=kind.label)
@@ -149,4 +191,31 @@ class UnitView(LoginRequiredMixin, View):
                 [(kind.label, [row.amount for _period, row in history])],
             )
             sections.append((kind, rows, chart))
+        export = request.GET.get("_export")
+        if export in ("csv", "xlsx"):
+            headings = [
+                _("类别"),
+                _("周期"),
+                _("金额排名"),
+                _("金额（万元）"),
+                _("项目数"),
+                _("件数"),
+                _("评价"),
+                _("依据"),
+            ]
+            table = [
+                [
+                    kind.label,
+                    period.label,
+                    row.rank,
+                    amount,
+                    row.projects,
+                    row.items,
+                    standing.label,
+                    standing.reason,
+                ]
+                for kind, rows, _chart in sections
+                for period, row, amount, standing in rows
+            ]
+            return plain_table_response(unit.name, headings, table, export)
         return render(request, "analysis/unit.html", {"unit": unit, "sections": sections})

@@ -25,7 +25,7 @@ class CircularForm(forms.ModelForm):
 AttachmentFormSet = inlineformset_factory(
     Circular,
     CircularAttachment,
-    fields=["position", "period", "kind"],
+    fields=["position", "period", "kind", "form"],
     extra=2,
     can_delete=True,
 )

@@ -144,8 +144,13 @@ def parse_document_number(text):
     return match["code"], int(match["year"]), int(match["number"])
 
 
+class AttachmentForm(models.TextChoices):
+    TABLE = "table", _("统计表")
+    CHART = "chart", _("金额图")
+
+
 class CircularAttachment(models.Model):
-    """附件N: a ranked table of one period and kind."""
+    """附件N: a ranked table of one period and kind, or the chart of its amounts."""
 
     circular = models.ForeignKey(
         Circular, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("通知")
@@ -155,6 +160,9 @@ class CircularAttachment(models.Model):
         ReportingPeriod, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送周期")
     )
     kind = models.CharField(_("类别"), max_length=20, choices=IPKind.choices)
+    form = models.CharField(
+        _("形式"), max_length=10, choices=AttachmentForm.choices, default=AttachmentForm.TABLE
+    )
 
     class Meta:
         ordering = ["circular", "position"]
@@ -171,4 +179,6 @@ class CircularAttachment(models.Model):
 
     @property
     def title(self):
+        if self.form == AttachmentForm.CHART:
+            return f"{self.period.label}河南省各地市{IPKind(self.kind).label}质押金额图"
         return self.period.table_title(self.kind)

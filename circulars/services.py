@@ -1,6 +1,7 @@
 """What changes circulars, and the documents made from them."""
 
 import hashlib
+from dataclasses import replace
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -10,7 +11,7 @@ from reporting.exports import PrintedTable, tables_xlsx
 from reporting.queries import rank_units
 
 from . import pdf
-from .models import Circular, CircularState
+from .models import AttachmentForm, Circular, CircularState
 
 
 class CircularError(Exception):
@@ -27,7 +28,11 @@ def live_tables(circular):
     """
     with translation.override("zh-hans"):
         return [
-            PrintedTable.from_ranking(rank_units(attachment.period, attachment.kind))
+            replace(
+                PrintedTable.from_ranking(rank_units(attachment.period, attachment.kind)),
+                title=attachment.title,
+                chart=attachment.form == AttachmentForm.CHART,
+            )
             for attachment in circular.attachments.select_related("period")
         ]
 

@@ -125,3 +125,15 @@ CIRCULAR = {
         ]
     ),
 }
+
+# A second demo notice whose attachments are the charts of the 2020 amounts.
+CHART_CIRCULAR = {
+    "code": "豫知",
+    "year": 2021,
+    "number": 9,
+    "title": "河南省知识产权局\n关于2020年全省知识产权质押融资情况的通报",
+    "signed_on": datetime.date(2021, 3, 12),
+    "printed_on": datetime.date(2021, 3, 12),
+    "copy_to": "国家知识产权局知识产权运用促进司",
+    "body": "现将2020年全省专利、商标质押融资情况通报如下，请各地对照查找差距，加快推进质押融资工作。",
+}

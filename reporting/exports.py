@@ -75,6 +75,19 @@ class PrintedTable:
     rows: tuple
     total: tuple  # (amount, projects, items) as printed
     note: str = ""  # the provisional mark, if any
+    chart: bool = False  # printed as a bar chart of the amounts instead of the table
+
+    def chart_svg(self, font):
+        """The amounts by unit as an SVG bar chart (for a chart attachment)."""
+        from analysis.charts import bar_chart
+
+        return bar_chart(
+            self.title,
+            [row.unit for row in self.rows],
+            [Decimal(row.amount) for row in self.rows],
+            unit=self.headings[2],
+            font=font,
+        ).svg
 
     @classmethod
     def from_ranking(cls, ranking):
@@ -118,6 +131,7 @@ class PrintedTable:
             rows=tuple(PrintedRow(**row) for row in data["rows"]),
             total=tuple(data["total"]),
             note=data.get("note", ""),
+            chart=data.get("chart", False),
         )
 
 
@@ -213,7 +227,14 @@ def plain_table_response(title, headings, rows, export_format):
         sheet = workbook.active
         sheet.append([str(h) for h in headings])
         for row in rows:
-            sheet.append([escape_formula(cell) if isinstance(cell, str) else cell for cell in row])
+            sheet.append(
+                [
+                    cell
+                    if cell is None or isinstance(cell, int | float | Decimal)
+                    else escape_formula(str(cell))
+                    for cell in row
+                ]
+            )
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=TableExport.FORMATS["xlsx"])

@@ -19,3 +19,9 @@ def heading_part(text):
 @register.filter
 def after_heading(text):
     return _split(text)[1]
+
+
+@register.filter
+def chart_svg(table):
+    """A chart attachment's SVG, lettered in the PDF's own Hei font."""
+    return table.chart_svg(font='"FandolHei"')

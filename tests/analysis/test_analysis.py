@@ -202,3 +202,50 @@ def test_a_submitter_sees_their_own_units_page_only(client, luoyang_submitter, y
     assert "洛阳市" in html and "成绩优异（金额排名第 2 位）" in html
     assert client.get("/analysis/units/410100/").status_code == 404
     assert client.get("/analysis/").status_code == 403
+
+
+def test_any_earlier_period_of_the_same_kind_can_be_compared(reviewer_client, years):
+    ReportingPeriodFactory(year=2018)
+    html = reviewer_client.get("/analysis/2020/patent/?before=2018").content.decode()
+    assert "对比周期：2018年" in html
+    assert reviewer_client.get("/analysis/2020/patent/?before=2021Q1").status_code == 404
+    assert reviewer_client.get("/analysis/2020/patent/?before=2022").status_code == 404
+
+
+def test_the_dashboard_and_unit_tables_export(reviewer_client, years):
+    rows = list(
+        csv.reader(
+            io.StringIO(reviewer_client.get("/analysis/?_export=csv").content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[0] == [
+        "年份",
+        "专利金额（万元）",
+        "专利项目数",
+        "专利件数",
+        "商标金额（万元）",
+        "商标项目数",
+        "商标件数",
+    ]
+    assert ["2020", "298611.56", "249", "1684", "55807.53", "13", "363"] in rows
+    assert ["河南省", "363", "55807.53"] in rows
+    sheet = load_workbook(
+        io.BytesIO(reviewer_client.get("/analysis/units/410300/?_export=xlsx").content)
+    ).active
+    assert [c.value for c in sheet[1]][:3] == ["类别", "周期", "金额排名"]
+    assert ["专利", "2020年", 2, "37209.56", 27, 226, "成绩优异", "金额排名第 2 位"] in [
+        [c.value for c in row] for row in sheet.iter_rows(min_row=2)
+    ]
+
+
+def test_the_demo_prints_the_charts_in_a_circular(years):
+    from circulars import services
+    from circulars.models import Circular
+    from tests.circulars.pdfcheck import lines, open_pdf
+
+    circular = Circular.objects.get(code="豫知", year=2021, number=9)
+    document = open_pdf(services.render_circular_pdf(circular))
+    firsts = [lines(page, n)[0].text for n, page in enumerate(document.pages, 1) if lines(page, n)]
+    assert "附件1" in firsts and "附件2" in firsts
+    chart_page = document.pages[firsts.index("附件1")]
+    assert {"三门峡市", "50000"} <= {w["text"] for w in chart_page.extract_words()}

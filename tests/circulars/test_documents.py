@@ -153,3 +153,22 @@ def test_an_image_in_user_text_is_never_fetched(demo_2020, monkeypatch):
     )
     services.render_circular_pdf(circular)
     assert all(url.startswith("file://") and url.endswith(".otf") for url in asked), asked
+
+
+def test_a_chart_attachment_prints_the_amounts_as_a_chart(circular, demo_2020):
+    from circulars.models import CircularAttachment
+
+    CircularAttachment.objects.create(
+        circular=circular, position=3, period=demo_2020, kind="trademark", form="chart"
+    )
+    document = open_pdf(services.render_circular_pdf(circular))
+    text = [line.text for n, page in enumerate(document.pages, 1) for line in lines(page, n)]
+    assert "3.2020年河南省各地市商标质押金额图" in text, "listed in the 附件说明"
+    page_number = next(
+        n for n, page in enumerate(document.pages, 1) if lines(page, n)[0].text == "附件3"
+    )
+    page = document.pages[page_number - 1]
+    words = {w["text"] for w in page.extract_words()}
+    assert {"南阳市", "40000", "洛阳市", "5642.71", "济源示范区"} <= words
+    assert page.extract_tables() == [], "a chart, not a table"
+    assert all("Fandol" in c["fontname"] for c in page.chars)

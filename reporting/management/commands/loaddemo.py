@@ -78,33 +78,33 @@ class Command(BaseCommand):
         )
 
     def load_circular(self):
-        """豫知〔2021〕8号 for 2020, with both attachments, as a draft to edit and issue."""
+        """豫知〔2021〕8号 for 2020 with both tables, and 9号 with the charts of their amounts."""
         from circulars.drafting import draft_situation
         from circulars.models import Circular, CircularAttachment
 
-        spec = demo.CIRCULAR
         period = ReportingPeriod.objects.by_slug("2020").get()
-        circular, created = Circular.objects.get_or_create(
-            code=spec["code"],
-            year=spec["year"],
-            number=spec["number"],
-            defaults={
-                "title": spec["title"],
-                "situation": draft_situation(period),
-                "body": spec["body"],
-                "signed_on": spec["signed_on"],
-                "printed_on": spec["printed_on"],
-                "copy_to": spec["copy_to"],
-            },
-        )
-        if created:
-            for position, kind in enumerate(["patent", "trademark"], start=1):
-                CircularAttachment.objects.create(
-                    circular=circular, position=position, period=period, kind=kind
-                )
-        self.stdout.write(
-            f"Circular {circular.document_number}: {'created' if created else 'already there'}"
-        )
+        for spec, form in ((demo.CIRCULAR, "table"), (demo.CHART_CIRCULAR, "chart")):
+            circular, created = Circular.objects.get_or_create(
+                code=spec["code"],
+                year=spec["year"],
+                number=spec["number"],
+                defaults={
+                    "title": spec["title"],
+                    "situation": draft_situation(period),
+                    "body": spec["body"],
+                    "signed_on": spec["signed_on"],
+                    "printed_on": spec["printed_on"],
+                    "copy_to": spec["copy_to"],
+                },
+            )
+            if created:
+                for position, kind in enumerate(["patent", "trademark"], start=1):
+                    CircularAttachment.objects.create(
+                        circular=circular, position=position, period=period, kind=kind, form=form
+                    )
+            self.stdout.write(
+                f"Circular {circular.document_number}: {'created' if created else 'already there'}"
+            )
 
     def load_users(self):
         User = get_user_model()
