@@ -1,9 +1,7 @@
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
@@ -11,10 +9,10 @@ from django.views import View
 from cities.models import ReportingUnit
 from reporting.exports import plain_table_response
 from reporting.forms import ContractImportForm
-from reporting.imports import ImportFileError, read_rows
-from reporting.models import IPKind, PendingImport, ReportingPeriod
+from reporting.imports import read_rows
+from reporting.models import IPKind, ReportingPeriod
 from reporting.rules import can
-from reporting.views_imports import ABANDONED_AFTER, ImportAccessMixin
+from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 
 from .exports import banks_table, contract_template
 from .imports import MAX_CONTRACTS, apply_contracts, parse_contracts
@@ -23,26 +21,24 @@ from .queries import rank_banks
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ContractImportView(ImportAccessMixin, View):
-    template_name = "contracts/import.html"
+class ContractsImport:
+    """Pledge contracts, one per row; the reports' figures are then derived from them."""
 
-    def units(self):
+    form_class = ContractImportForm
+    template_name = "contracts/import.html"
+    preview_template = "contracts/import_preview.html"
+    start_url = "contracts:import"
+    contracts = True
+
+    def form_kwargs(self):
         scope = self.scope()
         units = ReportingUnit.objects.all()
-        return units if scope is None else units.filter(pk__in=scope)
+        return {
+            **super().form_kwargs(),
+            "units": units if scope is None else units.filter(pk__in=scope),
+        }
 
-    def form(self, data=None, files=None):
-        return ContractImportForm(
-            data,
-            files,
-            units=self.units(),
-            can_approve=can(self.request.user, "reporting.review_report"),
-        )
-
-    def get(self, request):
-        return render(request, self.template_name, {"form": self.form()})
-
-    def contract_preview(self, pending):
+    def preview(self, pending):
         rows = read_rows(bytes(pending.content), pending.filename, max_rows=MAX_CONTRACTS)
         return parse_contracts(
             rows,
@@ -52,64 +48,22 @@ class ContractImportView(ImportAccessMixin, View):
             restrict_to_units=self.scope(),
         )
 
-    def post(self, request):
-        form = self.form(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
-        PendingImport.objects.filter(created_at__lt=timezone.now() - ABANDONED_AFTER).delete()
-        upload = form.cleaned_data["file"]
-        pending = PendingImport(
-            user=request.user,
-            filename=upload.name[:200],
-            content=upload.read(),
-            period=form.cleaned_data["period"],
-            kind=form.cleaned_data["kind"],
-            unit=form.cleaned_data["unit"],
-            contracts=True,
-        )
-        try:
-            preview = self.contract_preview(pending)
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-            return render(request, self.template_name, {"form": form}, status=400)
-        if preview.ok:
-            pending.save()
-        context = {
-            "preview": preview,
-            "pending": pending if preview.ok else None,
-            "filename": pending.filename,
-            "approve": form.cleaned_data.get("approve", False),
-        }
-        return render(
-            request, "contracts/import_preview.html", context, status=200 if preview.ok else 400
+    def apply(self, preview, pending, approve):
+        as_draft = self.scope() is not None
+        return apply_contracts(
+            preview, self.request.user, pending.filename, as_draft=as_draft, approve=approve
         )
 
+    def success_message(self, changed):
+        return _("已导入 {count} 份质押合同，报表数据已按合同汇总。").format(count=changed)
 
-class ConfirmContractImportView(ContractImportView):
-    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        pending = get_object_or_404(PendingImport, pk=pk, user=request.user, contracts=True)
-        try:
-            changed = apply_contracts(
-                self.contract_preview(pending),
-                request.user,
-                pending.filename,
-                as_draft=self.scope() is not None,
-                approve=request.POST.get("approve") == "1",
-            )
-        except ImportFileError as error:
-            messages.error(request, _("未导入：{reason}").format(reason=error))
-            return redirect("contracts:import")
-        pending.delete()
-        if changed:
-            messages.success(
-                request,
-                _("已导入 {count} 份质押合同，报表数据已按合同汇总。").format(count=changed),
-            )
-        else:
-            messages.info(request, _("文件中的合同与已保存的相同，没有变化。"))
-        return redirect("home")
+class ContractImportView(ContractsImport, TwoStepImportView):
+    pass
+
+
+class ConfirmContractImportView(ContractsImport, TwoStepConfirmView):
+    pass
 
 
 class TemplateView(LoginRequiredMixin, View):

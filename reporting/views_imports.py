@@ -20,7 +20,19 @@ from .rules import can
 ABANDONED_AFTER = datetime.timedelta(days=1)
 
 
-class ImportAccessMixin(LoginRequiredMixin):
+class TwoStepImportView(LoginRequiredMixin, View):
+    """Upload → preview of every row (nothing saved) → confirm (all rows in one transaction).
+
+    Subclasses say how a file is previewed and applied; the flow, the access rules and the
+    keeping of the pending file are the same for every kind of import.
+    """
+
+    form_class = None
+    template_name = ""
+    preview_template = ""
+    start_url = ""
+    contracts = False
+
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if user.is_authenticated and not (is_submitter(user) or is_provincial(user)):
@@ -34,33 +46,35 @@ class ImportAccessMixin(LoginRequiredMixin):
             return None
         return unit_ids(user)
 
+    def form_kwargs(self):
+        return {"can_approve": can(self.request.user, "reporting.review_report")}
+
     def preview(self, pending):
-        rows = read_rows(bytes(pending.content), pending.filename)
-        return parse_figures(rows, pending.period, pending.kind, restrict_to_units=self.scope())
+        raise NotImplementedError
 
+    def apply(self, preview, pending, approve):
+        raise NotImplementedError
 
-class ImportView(ImportAccessMixin, View):
-    template_name = "reporting/import.html"
-
-    def can_approve(self):
-        return can(self.request.user, "reporting.review_report")
+    def success_message(self, changed):
+        raise NotImplementedError
 
     def get(self, request):
-        form = ImportForm(can_approve=self.can_approve())
-        return render(request, self.template_name, {"form": form})
+        return render(request, self.template_name, {"form": self.form_class(**self.form_kwargs())})
 
     def post(self, request):
-        form = ImportForm(request.POST, request.FILES, can_approve=self.can_approve())
+        form = self.form_class(request.POST, request.FILES, **self.form_kwargs())
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
-        upload = form.cleaned_data["file"]
         PendingImport.objects.filter(created_at__lt=timezone.now() - ABANDONED_AFTER).delete()
+        upload = form.cleaned_data["file"]
         pending = PendingImport(
             user=request.user,
             filename=upload.name[:200],
             content=upload.read(),
             period=form.cleaned_data["period"],
             kind=form.cleaned_data["kind"],
+            unit=form.cleaned_data.get("unit"),
+            contracts=self.contracts,
         )
         try:
             preview = self.preview(pending)
@@ -76,36 +90,56 @@ class ImportView(ImportAccessMixin, View):
             "approve": form.cleaned_data.get("approve", False),
             "as_draft": self.scope() is not None,
         }
-        return render(
-            request, "reporting/import_preview.html", context, status=200 if preview.ok else 400
-        )
+        return render(request, self.preview_template, context, status=200 if preview.ok else 400)
 
 
-class ConfirmImportView(ImportAccessMixin, View):
+class TwoStepConfirmView(TwoStepImportView):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        pending = get_object_or_404(PendingImport, pk=pk, user=request.user)
+        pending = get_object_or_404(
+            PendingImport, pk=pk, user=request.user, contracts=self.contracts
+        )
         try:
-            preview = self.preview(pending)
-            changed = apply_import(
-                preview,
-                request.user,
-                pending.filename,
-                as_draft=self.scope() is not None,
-                approve=request.POST.get("approve") == "1",
-            )
+            changed = self.apply(self.preview(pending), pending, request.POST.get("approve") == "1")
         except ImportFileError as error:
             messages.error(request, _("未导入：{reason}").format(reason=error))
-            return redirect("reporting:import")
+            return redirect(self.start_url)
         pending.delete()
         if changed == 0:
             messages.info(request, _("文件中的数据与已保存的相同，没有变化。"))
-        elif self.scope() is not None:
-            messages.success(
-                request,
-                _("已导入 {count} 行，保存为草稿；请核对后在报表页提交。").format(count=changed),
-            )
         else:
-            messages.success(request, _("已导入 {count} 行。").format(count=changed))
+            messages.success(request, self.success_message(changed))
         return redirect("home")
+
+
+class FiguresImport:
+    """A table of figures in the layout of the circular's attachments."""
+
+    form_class = ImportForm
+    template_name = "reporting/import.html"
+    preview_template = "reporting/import_preview.html"
+    start_url = "reporting:import"
+
+    def preview(self, pending):
+        rows = read_rows(bytes(pending.content), pending.filename)
+        return parse_figures(rows, pending.period, pending.kind, restrict_to_units=self.scope())
+
+    def apply(self, preview, pending, approve):
+        as_draft = self.scope() is not None
+        return apply_import(
+            preview, self.request.user, pending.filename, as_draft=as_draft, approve=approve
+        )
+
+    def success_message(self, changed):
+        if self.scope() is not None:
+            return _("已导入 {count} 行，保存为草稿；请核对后在报表页提交。").format(count=changed)
+        return _("已导入 {count} 行。").format(count=changed)
+
+
+class ImportView(FiguresImport, TwoStepImportView):
+    pass
+
+
+class ConfirmImportView(FiguresImport, TwoStepConfirmView):
+    pass
