@@ -172,3 +172,13 @@ def test_a_chart_attachment_prints_the_amounts_as_a_chart(circular, demo_2020):
     assert {"南阳市", "40000", "洛阳市", "5642.71", "济源示范区"} <= words
     assert page.extract_tables() == [], "a chart, not a table"
     assert all("Fandol" in c["fontname"] for c in page.chars)
+
+
+def test_a_system_check_warns_when_the_fonts_are_missing(settings, tmp_path):
+    from circulars.checks import fandol_fonts
+
+    assert fandol_fonts(None) == []
+    settings.CIRCULAR_FANDOL_DIR = tmp_path
+    warnings = fandol_fonts(None)
+    assert [w.id for w in warnings] == ["circulars.W001"]
+    assert "FandolFang-Regular.otf" in warnings[0].msg
