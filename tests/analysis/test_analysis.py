@@ -249,3 +249,28 @@ def test_the_demo_prints_the_charts_in_a_circular(years):
     assert "附件1" in firsts and "附件2" in firsts
     chart_page = document.pages[firsts.index("附件1")]
     assert {"三门峡市", "50000"} <= {w["text"] for w in chart_page.extract_words()}
+
+
+def test_hand_made_ties_zeros_and_new_units(units):
+    before, now = ReportingPeriodFactory(year=2022), ReportingPeriodFactory(year=2023)
+    # 2022: 郑州 and 开封 tie for first; 洛阳 at zero.  2023: 洛阳 new and first; 郑州 and 开封 tie again.
+    for name in ("郑州", "开封"):
+        add_figures(units[name], before, IPKind.PATENT, "100", 2, 2)
+        add_figures(units[name], now, IPKind.PATENT, "50", 1, 1)
+    add_figures(units["洛阳"], now, IPKind.PATENT, "80", 1, 1)
+    _before, _ranking, rows = queries.compare(now, IPKind.PATENT)
+    by_unit = {row.unit.short_name: row for row in rows}
+    assert (by_unit["郑州"].rank, by_unit["郑州"].before_rank, by_unit["郑州"].rank_change) == (
+        2,
+        1,
+        -1,
+    )
+    assert (by_unit["开封"].rank, by_unit["开封"].rank_change) == (2, -1)
+    assert (by_unit["洛阳"].rank, by_unit["洛阳"].before_rank, by_unit["洛阳"].rank_change) == (
+        1,
+        3,
+        2,
+    )
+    assert by_unit["洛阳"].amount_growth == "新增"
+    assert by_unit["郑州"].amount_growth == Decimal("-50.0")
+    assert by_unit["安阳"].amount_growth is None  # nothing either year
