@@ -260,10 +260,6 @@ class PledgeReport(models.Model):
     def __str__(self):
         return f"{self.unit} · {self.period}"
 
-    @property
-    def is_editable(self):
-        return self.state in ReportState.editable()
-
     def figures_by_kind(self):
         return {figure.kind: figure for figure in self.figures.all()}
 
