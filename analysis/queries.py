@@ -70,7 +70,12 @@ def compare(period, kind, before=None):
     kind = IPKind(kind)
     before = before if before is not None else comparable_period(period)
     now = rank_units(period, kind)
-    earlier = {row.unit.pk: row for row in rank_units(before, kind).rows} if before else {}
+    return before, now, compare_rankings(now, rank_units(before, kind) if before else None)
+
+
+def compare_rankings(now, before=None):
+    """Rows of ``now`` beside the same units' rows in ``before`` (no query)."""
+    earlier = {row.unit.pk: row for row in before.rows} if before else {}
     rows = []
     for row in now.rows:
         old = earlier.get(row.unit.pk)
@@ -87,7 +92,7 @@ def compare(period, kind, before=None):
                 before_items=old.items if old else None,
             )
         )
-    return before, now, rows
+    return rows
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,12 @@ EXCELLENT, FAST, LAGGING = "成绩优异", "进步较快", "相对滞后"
 
 def standings(period, kind, rules=None):
     """The circular's judgement of every unit, with the reason for it."""
+    return judge(compare(period, kind)[2], rules)
+
+
+def judge(rows, rules=None):
+    """The standing of each compared row, by the administrator's rules (no query but the rules)."""
     rules = rules or StandingRules.current()
-    _before, now, rows = compare(period, kind)
     last = len(rows)
     result = []
     for row in rows:
@@ -127,12 +136,13 @@ def standings(period, kind, rules=None):
     return result
 
 
-def zero_units(period, kind):
+def zero_units(period, kind, ranking=None):
     """Units still at zero in ``period``, and for every unit the first period it broke zero.
 
-    Returns (rows at zero, {unit pk: first year with an amount}) — two queries.
+    Returns (rows at zero, {unit pk: first year with an amount}) — two queries, or one when
+    the period's ``ranking`` is already at hand.
     """
-    ranking = rank_units(period, kind)
+    ranking = ranking or rank_units(period, kind)
     zeros = [row for row in ranking.rows if row.amount == 0]
     first = (
         PledgeFigures.objects.filter(
@@ -185,11 +195,18 @@ def peer_comparison(year, totals=None):
     return result
 
 
-def unit_history(unit, kind):
-    """A 省辖市/示范区's rank and figures in every annual period (one ranking per period)."""
+def unit_history(unit, kind, rules=None):
+    """A 省辖市/示范区 in every annual period: (period, its row, its standing).
+
+    One ranking query per year, each used for that year and as the next year's comparison.
+    """
+    rules = rules or StandingRules.current()
+    periods = list(ReportingPeriod.objects.filter(granularity="year").order_by("year"))
+    rankings = {period.year: rank_units(period, kind) for period in periods}
     history = []
-    for period in ReportingPeriod.objects.filter(granularity="year").order_by("year"):
-        row = next((r for r in rank_units(period, kind).rows if r.unit.pk == unit.pk), None)
-        if row is not None:
-            history.append((period, row))
+    for period in periods:
+        rows = compare_rankings(rankings[period.year], rankings.get(period.year - 1))
+        for row, standing in zip(rows, judge(rows, rules), strict=True):
+            if row.unit.pk == unit.pk:
+                history.append((period, row, standing))
     return history

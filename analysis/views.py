@@ -13,6 +13,7 @@ from reporting.queries import board_summary
 from reporting.rules import can
 
 from . import charts, queries
+from .models import StandingRules
 
 
 def _growth(value):
@@ -117,8 +118,8 @@ class ComparisonView(ProvincialView):
                 )
             )
         before, now, rows = queries.compare(period, kind, before)
-        standing = {s.unit.pk: s for s in queries.standings(period, kind)}
-        zeros, first_years = queries.zero_units(period, kind)
+        standing = {s.unit.pk: s for s in queries.judge(rows)}
+        zeros, first_years = queries.zero_units(period, kind, now)
         title = _("{period}{kind}质押融资同比分析").format(period=period.label, kind=kind.label)
         headings = [
             _("金额排名"), _("地市"), kind.amount_heading, _("上年同期"), _("增长"), _("项目数"), _("增长"),
@@ -179,16 +180,17 @@ class UnitView(LoginRequiredMixin, View):
         if not can(request.user, "reporting.view_report", unit):
             raise Http404
         sections = []
+        rules = StandingRules.current()
         for kind in IPKind:
-            history = queries.unit_history(unit, kind)
-            rows = []
-            for period, row in history:
-                standing = next(s for s in queries.standings(period, kind) if s.unit.pk == unit.pk)
-                rows.append((period, row, format_amount(row.amount), standing))
+            history = queries.unit_history(unit, kind, rules)
+            rows = [
+                (period, row, format_amount(row.amount), standing)
+                for period, row, standing in history
+            ]
             chart = charts.line_chart(
                 _("{unit}{kind}质押金额").format(unit=unit.name, kind=kind.label),
-                [period.year for period, _row in history],
-                [(kind.label, [row.amount for _period, row in history])],
+                [period.year for period, _row, _standing in history],
+                [(kind.label, [row.amount for _period, row, _standing in history])],
             )
             sections.append((kind, rows, chart))
         export = request.GET.get("_export")

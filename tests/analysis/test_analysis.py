@@ -274,3 +274,26 @@ def test_hand_made_ties_zeros_and_new_units(units):
     assert by_unit["洛阳"].amount_growth == "新增"
     assert by_unit["郑州"].amount_growth == Decimal("-50.0")
     assert by_unit["安阳"].amount_growth is None  # nothing either year
+
+
+@pytest.mark.parametrize("extra_years", [0, 4])
+def test_the_comparison_page_runs_a_fixed_number_of_queries(
+    reviewer_client, years, extra_years, django_assert_num_queries
+):
+    for year in range(2010, 2010 + extra_years):
+        ReportingPeriodFactory(year=year)
+    # session, user, groups, period, comparable period, 2 rankings, rules, first years at zero
+    with django_assert_num_queries(9):
+        assert reviewer_client.get("/analysis/2020/patent/").status_code == 200
+
+
+@pytest.mark.parametrize("extra_years", [0, 3])
+def test_the_unit_page_ranks_each_year_once(
+    reviewer_client, years, extra_years, django_assert_num_queries
+):
+    for year in range(2010, 2010 + extra_years):
+        ReportingPeriodFactory(year=year)
+    periods = 2 + extra_years
+    # session, user, groups, unit, rules; per kind: the periods and one ranking per period
+    with django_assert_num_queries(5 + 2 * (1 + periods)):
+        assert reviewer_client.get("/analysis/units/410300/").status_code == 200
