@@ -77,18 +77,6 @@ class PrintedTable:
     note: str = ""  # the provisional mark, if any
     chart: bool = False  # printed as a bar chart of the amounts instead of the table
 
-    def chart_svg(self, font):
-        """The amounts by unit as an SVG bar chart (for a chart attachment)."""
-        from analysis.charts import bar_chart
-
-        return bar_chart(
-            self.title,
-            [row.unit for row in self.rows],
-            [Decimal(row.amount) for row in self.rows],
-            unit=self.headings[2],
-            font=font,
-        ).svg
-
     @classmethod
     def from_ranking(cls, ranking):
         kind = ranking.kind

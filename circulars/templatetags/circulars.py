@@ -1,4 +1,8 @@
+from decimal import Decimal
+
 from django import template
+
+from analysis.charts import bar_chart
 
 register = template.Library()
 
@@ -23,5 +27,12 @@ def after_heading(text):
 
 @register.filter
 def chart_svg(table):
-    """A chart attachment's SVG, lettered in the PDF's own Hei font."""
-    return table.chart_svg(font='"FandolHei"')
+    """A chart attachment: the amounts by unit as SVG, lettered in the PDF's own Hei font."""
+    chart = bar_chart(
+        table.title,
+        [row.unit for row in table.rows],
+        [Decimal(row.amount) for row in table.rows],
+        unit=table.headings[2],
+        font='"FandolHei"',
+    )
+    return chart.svg

@@ -241,3 +241,10 @@ def test_printed_documents_stay_chinese_under_the_english_interface(
         io.BytesIO(admin_client.get(f"/circulars/{circular.pk}/file.xlsx").content)
     ).active
     assert sheet["A1"].value == "2020年河南省专利质押融资统计表"
+
+
+def test_render_circular_says_when_it_cannot_write(circular, tmp_path):
+    with pytest.raises(CommandError, match="cannot write"):
+        call_command(
+            "render_circular", "豫知〔2021〕8号", "--out", str(tmp_path / "missing" / "c.pdf")
+        )

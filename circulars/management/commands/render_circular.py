@@ -37,7 +37,10 @@ class Command(BaseCommand):
             "docx": services.circular_docx,
             "xlsx": services.circular_xlsx,
         }[fmt](circular)
-        path.write_bytes(content)
+        try:
+            path.write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"cannot write {path}: {error.strerror}") from error
         self.stdout.write(
             f"{circular.document_number}: {len(content)} bytes of {fmt.upper()} written to {path}"
         )
