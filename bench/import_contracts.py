@@ -25,24 +25,14 @@ BANKS = [
     "交通银行{}分行",
     "招商银行{}分行",
 ]
-HEAD = [
-    "地市",
-    "类别",
-    "出质人",
-    "统一社会信用代码",
-    "是否中小微企业",
-    "质权人（银行）",
-    "质押登记号",
-    "件数",
-    "金额（万元）",
-    "质权设立日",
-    "贷款期限（月）",
-]
 
 
 def make_file(path, rows):
     from openpyxl import Workbook
     from stdnum.cn import uscc
+
+    from contracts.exports import TEMPLATE_COLUMNS
+    from contracts.imports import HEADINGS
 
     units = ["郑州", "开封", "洛阳", "平顶山", "安阳", "鹤壁", "新乡", "焦作", "濮阳", "许昌", "漯河", "三门峡",
              "南阳", "商丘", "信阳", "周口", "驻马店", "济源", "巩义", "兰考", "汝州", "滑县", "长垣", "邓州",
@@ -50,7 +40,7 @@ def make_file(path, rows):
     rng = random.Random(2020)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    sheet.append(HEAD)
+    sheet.append([HEADINGS[name] for name in ["unit", *TEMPLATE_COLUMNS]])
     for n in range(rows):
         body = f"91410100MA{n:07d}"
         unit = units[n % len(units)]
@@ -215,6 +205,11 @@ def child(method, path):
 
 
 def main():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()  # the headings come from the importer; no database is touched here
     rows = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 20000
     path = Path(tempfile.mkdtemp(prefix="bench-file-")) / "contracts.xlsx"
     make_file(path, rows)

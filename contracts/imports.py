@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from cities.resolver import UnitResolver, UnknownUnitError
 from reporting.imports import (
     ImportFileError,
-    _heading_key,
     check_import_rights,
     finish_import,
+    heading_key,
     open_for_import,
     parse_amount,
     parse_count,
@@ -154,11 +154,11 @@ def _key(values):
 
 
 def _columns(rows):
-    lookup = {_heading_key(name): key for key, names in COLUMNS.items() for name in names}
+    lookup = {heading_key(name): key for key, names in COLUMNS.items() for name in names}
     for index, row in enumerate(rows[:10]):
         found = {}
         for column, text in enumerate(row):
-            name = lookup.get(_heading_key(text))
+            name = lookup.get(heading_key(text))
             if name and name not in found:
                 found[name] = column
         if all(name in found for name in REQUIRED):

@@ -227,7 +227,7 @@ TOTAL_LABELS = {"合计", "总计", "全省", "全省合计"}
 WRONG_UNITS = re.compile(r"[(（](元|亿元)[)）]$")
 
 
-def _heading_key(text):
+def heading_key(text):
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
@@ -235,11 +235,11 @@ def _find_header(rows, kind):
     """The header row's index and a map field → column; the rows before it are a title."""
     wanted_items = f"{IPKind(kind).value}_items"
     other_items = "trademark_items" if wanted_items == "patent_items" else "patent_items"
-    lookup = {_heading_key(name): key for key, names in HEADINGS.items() for name in names}
+    lookup = {heading_key(name): key for key, names in HEADINGS.items() for name in names}
     for index, row in enumerate(rows[:10]):
         columns = {}
         for column, text in enumerate(row):
-            key = _heading_key(text)
+            key = heading_key(text)
             if WRONG_UNITS.search(key) and ("金额" in key):
                 raise ImportFileError(
                     _("金额列“{text}”的单位不是万元：请按万元填报。").format(text=text)
@@ -344,7 +344,7 @@ def parse_figures(rows, period, kind, user=None, restrict_to_units=None):
                 setattr(result, name, parse(cells[columns[name]]))
             except ValueError as error:
                 result.errors[heading[name]] = str(error)
-        if _heading_key(unit_text) in TOTAL_LABELS:
+        if heading_key(unit_text) in TOTAL_LABELS:
             total = result
             continue
         try:

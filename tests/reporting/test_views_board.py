@@ -28,6 +28,11 @@ def reviewer_client(client, reviewer):
     return client
 
 
+def shown(moment):
+    """A time as the board shows it (Asia/Shanghai, to the minute)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def board_rows(response):
     rows = html_table(response.content.decode(), "board")[1:]
     return {row[2]["text"]: row for row in rows}  # by unit name (columns: select, code, name, …)
@@ -44,7 +49,14 @@ def test_the_board_lists_every_unit_with_its_state(
     texts = {name: [cell["text"] for cell in row] for name, row in rows.items()}
     deadline = open_period.deadline.isoformat()
     assert texts["郑州市"][1:6] == ["410100", "郑州市", "省辖市", "已提交", deadline]
-    assert texts["郑州市"][7:] == ["按时", texts["郑州市"][8], "zhengzhou"]
+    report = PledgeReport.objects.get(unit=units["郑州"])
+    submitted_at = report.transitions.get().at
+    assert texts["郑州市"][6:] == [
+        shown(submitted_at),
+        "按时",
+        shown(report.updated_at),
+        "zhengzhou",
+    ]
     assert texts["洛阳市"][4:8] == ["草稿", deadline, "—", "—"]
     assert texts["开封市"][4:] == ["未开始", deadline, "—", "—", "—", "—"]
     assert texts["巩义市"][3] == "省直管县（市）"
