@@ -15,13 +15,6 @@ from .models import StandingRules
 ONE_DECIMAL = Decimal("0.1")
 
 
-def comparable_period(period):
-    """The same period a year earlier (a year against the year before; Q3 against Q3)."""
-    return ReportingPeriod.objects.filter(
-        year=period.year - 1, granularity=period.granularity, number=period.number
-    ).first()
-
-
 def growth(now, before):
     """Growth in percent (one decimal), ``"新增"`` from nothing, None when both are nothing."""
     if before == 0:
@@ -68,7 +61,7 @@ class ComparedRow:
 def compare(period, kind, before=None):
     """Each 省辖市/示范区's figures beside the comparable period's (two queries)."""
     kind = IPKind(kind)
-    before = before if before is not None else comparable_period(period)
+    before = before if before is not None else period.year_earlier()
     now = rank_units(period, kind)
     return before, now, compare_rankings(now, rank_units(before, kind) if before else None)
 

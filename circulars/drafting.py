@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import translation
 
-from reporting.models import IPKind, ProvinceBenchmark, ReportingPeriod
+from reporting.models import IPKind, ProvinceBenchmark
 from reporting.queries import rank_units
 
 TEN_THOUSAND = Decimal(10000)
@@ -53,9 +53,7 @@ def _draft(period):
     if sentences:
         paragraphs.append("；".join(sentences) + "。")
 
-    previous = ReportingPeriod.objects.filter(
-        year=period.year - 1, granularity=period.granularity, number=period.number
-    ).first()
+    previous = period.year_earlier()
     if previous:
         for kind, ranking in rankings.items():
             paragraphs.append(_change_sentence(kind, ranking, rank_units(previous, kind), previous))

@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import IPKind, PledgeFigures, ReportState
+from cities.models import ReportingUnit, UnitKind
+
+from .models import IPKind, PledgeFigures, ReportingPeriod, ReportState
 from .services import Figures
 
 FIGURE_FORM_FIELDS = ["amount", "projects", "items", "enterprises", "smes", "inclusive_projects"]
@@ -85,8 +88,6 @@ class BoardFilterForm(forms.Form):
     timeliness = forms.ChoiceField(label=_("按时情况"), required=False, choices=TIMELINESS)
 
     def __init__(self, *args, **kwargs):
-        from cities.models import UnitKind
-
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("全部")), *UnitKind.choices]
 
@@ -103,16 +104,12 @@ class ImportForm(forms.Form):
     approve = forms.BooleanField(label=_("导入后直接审核通过"), required=False)
 
     def __init__(self, *args, can_approve=False, **kwargs):
-        from .models import ReportingPeriod
-
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = ReportingPeriod.objects.all()
         if not can_approve:
             del self.fields["approve"]
 
     def clean_file(self):
-        from django.conf import settings
-
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
@@ -141,10 +138,6 @@ class ContractImportForm(forms.Form):
     approve = forms.BooleanField(label=_("导入后直接审核通过"), required=False)
 
     def __init__(self, *args, units=None, can_approve=False, **kwargs):
-        from cities.models import ReportingUnit
-
-        from .models import ReportingPeriod
-
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = ReportingPeriod.objects.all()
         self.fields["unit"].queryset = units if units is not None else ReportingUnit.objects.all()

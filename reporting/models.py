@@ -169,6 +169,12 @@ class ReportingPeriod(models.Model):
         last_month = self.number * months
         return datetime.date(self.year, last_month, monthrange(self.year, last_month)[1])
 
+    def year_earlier(self):
+        """The same period a year earlier (2020 for 2021, 2020Q3 for 2021Q3), if the portal has it."""
+        return ReportingPeriod.objects.filter(
+            year=self.year - 1, granularity=self.granularity, number=self.number
+        ).first()
+
     def table_title(self, kind):
         """``2020年河南省专利质押融资统计表``."""
         return _("{period}河南省{kind}质押融资统计表").format(

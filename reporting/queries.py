@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, Rank, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import unit_ids
 from cities.models import ReportingUnit
 
 from .models import (
@@ -279,8 +280,6 @@ class UnitTask:
 
 def submitter_tasks(user, periods):
     """The user's units × ``periods``: three queries whatever the numbers."""
-    from accounts.roles import unit_ids
-
     units = list(ReportingUnit.objects.filter(pk__in=unit_ids(user)).order_by("code"))
     reports = {
         (r.unit_id, r.period_id): r
@@ -413,9 +412,7 @@ def compare_with_year_earlier(report):
 
     Returns the earlier period (or None) and rows of ``(patent, trademark)`` comparisons.
     """
-    from .services import year_earlier
-
-    previous_period = year_earlier(report.period)
+    previous_period = report.period.year_earlier()
     previous = {}
     if previous_period:
         previous = {

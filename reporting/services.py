@@ -19,7 +19,6 @@ from .models import (
     IPKind,
     PledgeFigures,
     PledgeReport,
-    ReportingPeriod,
     ReportState,
     ReportTransition,
     WorkflowAction,
@@ -150,18 +149,11 @@ def lock_reason(user, unit, period, report=None, on=None):
     return None
 
 
-def year_earlier(period):
-    """The same period a year earlier, if the portal has it."""
-    return ReportingPeriod.objects.filter(
-        year=period.year - 1, granularity=period.granularity, number=period.number
-    ).first()
-
-
 def submission_warnings(report):
     """What needs a written explanation (上报说明) before the report can be submitted."""
     warnings = []
     figures = report.figures_by_kind()
-    previous_period = year_earlier(report.period)
+    previous_period = report.period.year_earlier()
     previous = {}
     if previous_period:
         previous = {
