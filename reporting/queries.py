@@ -1,39 +1,34 @@
 """Named queries: the ranked province-wide tables (金额排名) and their totals.
 
-Everything is computed by the database: the sums per row (a 省直管县（市） counts
-in the row of the 省辖市 it lies in), the rank (SQL ``RANK()``), the size of each
-tie and the 合计. Python only carries the rows to the page.
+The database computes the sums per row (a 省直管县（市） counts in the row of the 省辖市
+it lies in), the rank (SQL ``RANK()``) and the size of each tie, in one query; the 合计
+is the sum of the rows.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     DateField,
-    DecimalField,
-    F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Rank, RowNumber
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import unit_ids
-from cities.models import ReportingUnit
+from cities.models import ReportingUnit, UnitKind
 
 from .models import (
-    AMOUNT_FIELD,
     DeadlineExtension,
     IPKind,
     PledgeFigures,
@@ -86,23 +81,52 @@ class Ranking:
         return f"{self.title}{_('（临时）') if self.provisional else ''}"
 
 
-def counted_figures(period, kind, provisional=False):
-    """The figures that count in a period's table: approved ones, or also submitted ones."""
-    states = ReportState.provisional() if provisional else ReportState.final()
-    return PledgeFigures.objects.filter(report__period=period, report__state__in=states, kind=kind)
+# Each row's sums are computed once, by a grouped join (a 省直管县 joins the row of its
+# 省辖市), and the windows rank the grouped rows. Amounts are summed in integer 分: SQLite
+# stores decimals as floats, and 0.1 + 0.2 must tie with 0.3.
+_RANKING_SQL = """
+WITH row_sums AS (
+    SELECT unit.id AS unit_id,
+           COALESCE(SUM(CAST(ROUND(figures.amount * 100) AS BIGINT)), 0) AS cents,
+           COALESCE(SUM(figures.projects), 0) AS projects,
+           COALESCE(SUM(figures.items), 0) AS items
+    FROM {unit_table} unit
+    LEFT JOIN {unit_table} member
+           ON member.id = unit.id OR member.parent_id = unit.id
+    LEFT JOIN {report_table} report
+           ON report.unit_id = member.id AND report.period_id = %s AND report.state IN ({states})
+    LEFT JOIN {figures_table} figures
+           ON figures.report_id = report.id AND figures.kind = %s
+    WHERE unit.kind IN ({unit_kinds})
+    GROUP BY unit.id
+)
+SELECT {unit_columns}, row_sums.cents, row_sums.projects, row_sums.items,
+       RANK() OVER (ORDER BY row_sums.cents DESC, row_sums.projects DESC, row_sums.items DESC)
+           AS rank,
+       COUNT(*) OVER (PARTITION BY row_sums.cents, row_sums.projects, row_sums.items)
+           AS tie_size,
+       ROW_NUMBER() OVER (
+           PARTITION BY row_sums.cents, row_sums.projects, row_sums.items ORDER BY unit.code
+       ) AS tie_index
+FROM row_sums
+JOIN {unit_table} unit ON unit.id = row_sums.unit_id
+ORDER BY rank, unit.code
+"""
 
 
-def _row_sum(figures, field_name, output_field):
-    """Correlated sum of a unit's own figures and those of the 省直管县 that count in its row."""
-    per_unit = (
-        figures.filter(Q(report__unit=OuterRef("pk")) | Q(report__unit__parent=OuterRef("pk")))
-        .order_by()
-        .values("kind")
-        .annotate(total=Sum(field_name))
-        .values("total")
-    )
-    return Coalesce(
-        Subquery(per_unit, output_field=output_field), Value(0), output_field=output_field
+CENT = Decimal("0.01")
+
+
+def _ranking_sql(state_count, kind_count):
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"unit.{quote(f.column)}" for f in ReportingUnit._meta.concrete_fields)
+    return _RANKING_SQL.format(
+        unit_table=quote(ReportingUnit._meta.db_table),
+        report_table=quote(PledgeReport._meta.db_table),
+        figures_table=quote(PledgeFigures._meta.db_table),
+        unit_columns=columns,
+        states=", ".join(["%s"] * state_count),
+        unit_kinds=", ".join(["%s"] * kind_count),
     )
 
 
@@ -111,53 +135,33 @@ def rank_units(period, kind, provisional=False):
 
     Ordered by amount, then projects, then items, all descending; rows equal on all
     three share one rank (the next rank skips) and are listed in GB/T 2260 code order.
+    One query; the 合计 is the sum of the rows (each figure counts in exactly one row).
     """
     kind = IPKind(kind)
-    figures = counted_figures(period, kind, provisional)
-    amount_field = DecimalField(**AMOUNT_FIELD)
-    tie = [F("amount"), F("projects"), F("items")]
-    units = (
-        ReportingUnit.objects.ranked()
-        .annotate(
-            amount=_row_sum(figures, "amount", amount_field),
-            projects=_row_sum(figures, "projects", IntegerField()),
-            items=_row_sum(figures, "items", IntegerField()),
-        )
-        .annotate(
-            rank=Window(
-                Rank(), order_by=[F("amount").desc(), F("projects").desc(), F("items").desc()]
-            ),
-            tie_size=Window(Count("pk"), partition_by=tie),
-            tie_index=Window(RowNumber(), partition_by=tie, order_by=F("code").asc()),
-            # 合计 over every row, in the same query: each figure counts in exactly one row.
-            total_amount=Window(Sum("amount")),
-            total_projects=Window(Sum("projects")),
-            total_items=Window(Sum("items")),
-        )
-        .order_by("rank", "code")
-    )
-    units = list(units)
+    states = ReportState.provisional() if provisional else ReportState.final()
+    unit_kinds = UnitKind.ranked()
+    params = [period.pk, *states, kind.value, *unit_kinds]
+    units = list(ReportingUnit.objects.raw(_ranking_sql(len(states), len(unit_kinds)), params))
     rows = [
         RankedRow(
             rank=unit.rank,
             unit=unit,
-            amount=Decimal(unit.amount).quantize(Decimal("0.01")),
-            projects=unit.projects,
-            items=unit.items,
+            amount=(Decimal(int(unit.cents)) / 100).quantize(CENT),
+            projects=int(unit.projects),
+            items=int(unit.items),
             tie_size=unit.tie_size,
             tie_index=unit.tie_index,
         )
         for unit in units
     ]
-    totals = units[0] if units else None
     return Ranking(
         period=period,
         kind=kind,
         provisional=provisional,
         rows=rows,
-        amount=Decimal(totals.total_amount if totals else 0).quantize(Decimal("0.01")),
-        projects=totals.total_projects if totals else 0,
-        items=totals.total_items if totals else 0,
+        amount=sum((row.amount for row in rows), Decimal(0)).quantize(CENT),
+        projects=sum(row.projects for row in rows),
+        items=sum(row.items for row in rows),
     )
 
 

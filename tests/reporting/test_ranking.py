@@ -74,6 +74,18 @@ def test_a_county_alone_still_gives_its_prefecture_a_row(units):
     assert (top.rank, top.unit.short_name, top.amount) == (1, "驻马店", Decimal("12.00"))
 
 
+def test_amounts_equal_to_the_cent_tie_however_they_are_made_up(units):
+    # 0.1 + 0.2 is not 0.3 in binary floating point (SQLite's decimals): it must still tie.
+    period = ReportingPeriodFactory(year=2022)
+    add_figures(units["南阳"], period, IPKind.PATENT, "0.10", 1, 1)
+    add_figures(units["邓州"], period, IPKind.PATENT, "0.20", 1, 1)
+    add_figures(units["开封"], period, IPKind.PATENT, "0.30", 2, 2)
+    ranking = rank_units(period, IPKind.PATENT)
+    top = [(r.unit.short_name, r.rank, r.tie_size, r.amount) for r in ranking.rows[:2]]
+    assert top == [("开封", 1, 2, Decimal("0.30")), ("南阳", 1, 2, Decimal("0.30"))]
+    assert ranking.amount == Decimal("0.60")
+
+
 @pytest.mark.parametrize(
     ("state", "counted_final", "counted_provisional"),
     [
