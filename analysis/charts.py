@@ -26,6 +26,11 @@ def _number(value):
     return format_amount(value) if isinstance(value, Decimal) else str(value)
 
 
+def _text_width(text, size=12):
+    """About how wide a text sets: Chinese and full-width characters a full em, others half."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.6 for ch in str(text))
+
+
 def bar_chart(title, labels, values, unit="万元", highlight=None, width=640, font=FONT):
     """Horizontal bars, one per label (long Chinese names read well on the left)."""
     row = 22
@@ -61,7 +66,9 @@ def bar_chart(title, labels, values, unit="万元", highlight=None, width=640, f
 
 def line_chart(title, x_labels, series, unit="万元", width=640, height=280, font=FONT):
     """One line per series over the x labels (years)."""
-    left, right, top, bottom = 70, 20, 40, 46
+    left, top, bottom = 70, 40, 46
+    # The last x label is centred on the right edge of the plot: leave room for its half.
+    right = max(20, int(_text_width(x_labels[-1]) / 2) + 4) if x_labels else 20
     values = [Decimal(v) for _name, points in series for v in points if v is not None]
     largest = max(values + [Decimal(1)])
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -84,23 +91,33 @@ def line_chart(title, x_labels, series, unit="万元", width=640, height=280, fo
         parts.append(
             f'<text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle">{escape(str(label))}</text>'
         )
+    labels = {}  # x index → [(point's y, its value)]: drawn after the lines
     for n, (name, points) in enumerate(series):
         colour = COLOURS[n % len(COLOURS)]
-        coords = [xy(i, v) for i, v in enumerate(points) if v is not None]
+        coords = [(i, *xy(i, v), v) for i, v in enumerate(points) if v is not None]
         if len(coords) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+            path = " ".join(f"{x:.1f},{y:.1f}" for _i, x, y, _v in coords)
             parts.append(
                 f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
             )
-        for (x, y), v in zip(coords, [p for p in points if p is not None], strict=True):
+        for i, x, y, v in coords:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
-            parts.append(
-                f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="middle" font-size="10">{escape(_number(v))}</text>'
-            )
+            labels.setdefault(i, []).append((y, v))
         parts.append(
             f'<rect x="{left + n * 120}" y="{height - 16}" width="10" height="10" fill="{colour}"/>'
             f'<text x="{left + n * 120 + 14}" y="{height - 7}">{escape(str(name))}</text>'
         )
+    # Each value just above its point; where values lie close, the higher labels move up
+    # so that no two overlap.
+    for i, placed in labels.items():
+        x, _y = xy(i, 0)
+        below = None
+        for y, v in sorted(placed, key=lambda item: item[0], reverse=True):
+            label_y = y - 7 if below is None else min(y - 7, below - 12)
+            below = label_y
+            parts.append(
+                f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="10">{escape(_number(v))}</text>'
+            )
     parts.append(
         f'<text x="{width - 4}" y="{height - 2}" text-anchor="end" fill="#555">{escape(unit)}</text>'
     )

@@ -171,20 +171,29 @@ def yearly_totals():
     return totals
 
 
+def peer_year(totals):
+    """The latest year with both Henan's approved totals and the peer provinces' figures."""
+    benchmarked = set(
+        ProvinceBenchmark.objects.order_by().values_list("year", flat=True).distinct()
+    )
+    years = [year for year in totals if year in benchmarked]
+    return max(years) if years else None
+
+
 def peer_comparison(year, totals=None):
     """Henan's totals of a year beside the benchmark provinces', per kind (amounts in 万元)."""
     totals = totals if totals is not None else yearly_totals()
     henan = totals.get(year, {})
-    result = {}
-    for kind in IPKind:
-        peers = [
+    result = {kind: [] for kind in IPKind}
+    for b in ProvinceBenchmark.objects.filter(year=year).order_by("-amount", "province"):
+        result[IPKind(b.kind)].append(
             {"province": b.province, "items": b.items, "amount": b.amount}
-            for b in ProvinceBenchmark.objects.filter(year=year, kind=kind).order_by("-amount")
-        ]
+        )
+    for kind, peers in result.items():
         own = henan.get(kind.value)
         if own:
             peers.append({"province": _("河南省"), "items": own["items"], "amount": own["amount"]})
-        result[kind] = sorted(peers, key=lambda p: p["amount"], reverse=True)
+        peers.sort(key=lambda p: p["amount"], reverse=True)
     return result
 
 

@@ -2,12 +2,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from cities.models import ReportingUnit, UnitKind
 from reporting.exports import plain_table_response
-from reporting.models import IPKind, ReportingPeriod
+from reporting.models import Granularity, IPKind, ReportingPeriod
 from reporting.numbers import format_amount
 from reporting.queries import board_summary
 from reporting.rules import can
@@ -35,72 +36,83 @@ class DashboardView(ProvincialView):
     def get(self, request):
         totals = queries.yearly_totals()
         years = sorted(totals)
+        periods = list(ReportingPeriod.objects.all())
+        # A year whose deadline is still ahead counts only the reports approved so far.
+        today = timezone.localdate()
+        collecting = {
+            p.year for p in periods if p.granularity == Granularity.YEAR and p.deadline >= today
+        }
+        year_labels = {
+            year: _("{year}（报送中）").format(year=year) if year in collecting else str(year)
+            for year in years
+        }
         trend = charts.line_chart(
             _("全省质押融资金额"),
-            years,
+            [year_labels[y] for y in years],
             [
                 (kind.label, [totals[y].get(kind.value, {}).get("amount") for y in years])
                 for kind in IPKind
             ],
         )
-        latest_year = years[-1] if years else None
-        peers = {}
-        if latest_year:
-            for kind, rows in queries.peer_comparison(latest_year, totals).items():
-                peers[kind] = charts.bar_chart(
-                    _("{year}年{kind}质押融资：河南与外省").format(
-                        year=latest_year, kind=kind.label
-                    ),
-                    [r["province"] for r in rows],
-                    [r["amount"] for r in rows],
-                    highlight=_("河南省"),
-                )
+        peer_year = queries.peer_year(totals)
+        peer_rows = queries.peer_comparison(peer_year, totals) if peer_year else {}
         export = request.GET.get("_export")
         if export in ("csv", "xlsx"):
-            headings = [_("年份")] + [
-                f"{kind.label}{heading}"
-                for kind in IPKind
-                for heading in (_("金额（万元）"), _("项目数"), _("件数"))
-            ]
-            rows = [
-                [year]
-                + [
-                    cell
-                    for kind in IPKind
-                    for cell in (
-                        format_amount(totals[year].get(kind.value, {}).get("amount", 0)),
-                        totals[year].get(kind.value, {}).get("projects", 0),
-                        totals[year].get(kind.value, {}).get("items", 0),
-                    )
-                ]
-                for year in years
-            ]
-            if latest_year:
-                for kind, peer_rows in queries.peer_comparison(latest_year, totals).items():
-                    rows.append([])
-                    rows.append(
-                        [
-                            _("{year}年{kind}：省份").format(year=latest_year, kind=kind.label),
-                            _("件数"),
-                            _("金额（万元）"),
-                        ]
-                    )
-                    rows.extend(
-                        [p["province"], p["items"], format_amount(p["amount"])] for p in peer_rows
-                    )
-            return plain_table_response(_("全省质押融资概况"), headings, rows, export)
-        current = ReportingPeriod.objects.first()
+            return self._export(export, totals, years, year_labels, peer_year, peer_rows)
+        peers = {
+            kind: charts.bar_chart(
+                _("{year}年{kind}质押融资：河南与外省").format(year=peer_year, kind=kind.label),
+                [r["province"] for r in rows],
+                [r["amount"] for r in rows],
+                highlight=_("河南省"),
+            )
+            for kind, rows in peer_rows.items()
+            if rows
+        }
+        current = periods[0] if periods else None
         context = {
             "trend": trend,
-            "totals": [(y, totals[y]) for y in reversed(years)],
+            "totals": [(year_labels[y], totals[y]) for y in reversed(years)],
+            "collecting": bool(collecting & set(years)),
             "peers": peers,
-            "latest_year": latest_year,
+            "peer_year": peer_year,
             "current": current,
             "summary": board_summary(current) if current else None,
-            "periods": ReportingPeriod.objects.all(),
+            "periods": periods,
             "kinds": list(IPKind),
         }
         return render(request, "analysis/dashboard.html", context)
+
+    def _export(self, export, totals, years, year_labels, peer_year, peer_rows):
+        headings = [_("年份")] + [
+            f"{kind.label}{heading}"
+            for kind in IPKind
+            for heading in (_("金额（万元）"), _("项目数"), _("件数"))
+        ]
+        rows = [
+            [year_labels[year]]
+            + [
+                cell
+                for kind in IPKind
+                for cell in (
+                    format_amount(totals[year].get(kind.value, {}).get("amount", 0)),
+                    totals[year].get(kind.value, {}).get("projects", 0),
+                    totals[year].get(kind.value, {}).get("items", 0),
+                )
+            ]
+            for year in years
+        ]
+        for kind, kind_rows in peer_rows.items():
+            rows.append([])
+            rows.append(
+                [
+                    _("{year}年{kind}：省份").format(year=peer_year, kind=kind.label),
+                    _("件数"),
+                    _("金额（万元）"),
+                ]
+            )
+            rows.extend([p["province"], p["items"], format_amount(p["amount"])] for p in kind_rows)
+        return plain_table_response(_("全省质押融资概况"), headings, rows, export)
 
 
 class ComparisonView(ProvincialView):

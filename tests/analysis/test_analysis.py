@@ -1,10 +1,12 @@
 import csv
+import datetime
 import io
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from analysis import charts, queries
@@ -138,6 +140,22 @@ def test_a_line_chart_is_valid_svg_with_its_series():
     assert chart.table == [["2019", "1", "—"], ["2020", "2.5", "3"]]
 
 
+def test_a_line_charts_labels_neither_overlap_nor_leave_the_picture():
+    # Two series ending close together at a long label ("2021（报送中）").
+    chart = charts.line_chart(
+        "趋势",
+        ["2020", "2021（报送中）"],
+        [("专利", [Decimal("298611.56"), Decimal("18500")]), ("商标", [Decimal("55807.53"), 950])],
+    )
+    root = ET.fromstring(chart.svg)
+    width = float(root.get("width"))
+    texts = {t.text: t for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    last = texts["2021（报送中）"]
+    assert float(last.get("x")) + charts._text_width(last.text) / 2 <= width
+    heights = [float(texts[value].get("y")) for value in ("18500", "950")]
+    assert abs(heights[0] - heights[1]) >= 12
+
+
 @pytest.fixture
 def reviewer_client(client, reviewer):
     client.force_login(reviewer)
@@ -184,6 +202,36 @@ def test_the_dashboard(reviewer_client, years):
     assert "2020年与外省对比" in html
 
 
+def test_a_year_still_being_reported_is_marked_and_peers_use_their_latest_year(
+    reviewer_client, years, units
+):
+    # 2021 is still open (its deadline is ahead) and has one approved figure; the peer
+    # provinces have figures for 2020 only.
+    deadline = timezone.localdate() + datetime.timedelta(days=1)
+    current = ReportingPeriodFactory(year=2021, opens_on=deadline.replace(day=1), deadline=deadline)
+    add_figures(units["开封"], current, IPKind.PATENT, "12.5", 1, 1)
+    html = reviewer_client.get("/analysis/").content.decode()
+    assert "2021（报送中）" in html and "只计已审核的报表" in html
+    assert "2020（报送中）" not in html
+    assert "2020年与外省对比" in html and "2021年与外省对比" not in html
+    rows = list(
+        csv.reader(
+            io.StringIO(reviewer_client.get("/analysis/?_export=csv").content.decode("utf-8-sig"))
+        )
+    )
+    assert [row[0] for row in rows[1:3]] == ["2019", "2020"]
+    assert rows[3][0] == "2021（报送中）"
+    assert ["2020年专利：省份", "件数", "金额（万元）"] in rows
+
+
+def test_without_peer_figures_the_dashboard_leaves_the_comparison_out(reviewer_client, years):
+    from reporting.models import ProvinceBenchmark
+
+    ProvinceBenchmark.objects.all().delete()
+    html = reviewer_client.get("/analysis/").content.decode()
+    assert "与外省对比" not in html and html.count("<svg") == 1
+
+
 @pytest.mark.parametrize("extra_years", [0, 5])
 def test_the_dashboard_query_count_stays_fixed_as_periods_grow(
     reviewer_client, years, units, extra_years, django_assert_num_queries
@@ -191,8 +239,8 @@ def test_the_dashboard_query_count_stays_fixed_as_periods_grow(
     for year in range(2010, 2010 + extra_years):
         period = ReportingPeriodFactory(year=year)
         add_figures(units["郑州"], period, IPKind.PATENT, "10", 1, 1)
-    # session, user, groups, totals, 2 × peers, current period, its summary, period list
-    with django_assert_num_queries(9):
+    # session, user, groups, totals, periods, peer year, peers, current period's summary
+    with django_assert_num_queries(8):
         assert reviewer_client.get("/analysis/").status_code == 200
 
 
