@@ -35,12 +35,15 @@ def test_the_official_table_ignores_submitted_reports(reviewer_client, submitted
     assert NOTE not in html
     assert "12.5" not in html
     assert "查看临时数据（含已提交）" in html
+    assert 'href="/reports/2021/patent.pdf"' in html
 
 
 def test_the_provisional_table_counts_them_and_says_so(reviewer_client, submitted):
     html = reviewer_client.get("/reports/2021/patent/?provisional=1").content.decode()
     assert f'<p class="provisional-note" role="status">{NOTE}</p>' in html
     assert ">12.5<" in html
+    # The printed PDF holds approved figures only: not offered beside provisional ones.
+    assert "patent.pdf" not in html
 
 
 def test_the_provisional_csv_is_marked(reviewer_client, submitted):
