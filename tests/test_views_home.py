@@ -53,3 +53,18 @@ def test_home_runs_a_fixed_number_of_queries(viewer_client, django_assert_num_qu
         ReportingPeriodFactory(year=year)
     with django_assert_num_queries(4):  # session, user, user's groups, periods
         assert viewer_client.get("/").status_code == 200
+
+
+def test_provincial_staff_find_the_board_and_the_bank_ranking_of_each_period(client, reviewer):
+    ReportingPeriodFactory(year=2020)
+    client.force_login(reviewer)
+    html = client.get("/").content.decode()
+    assert 'href="/periods/2020/board/"' in html and 'href="/reports/2020/banks/"' in html
+    banks = client.get("/reports/2020/banks/").content.decode()
+    assert '<nav class="breadcrumbs"><a href="/">首页</a> › 2020年</nav>' in banks
+
+
+def test_other_users_are_not_offered_them(viewer_client):
+    ReportingPeriodFactory(year=2020)
+    html = viewer_client.get("/").content.decode()
+    assert "/board/" not in html and "/banks/" not in html
