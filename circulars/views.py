@@ -66,6 +66,7 @@ class CircularDetailView(ProvincialMixin, DetailView):
         return super().get_context_data(
             can_edit=can(self.request.user, "circulars.edit_circulars"),
             attachments=circular.attachments.select_related("period"),
+            paragraphs=circular.paragraphs(),
             **kwargs,
         )
 

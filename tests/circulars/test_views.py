@@ -68,6 +68,26 @@ def test_an_administrator_drafts_a_circular_with_attachments(admin_client, demo_
     ]
 
 
+def test_the_circulars_page_shows_its_text_escaped(admin_client, demo_2020):
+    admin_client.post(
+        "/circulars/new/",
+        form_data(
+            body="一、提高认识<script>alert(1)</script>。\r\n（一）加强服务。",
+            **{"attachments-0-period": demo_2020.pk},
+        ),
+    )
+    circular = Circular.objects.get(year=2022, number=3)
+    html = admin_client.get(f"/circulars/{circular.pk}/").content.decode()
+    text = html[html.index('<article class="circular-text"') : html.index("</article>")]
+    assert "各省辖市、济源示范区、省直管县（市）市场监管局（知识产权管局）：" in text
+    assert "<p>2020年，全省专利质押融资金额29.86亿元。</p>" in text
+    # a heading's first sentence is the heading (黑体 / 楷体 in print)
+    assert '<strong class="h1">一、提高认识&lt;script&gt;alert(1)&lt;/script&gt;。</strong>' in text
+    assert '<strong class="h2">（一）加强服务。</strong>' in text
+    assert "<script>" not in text
+    assert "2022年3月5日" in text and "（此件主动公开）" in text
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
