@@ -85,9 +85,9 @@ class DashboardView(ProvincialView):
 
     def _export(self, export, totals, years, year_labels, peer_year, peer_rows):
         headings = [_("年份")] + [
-            f"{kind.label}{heading}"
+            heading.format(kind=kind.label)
             for kind in IPKind
-            for heading in (_("金额（万元）"), _("项目数"), _("件数"))
+            for heading in (_("{kind}金额（万元）"), _("{kind}项目数"), _("{kind}件数"))
         ]
         rows = [
             [year_labels[year]]

@@ -345,3 +345,17 @@ def test_the_unit_page_ranks_each_year_once(
     # session, user, groups, unit, rules; per kind: the periods and one ranking per period
     with django_assert_num_queries(5 + 2 * (1 + periods)):
         assert reviewer_client.get("/analysis/units/410300/").status_code == 200
+
+
+def test_the_dashboards_headings_read_as_words_in_english(reviewer_client, years):
+    from django.conf import settings
+
+    reviewer_client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
+    html = reviewer_client.get("/analysis/").content.decode()
+    assert "<th>Patent amount (10,000 yuan)</th><th>Patent projects</th>" in html
+    header = next(
+        csv.reader(
+            io.StringIO(reviewer_client.get("/analysis/?_export=csv").content.decode("utf-8-sig"))
+        )
+    )
+    assert header[:4] == ["Year", "Patent amount (10,000 yuan)", "Patent projects", "Patent items"]
