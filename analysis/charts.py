@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
 
+from django.utils.translation import gettext as _
+
 from reporting.numbers import format_amount
 
 FONT = '"Noto Sans CJK SC", "WenQuanYi Zen Hei", "FandolHei", "Microsoft YaHei", sans-serif'
@@ -31,8 +33,9 @@ def _text_width(text, size=12):
     return sum(size if ord(ch) > 0x2E80 else size * 0.6 for ch in str(text))
 
 
-def bar_chart(title, labels, values, unit="万元", highlight=None, width=640, font=FONT):
+def bar_chart(title, labels, values, unit=None, highlight=None, width=640, font=FONT):
     """Horizontal bars, one per label (long Chinese names read well on the left)."""
+    unit = unit or _("万元")
     row = 22
     left, right, top = 96, 90, 40
     height = top + row * len(labels) + 16
@@ -64,8 +67,9 @@ def bar_chart(title, labels, values, unit="万元", highlight=None, width=640, f
     return Chart(title, "".join(parts), ["", unit], table)
 
 
-def line_chart(title, x_labels, series, unit="万元", width=640, height=280, font=FONT):
+def line_chart(title, x_labels, series, unit=None, width=640, height=280, font=FONT):
     """One line per series over the x labels (years)."""
+    unit = unit or _("万元")
     left, top, bottom = 70, 40, 46
     # The last x label is centred on the right edge of the plot: leave room for its half.
     right = max(20, int(_text_width(x_labels[-1]) / 2) + 4) if x_labels else 20

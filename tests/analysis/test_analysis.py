@@ -353,6 +353,7 @@ def test_the_dashboards_headings_read_as_words_in_english(reviewer_client, years
     reviewer_client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
     html = reviewer_client.get("/analysis/").content.decode()
     assert "<th>Patent amount (10,000 yuan)</th><th>Patent projects</th>" in html
+    assert 'fill="#555">10,000 yuan</text>' in html  # the charts' unit
     header = next(
         csv.reader(
             io.StringIO(reviewer_client.get("/analysis/?_export=csv").content.decode("utf-8-sig"))
