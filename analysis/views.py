@@ -1,5 +1,4 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -11,7 +10,7 @@ from reporting.exports import plain_table_response
 from reporting.models import Granularity, IPKind, ReportingPeriod
 from reporting.numbers import format_amount
 from reporting.queries import board_summary
-from reporting.rules import can
+from reporting.rules import RuleRequiredMixin, can
 
 from . import charts, queries
 from .models import StandingRules
@@ -23,11 +22,8 @@ def _growth(value):
     return value if isinstance(value, str) else f"{value:+}%"
 
 
-class ProvincialView(LoginRequiredMixin, View):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, "reporting.view_board"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class ProvincialView(RuleRequiredMixin, View):
+    permission = "reporting.view_board"
 
 
 class DashboardView(ProvincialView):

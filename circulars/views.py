@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +10,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from reporting.models import IPKind, ReportingPeriod
-from reporting.rules import can
+from reporting.rules import RuleRequiredMixin, can
 
 from . import services
 from .drafting import draft_situation
@@ -32,13 +31,8 @@ def download(content, content_type, filename, etag=None):
     return response
 
 
-class ProvincialMixin(LoginRequiredMixin):
+class ProvincialMixin(RuleRequiredMixin):
     permission = "circulars.view_circulars"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, self.permission):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class CircularListView(ProvincialMixin, ListView):

@@ -1,5 +1,4 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
@@ -11,7 +10,7 @@ from reporting.exports import plain_table_response
 from reporting.forms import ContractImportForm
 from reporting.imports import read_rows
 from reporting.models import IPKind, ReportingPeriod
-from reporting.rules import can
+from reporting.rules import RuleRequiredMixin, can
 from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 
 from .exports import banks_table, contract_template
@@ -81,12 +80,12 @@ class TemplateView(LoginRequiredMixin, View):
         return response
 
 
-class BankRankingView(LoginRequiredMixin, View):
+class BankRankingView(RuleRequiredMixin, View):
     """Pledgee banks of a period ranked by amount (branches under their bank), with exports."""
 
+    permission = "reporting.view_board"
+
     def get(self, request, period):
-        if not can(request.user, "reporting.view_board"):
-            raise PermissionDenied
         period = get_object_or_404(ReportingPeriod.objects.by_slug(period))
         kind = request.GET.get("kind") if request.GET.get("kind") in IPKind.values else None
         headings, rows = banks_table(rank_banks(period, kind))

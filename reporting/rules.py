@@ -1,6 +1,8 @@
 """Who may do what with reports (object permissions through django-rules)."""
 
 import rules
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 
 from accounts.roles import is_provincial, is_reviewer, is_unit_submitter
 
@@ -19,3 +21,14 @@ rules.add_perm("reporting.review_report", is_reviewer)
 rules.add_perm("reporting.view_board", is_provincial)
 rules.add_perm("reporting.view_provisional", is_reviewer)
 rules.add_perm("reporting.grant_extension", is_reviewer)
+
+
+class RuleRequiredMixin(LoginRequiredMixin):
+    """A view for users who pass the rule ``permission``: visitors log in, others get 403."""
+
+    permission = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

@@ -25,7 +25,7 @@ from .queries import (
     report_timeline,
     submitter_tasks,
 )
-from .rules import can
+from .rules import RuleRequiredMixin, can
 from .tables import BoardTable, RankedUnitsTable
 
 
@@ -256,17 +256,13 @@ class ExtensionView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("reporting:report", args=[period.slug, unit.code]))
 
 
-class BoardView(LoginRequiredMixin, SingleTableMixin, TemplateView):
+class BoardView(RuleRequiredMixin, SingleTableMixin, TemplateView):
     """The completeness board of a period: every unit, its state, timeliness and last change."""
 
+    permission = "reporting.view_board"
     template_name = "reporting/board.html"
     table_class = BoardTable
     table_pagination = False
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, "reporting.view_board"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         self.period = get_period(kwargs["period"])
