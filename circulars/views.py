@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from reporting.exports import XLSX, attachment_response
 from reporting.models import IPKind, ReportingPeriod
 from reporting.rules import RuleRequiredMixin, can
 
@@ -19,12 +19,11 @@ from .models import Circular
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download(content, content_type, filename, etag=None):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    """A document; browsers ask again each time (drafts change), by ETag when it has one."""
+    response = attachment_response(content, content_type, filename)
     if etag:
         response["ETag"] = f'"{etag}"'
     response["Cache-Control"] = "private, no-cache"
@@ -161,11 +160,12 @@ class CircularFileView(ProvincialMixin, View):
             f"{circular.document_number}{circular.title.splitlines()[0] if circular.title else ''}"
         )
         if fmt == "pdf":
-            if (
-                circular.is_issued
-                and request.headers.get("If-None-Match") == f'"{circular.archived_sha256}"'
-            ):
-                return HttpResponse(status=304)
+            if circular.is_issued:
+                # The archived file never changes: its SHA-256 is its ETag.
+                etag = f'"{circular.archived_sha256}"'
+                not_modified = get_conditional_response(request, etag=etag)
+                if not_modified is not None:
+                    return not_modified
             content = services.circular_pdf(circular)
             etag = circular.archived_sha256 if circular.is_issued else None
             return download(content, PDF, f"{name}.pdf", etag)

@@ -1,12 +1,11 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
 from cities.models import ReportingUnit
-from reporting.exports import plain_table_response
+from reporting.exports import XLSX, attachment_response, plain_table_response
 from reporting.forms import ContractImportForm
 from reporting.imports import read_rows
 from reporting.models import IPKind, ReportingPeriod
@@ -16,8 +15,6 @@ from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 from .exports import banks_table, contract_template
 from .imports import MAX_CONTRACTS, apply_contracts, parse_contracts
 from .queries import rank_banks
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ContractsImport:
@@ -73,11 +70,9 @@ class TemplateView(LoginRequiredMixin, View):
         unit = get_object_or_404(ReportingUnit, code=code)
         if not can(request.user, "reporting.view_report", unit):
             raise Http404
-        response = HttpResponse(contract_template(unit, period), content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"{unit.name}{period.label}质押合同模板.xlsx"
+        return attachment_response(
+            contract_template(unit, period), XLSX, f"{unit.name}{period.label}质押合同模板.xlsx"
         )
-        return response
 
 
 class BankRankingView(RuleRequiredMixin, View):

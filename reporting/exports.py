@@ -13,6 +13,14 @@ from .numbers import escape_formula, format_amount
 from .tables import TOTAL_LABEL
 
 UTF8_BOM = "\ufeff"
+XLSX = TableExport.FORMATS[TableExport.XLSX]
+
+
+def attachment_response(content, content_type, filename):
+    """A download saved under ``filename`` (Chinese names survive: RFC 6266 encoding)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 class RankedTableExport(TableExport):
@@ -47,10 +55,9 @@ class RankedTableExport(TableExport):
         return UTF8_BOM + self.dataset.export(self.format)
 
     def response(self, filename=None):
-        response = HttpResponse(self.export(), content_type=self.content_type())
-        if filename is not None:
-            response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
+        if filename is None:
+            return HttpResponse(self.export(), content_type=self.content_type())
+        return attachment_response(self.export(), self.content_type(), filename)
 
 
 @dataclass(frozen=True)
@@ -205,9 +212,7 @@ def plain_table_response(title, headings, rows, export_format):
         writer = csv.writer(buffer)
         writer.writerow(headings)
         writer.writerows([[escape_formula(str(cell)) for cell in row] for row in rows])
-        response = HttpResponse(
-            UTF8_BOM + buffer.getvalue(), content_type=TableExport.FORMATS["csv"]
-        )
+        content, content_type = UTF8_BOM + buffer.getvalue(), TableExport.FORMATS["csv"]
     else:
         from openpyxl import Workbook
 
@@ -225,6 +230,5 @@ def plain_table_response(title, headings, rows, export_format):
             )
         buffer = io.BytesIO()
         workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=TableExport.FORMATS["xlsx"])
-    response["Content-Disposition"] = content_disposition_header(True, f"{title}.{export_format}")
-    return response
+        content, content_type = buffer.getvalue(), XLSX
+    return attachment_response(content, content_type, f"{title}.{export_format}")
