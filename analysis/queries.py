@@ -1,27 +1,17 @@
 """Year over year, standings, zero lists, trends and peers — from approved figures only."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Min, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from reporting.models import IPKind, PledgeFigures, ProvinceBenchmark, ReportingPeriod, ReportState
+from reporting.numbers import CENT, growth
 from reporting.queries import rank_units
 
 from .models import StandingRules
-
-ONE_DECIMAL = Decimal("0.1")
-
-
-def growth(now, before):
-    """Growth in percent (one decimal), ``"新增"`` from nothing, None when both are nothing."""
-    if before == 0:
-        return _("新增") if now else None
-    return ((Decimal(now) - Decimal(before)) * 100 / Decimal(before)).quantize(
-        ONE_DECIMAL, ROUND_HALF_UP
-    )
 
 
 @dataclass(frozen=True)
@@ -164,7 +154,7 @@ def yearly_totals():
     totals = {}
     for row in rows:
         totals.setdefault(row["report__period__year"], {})[row["kind"]] = {
-            "amount": Decimal(row["amount"]).quantize(Decimal("0.01")),
+            "amount": Decimal(row["amount"]).quantize(CENT),
             "projects": row["projects"],
             "items": row["items"],
         }

@@ -28,6 +28,7 @@ from reporting.imports import (
     parse_count,
 )
 from reporting.models import IPKind, PledgeFigures
+from reporting.numbers import CENT
 
 from .banks import bank_group
 from .models import INCLUSIVE_LIMIT, PledgeContract, validate_uscc
@@ -327,7 +328,7 @@ def derive_figures(report, kind, user=None):
     figure.projects = totals["n_projects"]
     figure.items = totals["n_items"] or 0
     # SQLite sums decimals as floats: back to cents (PostgreSQL's numeric sum is exact anyway).
-    figure.amount = Decimal(totals["total"] or 0).quantize(Decimal("0.01"))
+    figure.amount = Decimal(totals["total"] or 0).quantize(CENT)
     figure.enterprises = totals["n_enterprises"]
     figure.smes = totals["n_smes"]
     figure.inclusive_projects = totals["n_inclusive"]

@@ -4,10 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import ReportingUnit, UnitKind
 
-from .models import IPKind, PledgeFigures, ReportingPeriod, ReportState
+from .models import FIGURE_FIELDS, IPKind, PledgeFigures, ReportingPeriod, ReportState
 from .services import Figures
-
-FIGURE_FORM_FIELDS = ["amount", "projects", "items", "enterprises", "smes", "inclusive_projects"]
 
 
 class FiguresForm(forms.ModelForm):
@@ -15,8 +13,8 @@ class FiguresForm(forms.ModelForm):
 
     class Meta:
         model = PledgeFigures
-        fields = FIGURE_FORM_FIELDS
-        widgets = {name: forms.NumberInput(attrs={"min": 0}) for name in FIGURE_FORM_FIELDS}
+        fields = FIGURE_FIELDS
+        widgets = {name: forms.NumberInput(attrs={"min": 0}) for name in FIGURE_FIELDS}
 
     def __init__(self, *args, kind, derived=False, **kwargs):
         self.kind = IPKind(kind)
@@ -37,7 +35,7 @@ class FiguresForm(forms.ModelForm):
 
     def figures(self):
         data = self.cleaned_data
-        return Figures(**{name: data[name] for name in FIGURE_FORM_FIELDS})
+        return Figures(**{name: data[name] for name in FIGURE_FIELDS})
 
 
 class ReportForm(forms.Form):

@@ -31,7 +31,7 @@ from .models import (
     WorkflowAction,
     validate_figures,
 )
-from .numbers import format_amount
+from .numbers import CENT, format_amount
 
 MAX_COLUMNS = 50
 MAX_ROWS = 5000
@@ -185,9 +185,9 @@ def parse_amount(text):
         raise ValueError(_("“{text}”不是金额。").format(text=str(text).strip())) from error
     if not amount.is_finite():
         raise ValueError(_("“{text}”不是金额。").format(text=str(text).strip()))
-    if amount != amount.quantize(Decimal("0.01")):
+    if amount != amount.quantize(CENT):
         raise ValueError(_("金额“{text}”超过两位小数。").format(text=str(text).strip()))
-    return amount.quantize(Decimal("0.01"))
+    return amount.quantize(CENT)
 
 
 def parse_count(text):

@@ -270,6 +270,10 @@ class PledgeReport(models.Model):
         return {figure.kind: figure for figure in self.figures.all()}
 
 
+# The figures a report gives for each kind, in the order forms, histories and comparisons show them.
+FIGURE_FIELDS = ("amount", "projects", "items", "enterprises", "smes", "inclusive_projects")
+
+
 class PledgeFigures(models.Model):
     """Amount, projects and items pledged for one kind of IP within a report."""
 

@@ -1,9 +1,12 @@
 """How amounts are written in the printed tables."""
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
+ONE_DECIMAL = Decimal("0.1")
 
 
 def format_amount(value):
@@ -15,6 +18,15 @@ def format_amount(value):
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
+
+
+def growth(now, before):
+    """Growth in percent (one decimal), ``"新增"`` from nothing, None when both are nothing."""
+    if before == 0:
+        return _("新增") if now else None
+    return ((Decimal(now) - Decimal(before)) * 100 / Decimal(before)).quantize(
+        ONE_DECIMAL, ROUND_HALF_UP
+    )
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

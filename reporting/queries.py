@@ -29,6 +29,7 @@ from accounts.roles import unit_ids
 from cities.models import ReportingUnit, UnitKind
 
 from .models import (
+    FIGURE_FIELDS,
     DeadlineExtension,
     IPKind,
     PledgeFigures,
@@ -37,7 +38,7 @@ from .models import (
     ReportTransition,
     WorkflowAction,
 )
-from .numbers import format_amount
+from .numbers import CENT, format_amount, growth
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,6 @@ FROM row_sums
 JOIN {unit_table} unit ON unit.id = row_sums.unit_id
 ORDER BY rank, unit.code
 """
-
-
-CENT = Decimal("0.01")
 
 
 def _ranking_sql(state_count, kind_count):
@@ -325,14 +323,13 @@ def report_timeline(report):
                 comment=t.comment,
             )
         )
-    fields = ["amount", "projects", "items", "enterprises", "smes", "inclusive_projects"]
     previous = {}
     history = PledgeFigures.history.filter(report_id=report.pk).select_related("history_user")
     for record in history.order_by("history_date", "history_id"):
         kind = IPKind(record.kind)
         before = previous.get(record.id)
         changes = []
-        for name in fields:
+        for name in FIGURE_FIELDS:
             old = getattr(before, name) if before else None
             new = getattr(record, name)
             if before is None and new is None:
@@ -405,10 +402,10 @@ class Comparison:
         """Growth in percent, "新增" when the year before was 0, None without a year before."""
         if self.previous is None or self.current is None:
             return None
-        if self.previous == 0:
-            return _("新增") if self.current else "0%"
-        change = (Decimal(self.current) - Decimal(self.previous)) * 100 / Decimal(self.previous)
-        return f"{change:+.1f}%"
+        value = growth(self.current, self.previous)
+        if value is None:
+            return "0%"
+        return value if isinstance(value, str) else f"{value:+}%"
 
 
 def compare_with_year_earlier(report):
@@ -435,6 +432,6 @@ def compare_with_year_earlier(report):
                 getattr(now, name) if now else None,
                 getattr(before, name) if before else None,
             )
-            for name in ("amount", "projects", "items", "enterprises", "smes", "inclusive_projects")
+            for name in FIGURE_FIELDS
         ]
     return previous_period, list(zip(*(rows[kind] for kind in IPKind), strict=True))

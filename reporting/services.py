@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import (
+    FIGURE_FIELDS,
     DeadlineExtension,
     IPKind,
     PledgeFigures,
@@ -23,9 +24,8 @@ from .models import (
     ReportTransition,
     WorkflowAction,
 )
+from .numbers import CENT
 from .rules import can
-
-CENT = Decimal("0.01")
 
 
 class WorkflowError(Exception):
@@ -62,9 +62,6 @@ class Figures:
             self.smes,
             self.inclusive_projects,
         )
-
-
-FIGURE_FIELDS = ("amount", "projects", "items", "enterprises", "smes", "inclusive_projects")
 
 
 @dataclass(frozen=True)
