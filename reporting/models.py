@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -268,6 +269,26 @@ class PledgeReport(models.Model):
 
     def figures_by_kind(self):
         return {figure.kind: figure for figure in self.figures.all()}
+
+    @cached_property
+    def year_earlier(self):
+        """The same period a year earlier (or None) and this unit's figures in it, by kind.
+
+        Fetched once per report object: the warnings and the comparison both need it.
+        """
+        period = self.period.year_earlier()
+        if period is None:
+            return None, {}
+        figures = PledgeFigures.objects.filter(report__unit_id=self.unit_id, report__period=period)
+        return period, {figure.kind: figure for figure in figures}
+
+    def return_reason(self):
+        """Why the province returned or reopened this report, while it is so; else None."""
+        sent_back = [ReportState.RETURNED, ReportState.REOPENED]
+        if self.state not in sent_back:
+            return None
+        moves = self.transitions.filter(to_state__in=sent_back).order_by("-at")
+        return moves.values_list("comment", flat=True).first()
 
 
 # The figures a report gives for each kind, in the order forms, histories and comparisons show them.

@@ -409,19 +409,11 @@ class Comparison:
 
 
 def compare_with_year_earlier(report):
-    """Each figure of both kinds beside the same period a year earlier (two queries).
+    """Each figure of both kinds beside the same period a year earlier (``report.year_earlier``).
 
     Returns the earlier period (or None) and rows of ``(patent, trademark)`` comparisons.
     """
-    previous_period = report.period.year_earlier()
-    previous = {}
-    if previous_period:
-        previous = {
-            f.kind: f
-            for f in PledgeFigures.objects.filter(
-                report__unit=report.unit, report__period=previous_period
-            )
-        }
+    previous_period, previous = report.year_earlier
     current = report.figures_by_kind()
     rows = {}
     for kind in IPKind:

@@ -150,15 +150,7 @@ def submission_warnings(report):
     """What needs a written explanation (上报说明) before the report can be submitted."""
     warnings = []
     figures = report.figures_by_kind()
-    previous_period = report.period.year_earlier()
-    previous = {}
-    if previous_period:
-        previous = {
-            figure.kind: figure
-            for figure in PledgeFigures.objects.filter(
-                report__unit=report.unit, report__period=previous_period
-            )
-        }
+    _previous_period, previous = report.year_earlier
     for kind in IPKind:
         figure = figures.get(kind)
         if figure is None:

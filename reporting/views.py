@@ -16,7 +16,7 @@ from cities.models import ReportingUnit
 from . import services
 from .exports import RankedTableExport
 from .forms import BoardFilterForm, ExtensionForm, FiguresForm, ReportForm, TransitionForm
-from .models import IPKind, PledgeReport, ReportingPeriod, ReportState, WorkflowAction
+from .models import IPKind, PledgeReport, ReportingPeriod, WorkflowAction
 from .queries import (
     board,
     board_summary,
@@ -178,14 +178,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
                 report
             )
             context["timeline"] = report_timeline(report)
-            context["returned_reason"] = (
-                report.transitions.filter(to_state__in=[ReportState.RETURNED, ReportState.REOPENED])
-                .order_by("-at")
-                .values_list("comment", flat=True)
-                .first()
-                if report.state in (ReportState.RETURNED, ReportState.REOPENED)
-                else None
-            )
+            context["returned_reason"] = report.return_reason()
         return context
 
 
