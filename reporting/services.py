@@ -299,25 +299,30 @@ def transition(report, action, user, comment="", expected_version=None, on=None,
     if move.action == WorkflowAction.SUBMIT:
         _check_submittable(report, user, on)
 
-    from_state = report.state
-    report.state = move.target
-    report.version += 1
-    report.updated_by = user
-    report._history_user = user
-    report.save()
-    logged = ReportTransition.objects.create(
-        report=report,
-        action=move.action,
-        from_state=from_state,
-        to_state=move.target,
-        actor=user,
-        comment=comment,
-    )
+    logged = _move(report, move.action, move.target, user, comment)
     if notify:
         from .notifications import notify_transition
 
         transaction.on_commit(lambda: notify_transition(logged))
     return logged
+
+
+def _move(report, action, to_state, user, comment):
+    """Put a locked report in ``to_state``, bump its version and log the move. Returns the log."""
+    from_state = report.state
+    report.state = to_state
+    report.version += 1
+    report.updated_by = user
+    report._history_user = user
+    report.save()
+    return ReportTransition.objects.create(
+        report=report,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=user,
+        comment=comment,
+    )
 
 
 def _check_submittable(report, user, on):
@@ -379,16 +384,5 @@ def record_published_figures(unit, period, figures_by_kind, user=None):
     report = _lock(report)
     changed = _write_figures(report, figures_by_kind, user)
     if report.state != ReportState.APPROVED:
-        from_state = report.state
-        report.state = ReportState.APPROVED
-        report.version += 1
-        report.save()
-        ReportTransition.objects.create(
-            report=report,
-            action=WorkflowAction.APPROVE,
-            from_state=from_state,
-            to_state=ReportState.APPROVED,
-            actor=user,
-            comment=_("载入已发布的数据"),
-        )
+        _move(report, WorkflowAction.APPROVE, ReportState.APPROVED, user, _("载入已发布的数据"))
     return len(changed)
