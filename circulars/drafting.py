@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import translation
 
 from reporting.models import IPKind, ProvinceBenchmark
+from reporting.numbers import CENT, growth
 from reporting.queries import rank_units
 
 TEN_THOUSAND = Decimal(10000)
@@ -16,7 +17,7 @@ TEN_THOUSAND = Decimal(10000)
 
 def in_yi(amount_wan):
     """万元 → 亿元 with two decimals: 55807.53 → "5.58"."""
-    return str((Decimal(amount_wan) / TEN_THOUSAND).quantize(Decimal("0.01"), ROUND_HALF_UP))
+    return str((Decimal(amount_wan) / TEN_THOUSAND).quantize(CENT, ROUND_HALF_UP))
 
 
 def _names(rows):
@@ -56,7 +57,9 @@ def _draft(period):
     previous = period.year_earlier()
     if previous:
         for kind, ranking in rankings.items():
-            paragraphs.append(_change_sentence(kind, ranking, rank_units(previous, kind), previous))
+            before = rank_units(previous, kind)
+            if before.amount or ranking.amount:  # nothing in either year: nothing to compare
+                paragraphs.append(_change_sentence(kind, ranking, before, previous))
 
     peers = ProvinceBenchmark.objects.filter(year=period.year).order_by("kind", "-amount")
     if period.granularity == "year" and peers:
@@ -66,7 +69,7 @@ def _draft(period):
             )
             for peer in peers
         ]
-        paragraphs.append(("同期，{peers}。").format(peers="，".join(parts)))
+        paragraphs.append(f"同期，{'，'.join(parts)}。")
     return "\n".join(paragraphs)
 
 
@@ -78,21 +81,18 @@ def _change_sentence(kind, now, before, previous):
         if was == 0 and row.amount > 0:
             new.append(row.unit.short_name)
         elif was > 0 and row.amount != was:
-            change = (row.amount - was) * 100 / was
-            entry = f"{row.unit.short_name}（{change:+.1f}%）"
-            (rising if change > 0 else falling).append(entry)
+            entry = f"{row.unit.short_name}（{growth(row.amount, was):+}%）"
+            (rising if row.amount > was else falling).append(entry)
     if before.amount:
-        total = (now.amount - before.amount) * 100 / before.amount
-        head = ("与{previous}相比，全省{kind}质押金额变动{change}%").format(
-            previous=previous.label, kind=kind.label, change=f"{total:+.1f}"
-        )
+        total = growth(now.amount, before.amount)
+        head = f"与{previous.label}相比，全省{kind.label}质押金额变动{total:+}%"
     else:
         head = f"与{previous.label}相比，全省{kind.label}质押从无到有"
     parts = [head]
     if rising:
-        parts.append(("增长的有{names}").format(names="、".join(rising)))
+        parts.append(f"增长的有{'、'.join(rising)}")
     if falling:
-        parts.append(("下降的有{names}").format(names="、".join(falling)))
+        parts.append(f"下降的有{'、'.join(falling)}")
     if new:
-        parts.append(("新实现零的突破的有{names}").format(names="、".join(new)))
+        parts.append(f"新实现零的突破的有{'、'.join(new)}")
     return "；".join(parts) + "。"
