@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from cities.resolver import UnitResolver, UnknownUnitError
 
 from .models import (
+    FIGURE_FIELDS,
+    FigureSource,
     IPKind,
     PledgeFigures,
     PledgeReport,
     ReportState,
-    ReportTransition,
     WorkflowAction,
     validate_figures,
 )
@@ -275,7 +276,9 @@ class RowResult:
     projects: int | None = None
     items: int | None = None
     errors: dict = field(default_factory=dict)  # column heading → message
-    previous: tuple | None = None  # stored (amount, projects, items), None if new
+    previous: tuple | None = None  # stored (amount, projects, items), None if new or not shown
+    moves: bool = False  # the report changes state although its figures do not
+    outcome: str = ""  # what the report becomes once confirmed (已提交, 草稿…)
 
     @property
     def values(self):
@@ -297,6 +300,7 @@ class ImportPreview:
     rows: list
     errors: list = field(default_factory=list)  # file-level messages
     headings: dict = field(default_factory=dict)
+    versions: dict = field(default_factory=dict)  # unit id → report version seen (0: none)
 
     @property
     def ok(self):
@@ -304,29 +308,102 @@ class ImportPreview:
 
     @property
     def changes(self):
-        return [row for row in self.rows if row.status in ("new", "changed")]
+        return [row for row in self.rows if row.status in ("new", "changed") or row.moves]
 
 
-def parse_figures(rows, period, kind, user=None, restrict_to_units=None):
+def stored_reports(period, unit_ids, kind=None):
+    """{unit id: (report, {kind: figures})} for the units the user may see, in two queries.
+
+    A preview reads stored data through this only: rows of other units show nothing.
+    """
+    if period.pk is None or not unit_ids:
+        return {}
+    reports = PledgeReport.objects.filter(period=period, unit_id__in=unit_ids).prefetch_related(
+        "figures"
+    )
+    return {report.unit_id: (report, report.figures_by_kind()) for report in reports}
+
+
+def import_refusal(user, report, *, as_draft, unit=None, period=None):
+    """Why this user's import cannot change the report now (the services' own rule), or None."""
+    from .services import lock_reason, province_lock_reason
+
+    if as_draft:
+        return lock_reason(user, unit or report.unit, period or report.period, report)
+    return province_lock_reason(user, report, submitting=True)
+
+
+def import_outcome(report, kind, *, as_draft, approve):
+    """(moves, label): whether confirming changes the report's state, and what it becomes."""
+    from .services import MOVES
+
+    state = report.state if report else ReportState.DRAFT
+    if as_draft:
+        return False, ReportState(state).label
+    present = set(report.figures_by_kind()) if report else set()
+    missing = [k for k in IPKind if k != kind and k not in present]
+    if missing:
+        return False, _("{state}（尚缺{kinds}数据，暂不提交）").format(
+            state=ReportState(state).label, kinds="、".join(str(k.label) for k in missing)
+        )
+    target = ReportState.APPROVED if approve else MOVES[WorkflowAction.IMPORT].target
+    return state != target, ReportState(target).label
+
+
+def full_figures(kind, values, figure):
+    """The kind's six figures once the file's three are written over the stored ones."""
+    from .services import Figures
+
+    keep = figure if figure is not None and figure.source == FigureSource.TYPED else None
+    return Figures(
+        *values,
+        enterprises=getattr(keep, "enterprises", None),
+        smes=getattr(keep, "smes", None),
+        inclusive_projects=getattr(keep, "inclusive_projects", None),
+    )
+
+
+def check_figures(kind, figures, heading):
+    """Every model rule (ranges, digits, the check constraints) on the figures a row would store.
+
+    Returns {column heading: message}; figures the file does not carry are named as stored.
+    """
+    instance = PledgeFigures(kind=kind)
+    for name, value in zip(FIGURE_FIELDS, figures.as_tuple(), strict=True):
+        setattr(instance, name, value)
+    try:
+        instance.full_clean(exclude=["report"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = {}
+        for name, messages in error.message_dict.items():
+            text = " ".join(messages)
+            if name in heading:
+                errors[heading[name]] = text
+            else:  # a stored figure the file does not change (惠及企业数…)
+                column = heading.get("projects", name)
+                errors[column] = _("与报表中已保存的数据不符：{message}").format(message=text)
+        return errors
+    return {}
+
+
+def parse_figures(
+    rows, period, kind, user=None, restrict_to_units=None, *, as_draft=False, approve=False
+):
     """Check every row of a table of figures and compare it with what is stored.
 
-    ``restrict_to_units``: the unit ids a municipal submitter may import (None: any unit).
+    ``restrict_to_units``: the unit ids a municipal submitter may import (None: any unit);
+    rows of other units are refused and nothing stored about them is read. Each row is
+    checked against every rule its confirmation will meet (the report's state, the
+    deadline, contracts, the stored figures), so that whatever the preview accepts, the
+    confirmation saves.
     """
     kind = IPKind(kind)
     header_index, columns = _find_header(rows, kind)
     header = rows[header_index]
     heading = {name: header[column] for name, column in columns.items()}
     resolver = UnitResolver()
-    results, errors, seen = [], [], {}
+    parsed, errors, seen = [], [], {}
     total = None
-    stored = {}
-    if period.pk is not None:  # a dry run may name a period that does not exist yet
-        stored = {
-            unit_id: (amount, projects, items)
-            for unit_id, amount, projects, items in PledgeFigures.objects.filter(
-                report__period=period, kind=kind
-            ).values_list("report__unit_id", "amount", "projects", "items")
-        }
     for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         cells = row + [""] * (len(header) - len(row))
         unit_text = cells[columns["unit"]].strip()
@@ -369,16 +446,37 @@ def parse_figures(rows, period, kind, user=None, restrict_to_units=None):
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     result.errors[heading.get(name, name)] = " ".join(messages)
-        if result.unit is not None:
-            result.previous = stored.get(result.unit.pk)
-        results.append(result)
-    if not results:
+        parsed.append(result)
+    visible = {
+        r.unit.pk
+        for r in parsed
+        if r.unit is not None and (restrict_to_units is None or r.unit.pk in restrict_to_units)
+    }
+    stored = stored_reports(period, visible)
+    versions = {}
+    for result in parsed:
+        if result.unit is None or result.unit.pk not in visible:
+            continue
+        report, figures = stored.get(result.unit.pk, (None, {}))
+        versions[str(result.unit.pk)] = report.version if report else 0
+        figure = figures.get(kind)
+        if figure is not None:
+            result.previous = (figure.amount, figure.projects, figure.items)
+        if result.errors:
+            continue
+        result.moves, result.outcome = import_outcome(
+            report, kind, as_draft=as_draft, approve=approve
+        )
+        if result.status == "unchanged" and not result.moves:
+            continue
+        _check_row(result, user, report, figure, kind, heading, period, as_draft)
+    if not parsed:
         errors.append(_("表头之后没有数据行。"))
-    if total is not None and not total.errors and not any(r.errors for r in results):
+    if total is not None and not total.errors and not any(r.errors for r in parsed):
         sums = (
-            sum((r.amount for r in results), Decimal(0)),
-            sum(r.projects for r in results),
-            sum(r.items for r in results),
+            sum((r.amount for r in parsed), Decimal(0)),
+            sum(r.projects for r in parsed),
+            sum(r.items for r in parsed),
         )
         for name, expected, actual in zip(
             ("amount", "projects", "items"), total.values, sums, strict=True
@@ -396,7 +494,26 @@ def parse_figures(rows, period, kind, user=None, restrict_to_units=None):
                         diff=shown(expected - actual),
                     )
                 )
-    return ImportPreview(period=period, kind=kind, rows=results, errors=errors, headings=heading)
+    return ImportPreview(
+        period=period, kind=kind, rows=parsed, errors=errors, headings=heading, versions=versions
+    )
+
+
+def _check_row(result, user, report, figure, kind, heading, period, as_draft):
+    """The rules the confirmation will apply to this row, checked now (named by column)."""
+    from .services import source_conflict
+
+    if user is not None:
+        reason = import_refusal(user, report, as_draft=as_draft, unit=result.unit, period=period)
+        if reason:
+            result.errors[heading["unit"]] = reason
+            return
+    figures = full_figures(kind, result.values, figure)
+    conflict = source_conflict(figure, kind, FigureSource.TYPED, new=figures)
+    if conflict:
+        result.errors[heading["amount"]] = conflict
+        return
+    result.errors.update(check_figures(kind, figures, heading))
 
 
 # ── saving ───────────────────────────────────────────────────────────────────────────
@@ -412,79 +529,57 @@ def check_import_rights(preview, user, approve):
         raise PermissionDenied(_("只有省级审核员可以在导入时审核通过。"))
 
 
-def open_for_import(unit, period, user, *, as_draft):
-    """The unit's report for ``period``, locked, and the reason it cannot take an import (or None).
-
-    A municipal upload (``as_draft``) obeys the same rules as the form; a province import
-    may fill any report but an approved one.
-    """
-    from .services import lock_reason
-
-    report, created = PledgeReport.objects.get_or_create(unit=unit, period=period)
-    report = PledgeReport.objects.select_for_update().get(pk=report.pk)
-    if as_draft:
-        return report, lock_reason(user, unit, period, None if created else report)
-    if report.state == ReportState.APPROVED:
-        return report, _("报表已审核通过，数据已锁定，不能导入。如需更正，请先重新打开。")
-    return report, None
-
-
-def finish_import(report, user, source, *, as_draft, approve):
-    """Record the import on the report: a draft stays a draft; otherwise submitted (and approved)."""
-    report.version += 1
-    report.updated_by = user
-    report._history_user = user
-    if not as_draft and report.state != ReportState.SUBMITTED:
-        comment = _("从文件“{name}”导入").format(name=source)
-        _log(report, WorkflowAction.SUBMIT, ReportState.SUBMITTED, user, comment)
-    report.save()
-    if approve and report.state == ReportState.SUBMITTED:
-        _log(report, WorkflowAction.APPROVE, ReportState.APPROVED, user, _("导入时审核通过"))
-        report.save()
+def refusal_message(unit, error):
+    """One unit's refusal at confirmation, as the import's message names it."""
+    if isinstance(error, ValidationError):
+        text = "；".join(
+            message for messages in error.message_dict.values() for message in messages
+        )
+    else:
+        text = getattr(error, "message", None) or str(error)
+    return f"{unit.name}：{text}"
 
 
 @transaction.atomic
-def apply_import(preview, user, source, *, as_draft=False, approve=False):
+def apply_import(preview, user, source, *, as_draft=False, approve=False, versions=None):
     """Save every row of a checked preview in one transaction; refuse the whole file otherwise.
 
-    Province imports become submitted reports on behalf of their units (approved too with
-    ``approve``); a municipal upload (``as_draft``) fills the unit's draft for it to submit.
-    Returns the number of rows that changed.
+    Every row goes through the services, as the report form does: a municipal upload
+    (``as_draft``) saves the unit's draft; a province import is the move 省局导入 (approved
+    too with ``approve``). ``versions``: the report versions the preview showed ({unit id:
+    version}); a report changed since is refused. Returns the number of rows that changed.
     """
+    from . import services
+
     check_import_rights(preview, user, approve)
+    versions = preview.versions if versions is None else versions
     changed, problems = 0, []
     for row in preview.rows:
-        report, reason = open_for_import(row.unit, preview.period, user, as_draft=as_draft)
-        unchanged = row.status == "unchanged"
-        if unchanged and (
-            as_draft or report.state in (ReportState.SUBMITTED, ReportState.APPROVED)
-        ):
+        if row.status == "unchanged" and not row.moves:
             continue
-        if reason:
-            problems.append(f"{row.unit.name}：{reason}")
+        report = PledgeReport.objects.filter(unit=row.unit, period=preview.period).first()
+        figure = report.figures.filter(kind=preview.kind).first() if report else None
+        figures = {preview.kind: full_figures(preview.kind, row.values, figure)}
+        expected = versions.get(str(row.unit.pk))
+        try:
+            if as_draft:
+                services.save_figures(
+                    user, row.unit, preview.period, figures, expected_version=expected
+                )
+            else:
+                services.import_figures(
+                    user,
+                    row.unit,
+                    preview.period,
+                    figures,
+                    filename=source,
+                    expected_version=expected,
+                    approve=approve,
+                )
+        except (services.WorkflowError, ValidationError, PermissionDenied) as error:
+            problems.append(refusal_message(row.unit, error))
             continue
-        if not unchanged:
-            figure = report.figures.filter(kind=preview.kind).first() or PledgeFigures(
-                report=report, kind=preview.kind
-            )
-            figure.amount, figure.projects, figure.items = row.values
-            figure.full_clean(exclude=["report"])
-            figure._history_user = user
-            figure.save()
-            changed += 1
-        finish_import(report, user, source, as_draft=as_draft, approve=approve)
+        changed += 1
     if problems:
         raise ImportFileError("；".join(problems))
     return changed
-
-
-def _log(report, action, to_state, user, comment):
-    ReportTransition.objects.create(
-        report=report,
-        action=action,
-        from_state=report.state,
-        to_state=to_state,
-        actor=user,
-        comment=comment,
-    )
-    report.state = to_state

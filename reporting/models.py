@@ -295,6 +295,13 @@ class PledgeReport(models.Model):
 FIGURE_FIELDS = ("amount", "projects", "items", "enterprises", "smes", "inclusive_projects")
 
 
+class FigureSource(models.TextChoices):
+    """Where a kind's figures come from: typed (form, table import) or summed from line items."""
+
+    TYPED = "typed", _("填报")
+    DERIVED = "derived", _("由质押合同汇总")
+
+
 class PledgeFigures(models.Model):
     """Amount, projects and items pledged for one kind of IP within a report."""
 
@@ -314,6 +321,10 @@ class PledgeFigures(models.Model):
     smes = models.PositiveIntegerField(_("其中中小微企业数"), null=True, blank=True)
     inclusive_projects = models.PositiveIntegerField(
         _("普惠项目数"), null=True, blank=True, help_text=_("单笔金额低于 1000 万元的项目")
+    )
+    # Never both: derived figures change only by importing or withdrawing their line items.
+    source = models.CharField(
+        _("数据来源"), max_length=10, choices=FigureSource.choices, default=FigureSource.TYPED
     )
 
     history = HistoricalRecords()
@@ -464,6 +475,10 @@ class WorkflowAction(models.TextChoices):
     RETURN = "return", _("退回")
     APPROVE = "approve", _("审核通过")
     REOPEN = "reopen", _("重新打开")
+    # The province enters a unit's figures from a file: the report counts as submitted.
+    IMPORT = "import", _("省局导入")
+    # Figures already published in a circular, loaded by a command: final at once.
+    LOAD_PUBLISHED = "load_published", _("载入已发布数据")
 
 
 class ReportTransition(models.Model):
@@ -553,10 +568,15 @@ class PendingImport(models.Model):
     content = models.BinaryField(_("内容"))
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("类别"), max_length=20, choices=IPKind.choices, blank=True)
-    contracts = models.BooleanField(_("质押合同"), default=False)
+    # Which import flow the file belongs to (a label each flow chooses), so that one flow's
+    # confirmation cannot apply another's file.
+    importer = models.CharField(_("导入类型"), max_length=30, default="figures")
     unit = models.ForeignKey(
         ReportingUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # The version of every report the preview showed ({unit id: version}; 0: no report yet):
+    # a confirmation after one of them changed is refused.
+    versions = models.JSONField(_("预览时的报表版本"), default=dict)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:

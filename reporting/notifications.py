@@ -1,4 +1,5 @@
-"""E-mail about reports: submissions to the reviewers; returns, approvals and reopenings to the unit."""
+"""E-mail about reports: submissions to the reviewers; returns, approvals, reopenings and the
+province's imports to the unit."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,7 +10,7 @@ from django.utils import translation
 
 from accounts.roles import REVIEWER_GROUP
 
-from .models import ReportState
+from .models import ReportState, WorkflowAction
 
 
 def reviewers():
@@ -32,7 +33,10 @@ def report_url(report):
 def notify_transition(transition):
     """Send the e-mail a state change calls for; returns the number of messages sent."""
     report = transition.report
-    if transition.to_state == ReportState.SUBMITTED:
+    if transition.action == WorkflowAction.IMPORT:
+        # The province entered the unit's figures itself: the unit is told what was submitted.
+        recipients = unit_submitters(report.unit)
+    elif transition.to_state == ReportState.SUBMITTED:
         recipients = reviewers()
     else:
         recipients = unit_submitters(report.unit)

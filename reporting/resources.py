@@ -7,7 +7,7 @@ checked and saved by ``reporting.imports``, the same engine as the upload page a
 
 import tablib
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
@@ -78,13 +78,20 @@ class FiguresTableResource(resources.Resource):
         result.diff_headers = [_("行"), _("单位"), _("原数据"), _("导入后")]
         rows = [list(map(str, row)) for row in dataset]
         try:
-            preview = parse_figures(rows, kwargs["period"], kwargs["kind"])
+            preview = parse_figures(
+                rows,
+                kwargs["period"],
+                kwargs["kind"],
+                user=kwargs.get("user"),
+                approve=kwargs.get("approve", False),
+            )
         except ImportFileError as error:
             result.append_base_error(Error(error))
             return result
         for message in preview.errors:
             result.append_base_error(Error(ImportFileError(message)))
         for row in preview.rows:
+            # Stored figures appear only for rows the preview may show (never another unit's draft).
             before = "—" if row.previous is None else " / ".join(map(str, row.previous))
             after = " / ".join(map(str, row.values))
             values = {
@@ -113,6 +120,6 @@ class FiguresTableResource(resources.Resource):
                     kwargs.get("file_name") or "",
                     approve=kwargs.get("approve", False),
                 )
-            except ImportFileError as error:
+            except (ImportFileError, PermissionDenied) as error:
                 result.append_base_error(Error(error))
         return result

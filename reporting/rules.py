@@ -4,7 +4,7 @@ import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
-from accounts.roles import is_provincial, is_reviewer, is_unit_submitter
+from accounts.roles import is_provincial, is_reviewer, is_submitter, is_unit_submitter
 
 
 def can(user, permission, obj=None):
@@ -21,6 +21,8 @@ rules.add_perm("reporting.review_report", is_reviewer)
 rules.add_perm("reporting.view_board", is_provincial)
 rules.add_perm("reporting.view_provisional", is_reviewer)
 rules.add_perm("reporting.grant_extension", is_reviewer)
+rules.add_perm("reporting.import_report", is_provincial)
+rules.add_perm("reporting.upload_figures", is_submitter | is_provincial)
 
 
 class RuleRequiredMixin(LoginRequiredMixin):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from .models import (
     FIGURE_FIELDS,
     DeadlineExtension,
+    FigureSource,
     IPKind,
     PledgeFigures,
     PledgeReport,
@@ -69,11 +70,15 @@ class Move:
     action: str
     sources: frozenset
     target: str
-    permission: str
+    # The rule the actor must pass; None: no person may, only a management command (actor None).
+    permission: str | None
     needs_comment: bool = False
+    notify: bool = True
 
 
 # The one table of allowed moves: action → from which states, to which state, who may.
+# Every change of a report's state, by any path (form, board, import, contracts, command),
+# is one of these, made by ``transition()``.
 MOVES = {
     WorkflowAction.SUBMIT: Move(
         WorkflowAction.SUBMIT,
@@ -101,7 +106,29 @@ MOVES = {
         "reporting.review_report",
         needs_comment=True,
     ),
+    # The province imports a unit's figures from a file: the report is submitted on the unit's
+    # behalf. Not bound by the deadline (the province enters what reached it by other channels);
+    # an approved report must be reopened first.
+    WorkflowAction.IMPORT: Move(
+        WorkflowAction.IMPORT,
+        frozenset({*ReportState.editable(), ReportState.SUBMITTED}),
+        ReportState.SUBMITTED,
+        "reporting.import_report",
+    ),
+    # Figures already published in an issued circular, loaded by a command (``loaddemo``).
+    WorkflowAction.LOAD_PUBLISHED: Move(
+        WorkflowAction.LOAD_PUBLISHED,
+        frozenset({*ReportState.editable(), ReportState.SUBMITTED}),
+        ReportState.APPROVED,
+        None,
+        notify=False,
+    ),
 }
+
+# The moves a reviewer makes on the report page (submitting is part of the report form).
+REVIEW_ACTIONS = tuple(
+    action for action, move in MOVES.items() if move.permission == "reporting.review_report"
+)
 
 _ALREADY = {
     ReportState.SUBMITTED: gettext_lazy("报表已经提交，无需重复提交。"),
@@ -109,6 +136,22 @@ _ALREADY = {
     ReportState.APPROVED: gettext_lazy("报表已经审核通过。"),
     ReportState.REOPENED: gettext_lazy("报表已经重新打开。"),
 }
+
+
+def may_move(user, report, action):
+    """Whether ``user`` may make this move on the report in its present state."""
+    move = MOVES[WorkflowAction(action)]
+    return (
+        report is not None
+        and report.state in move.sources
+        and move.permission is not None
+        and can(user, move.permission, report)
+    )
+
+
+def available_moves(user, report):
+    """{action: True} for every move this user may make now: what the page offers."""
+    return {action.value: True for action in MOVES if may_move(user, report, action)}
 
 
 def today():
@@ -198,6 +241,26 @@ def _lock(report):
     )
 
 
+def _lock_or_create(unit, period, user):
+    """The unit's report for the period, created if missing (version 0: nothing saved yet), locked."""
+    # Version 0 until the first save in this transaction: a form opened before the report
+    # existed sends 0.
+    report, created = PledgeReport.objects.get_or_create(
+        unit=unit, period=period, defaults={"updated_by": user, "version": 0}
+    )
+    return _lock(report), created
+
+
+def open_report(unit, period, user, *, expected_version=None):
+    """The unit's report for the period (created if missing), locked, at the version the user saw.
+
+    For changes made in several steps inside one transaction (contracts, then their figures).
+    """
+    report, _created = _lock_or_create(unit, period, user)
+    _check_version(report, expected_version)
+    return report
+
+
 def _check_version(report, expected_version):
     if expected_version is not None and report.version != expected_version:
         editor = report.updated_by
@@ -209,51 +272,165 @@ def _check_version(report, expected_version):
         )
 
 
-@transaction.atomic
-def save_figures(user, unit, period, figures_by_kind, explanation=None, expected_version=None):
-    """Save a unit's figures for a period as a draft (creating the report on first save).
+def province_lock_reason(user, report, *, submitting):
+    """Why the province cannot change this report's figures now (an import, a withdrawal), or None.
 
-    ``expected_version`` is the report version the user's form was based on (0 for a
-    report that did not exist yet): a save based on an older version is refused.
-    Returns the report.
+    ``submitting``: the change is a province import, which submits the report on the unit's
+    behalf (a submitted report may then be corrected); anything else needs an editable report.
     """
-    report, created = PledgeReport.objects.get_or_create(
-        unit=unit, period=period, defaults={"updated_by": user}
-    )
-    report = _lock(report)
-    if created:
-        report.version = 0  # nothing saved yet: a form opened before creation sends 0
+    if not can(user, "reporting.import_report", report):
+        return _("只有省级人员可以代各单位导入数据。")
+    state = report.state if report else ReportState.DRAFT
+    if state == ReportState.APPROVED:
+        return _("报表已审核通过，数据已锁定。如需更正，请先重新打开。")
+    if state == ReportState.SUBMITTED and not submitting:
+        return _("报表已提交，正在等待审核，暂不能修改。")
+    return None
+
+
+def source_conflict(figure, kind, source, *, replace_source=False, new=None):
+    """Why figures from ``source`` may not replace the stored ``figure`` of ``kind``, or None.
+
+    A kind's figures come either from the form and tables or from pledge contracts, never
+    both silently: typed figures cannot overwrite derived ones, and contracts replace typed
+    figures only when the user confirmed it (``replace_source``) or nothing would change.
+    """
+    if figure is None or figure.source == source or replace_source:
+        return None
+    kind = IPKind(kind)
+    if figure.source == FigureSource.DERIVED:
+        return _(
+            "{kind}数据由质押合同汇总，不能直接填写或用统计表导入；请重新导入质押合同，或先撤回已导入的合同。"
+        ).format(kind=kind.label)
+    if new is not None and figure.pk and _stored(figure) == new.as_tuple():
+        return None
+    return _("导入的质押合同将替换手工填写的{kind}数据，须确认后才能导入。").format(kind=kind.label)
+
+
+def _stored(figure):
+    return tuple(getattr(figure, name) for name in FIGURE_FIELDS)
+
+
+@transaction.atomic
+def save_figures(
+    user,
+    unit,
+    period,
+    figures_by_kind,
+    explanation=None,
+    expected_version=None,
+    *,
+    source=FigureSource.TYPED,
+    replace_source=False,
+    on_behalf=False,
+):
+    """Save a unit's figures for a period, without changing its state (creating it on first save).
+
+    The unit's own submitter saves while the report is editable and, for a draft, before
+    the deadline; the province (``on_behalf``) changes an editable report's figures, e.g.
+    withdrawing contracts it imported. ``expected_version`` is the report version the user's
+    form was based on (0 for a report that did not exist yet). A kind given as None loses its
+    figures. Returns the report.
+    """
+    report, created = _lock_or_create(unit, period, user)
     _check_version(report, expected_version)
-    reason = lock_reason(user, unit, period, None if created else report)
-    if reason:
-        if not can(user, "reporting.edit_report", report):
+    if on_behalf:
+        reason = province_lock_reason(user, report, submitting=False)
+        if reason and not can(user, "reporting.import_report", report):
             raise PermissionDenied(reason)
+    else:
+        reason = lock_reason(user, unit, period, None if created else report)
+        if reason and not can(user, "reporting.edit_report", report):
+            raise PermissionDenied(reason)
+    if reason:
         raise WorkflowError(reason)
 
-    changed = bool(_write_figures(report, figures_by_kind, user))
+    changed = bool(_write_figures(report, figures_by_kind, user, source, replace_source))
     if explanation is not None and explanation != report.explanation:
         report.explanation = explanation
         changed = True
     if changed or created:
-        report.version += 1
-        report.updated_by = user
-        report._history_user = user
-        report.save()
+        _touch(report, user)
     return report
 
 
-def _write_figures(report, figures_by_kind, user):
+@transaction.atomic
+def import_figures(
+    user,
+    unit,
+    period,
+    figures_by_kind,
+    *,
+    filename,
+    expected_version=None,
+    source=FigureSource.TYPED,
+    replace_source=False,
+    approve=False,
+):
+    """The province enters a unit's figures from a file (a table or its pledge contracts).
+
+    The figures are saved; once the report has both kinds it is submitted on the unit's
+    behalf (the move 省局导入, logged with the file's name, the unit told by e-mail), and
+    approved as well with ``approve`` (reviewers only). Returns the report.
+    """
+    report, _created = _lock_or_create(unit, period, user)
+    _check_version(report, expected_version)
+    reason = province_lock_reason(user, report, submitting=True)
+    if reason:
+        if not can(user, "reporting.import_report", report):
+            raise PermissionDenied(reason)
+        raise WorkflowError(reason)
+    changed = _write_figures(report, figures_by_kind, user, source, replace_source)
+    if changed or _created:
+        _touch(report, user)
+    if not complete(report):
+        return report
+    comment = _("从文件“{name}”导入").format(name=filename)
+    if changed or report.state != ReportState.SUBMITTED:
+        transition(report, WorkflowAction.IMPORT, user, comment=comment)
+    if approve:
+        transition(report, WorkflowAction.APPROVE, user, comment=_("导入时审核通过"))
+    return report
+
+
+def complete(report):
+    """Whether the report gives figures for every kind (needed before it can be submitted)."""
+    return not missing_kinds(report)
+
+
+def missing_kinds(report):
+    present = set(report.figures.values_list("kind", flat=True))
+    return [kind for kind in IPKind if kind.value not in present]
+
+
+def _touch(report, user):
+    report.version += 1
+    report.updated_by = user
+    report._history_user = user
+    report.save()
+
+
+def _write_figures(report, figures_by_kind, user, source, replace_source):
     """Validate every kind's figures, then write the ones that changed, and return those."""
     existing = report.figures_by_kind()
-    pending, errors = [], {}
+    pending, removed, errors = [], [], {}
     for kind, values in figures_by_kind.items():
         kind = IPKind(kind)
-        figure = existing.get(kind) or PledgeFigures(report=report, kind=kind)
+        figure = existing.get(kind)
+        conflict = source_conflict(figure, kind, source, replace_source=replace_source, new=values)
+        if conflict:
+            raise WorkflowError(conflict)
+        if values is None:
+            if figure is not None:
+                removed.append(figure)
+            continue
+        figure = figure or PledgeFigures(report=report, kind=kind)
         new = values.as_tuple()
-        if figure.pk and tuple(getattr(figure, f) for f in FIGURE_FIELDS) == new:
+        if figure.pk and _stored(figure) == new and figure.source == source:
             continue
         for field, value in zip(FIGURE_FIELDS, new, strict=True):
             setattr(figure, field, value)
+        figure.source = source
         try:
             figure.full_clean(exclude=["report"])
         except ValidationError as error:
@@ -269,22 +446,28 @@ def _write_figures(report, figures_by_kind, user):
     for figure in pending:
         figure._history_user = user
         figure.save()
-    return pending
+    for figure in removed:
+        figure._history_user = user
+        figure.delete()
+    return pending + removed
 
 
 @transaction.atomic
 def transition(report, action, user, comment="", expected_version=None, on=None, notify=True):
-    """Move a report through the workflow: submit, return, approve, reopen.
+    """Move a report through the workflow (a move of ``MOVES``): the one door for state changes.
 
-    Checks the move table, the user's right, the comment, and for a submission
-    the figures, the warnings and the deadline; then saves, logs the move and
+    Checks the move table, the user's right, the version, the comment, and for a
+    submission the figures, the warnings and the deadline; then saves, logs the move and
     (once committed) notifies. Returns the ``ReportTransition``.
     """
     move = MOVES[WorkflowAction(action)]
     report = _lock(report)
     if report.state == move.target and report.state not in move.sources:
         raise AlreadyDone(_ALREADY[move.target])
-    if not can(user, move.permission, report):
+    if move.permission is None:
+        if user is not None:  # a command's move, never a person's
+            raise PermissionDenied(_("您没有权限执行此操作。"))
+    elif not can(user, move.permission, report):
         raise PermissionDenied(_("您没有权限执行此操作。"))
     _check_version(report, expected_version)
     if report.state not in move.sources:
@@ -298,31 +481,35 @@ def transition(report, action, user, comment="", expected_version=None, on=None,
         raise WorkflowError(_("请填写{action}的原因。").format(action=WorkflowAction(action).label))
     if move.action == WorkflowAction.SUBMIT:
         _check_submittable(report, user, on)
+    elif move.target in (ReportState.SUBMITTED, ReportState.APPROVED):
+        _check_complete(report)
 
-    logged = _move(report, move.action, move.target, user, comment)
-    if notify:
+    from_state = report.state
+    report.state = move.target
+    _touch(report, user)
+    logged = ReportTransition.objects.create(
+        report=report,
+        action=move.action,
+        from_state=from_state,
+        to_state=move.target,
+        actor=user,
+        comment=comment,
+    )
+    if notify and move.notify:
         from .notifications import notify_transition
 
         transaction.on_commit(lambda: notify_transition(logged))
     return logged
 
 
-def _move(report, action, to_state, user, comment):
-    """Put a locked report in ``to_state``, bump its version and log the move. Returns the log."""
-    from_state = report.state
-    report.state = to_state
-    report.version += 1
-    report.updated_by = user
-    report._history_user = user
-    report.save()
-    return ReportTransition.objects.create(
-        report=report,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=user,
-        comment=comment,
-    )
+def _check_complete(report):
+    missing = missing_kinds(report)
+    if missing:
+        raise WorkflowError(
+            _("请先填写并保存{kinds}数据（没有发生请填 0）。").format(
+                kinds="、".join(str(kind.label) for kind in missing)
+            )
+        )
 
 
 def _check_submittable(report, user, on):
@@ -330,12 +517,7 @@ def _check_submittable(report, user, on):
         reason = lock_reason(user, report.unit, report.period, report, on=on)
         if reason:
             raise WorkflowError(reason)
-    figures = report.figures_by_kind()
-    missing = [str(kind.label) for kind in IPKind if kind not in figures]
-    if missing:
-        raise WorkflowError(
-            _("请先填写并保存{kinds}数据（没有发生请填 0）。").format(kinds="、".join(missing))
-        )
+    _check_complete(report)
     warnings = submission_warnings(report)
     if warnings and not report.explanation.strip():
         raise WorkflowError(
@@ -345,12 +527,22 @@ def _check_submittable(report, user, on):
         )
 
 
-def approve_many(reports, user):
-    """Approve several reports, each in its own transaction. Returns (approved, refused messages)."""
+def approve_many(selection, user):
+    """Approve several reports, each at the version the reviewer saw, each in its own transaction.
+
+    ``selection``: (report, version seen) pairs. A report changed since (returned and
+    resubmitted, say) is skipped and named. Returns (approved, refused messages).
+    """
     approved, refused = [], []
-    for report in reports:
+    for report, version in selection:
         try:
-            transition(report, WorkflowAction.APPROVE, user)
+            transition(report, WorkflowAction.APPROVE, user, expected_version=version)
+        except AlreadyDone as done:
+            refused.append(f"{report.unit}：{done.message}")
+        except StaleReport as stale:
+            refused.append(
+                _("{unit}：{reason}未审核通过。").format(unit=report.unit, reason=stale.message)
+            )
         except (WorkflowError, PermissionDenied) as error:
             refused.append(f"{report.unit}：{getattr(error, 'message', error)}")
         else:
@@ -374,15 +566,18 @@ def grant_extension(user, period, unit, until, reason):
 
 
 @transaction.atomic
-def record_published_figures(unit, period, figures_by_kind, user=None):
+def record_published_figures(unit, period, figures_by_kind):
     """Store figures that were already published (e.g. a past circular) as final data.
 
-    Every figure is validated before anything is written; re-running with the same
-    figures changes nothing. Returns the number of figure rows created or changed.
+    A command's move (载入已发布数据, no actor, no e-mail). Every figure is validated
+    before anything is written; re-running with the same figures changes nothing; an
+    approved report is left as it is. Returns the number of figure rows created or changed.
     """
-    report, _created = PledgeReport.objects.get_or_create(unit=unit, period=period)
-    report = _lock(report)
-    changed = _write_figures(report, figures_by_kind, user)
-    if report.state != ReportState.APPROVED:
-        _move(report, WorkflowAction.APPROVE, ReportState.APPROVED, user, _("载入已发布的数据"))
+    report, created = _lock_or_create(unit, period, None)
+    if report.state == ReportState.APPROVED:
+        return 0
+    changed = _write_figures(report, figures_by_kind, None, FigureSource.TYPED, False)
+    if changed or created:
+        _touch(report, None)
+    transition(report, WorkflowAction.LOAD_PUBLISHED, None, comment=_("载入已发布的数据"))
     return len(changed)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.roles import is_provincial, is_submitter, unit_ids
+from accounts.roles import unit_ids
 
 from .forms import ImportForm
 from .imports import ImportFileError, apply_import, parse_figures, read_rows
@@ -24,32 +24,38 @@ class TwoStepImportView(LoginRequiredMixin, View):
     """Upload → preview of every row (nothing saved) → confirm (all rows in one transaction).
 
     Subclasses say how a file is previewed and applied; the flow, the access rules and the
-    keeping of the pending file are the same for every kind of import.
+    keeping of the pending file are the same for every kind of import. The preview checks
+    every rule the confirmation will meet; the confirmation checks them again, and refuses a
+    report that changed since the preview (its version is kept with the pending file).
     """
 
     form_class = None
     template_name = ""
     preview_template = ""
     start_url = ""
-    contracts = False
+    importer = ""  # the label of this flow's pending files
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not (is_submitter(user) or is_provincial(user)):
+        if user.is_authenticated and not can(user, "reporting.upload_figures"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def scope(self):
         """A municipal submitter imports for their own units only, as drafts."""
         user = self.request.user
-        if is_provincial(user):
+        if can(user, "reporting.import_report"):
             return None
         return unit_ids(user)
+
+    @property
+    def as_draft(self):
+        return self.scope() is not None
 
     def form_kwargs(self):
         return {"can_approve": can(self.request.user, "reporting.review_report")}
 
-    def preview(self, pending):
+    def preview(self, pending, approve):
         raise NotImplementedError
 
     def apply(self, preview, pending, approve):
@@ -67,6 +73,7 @@ class TwoStepImportView(LoginRequiredMixin, View):
             return render(request, self.template_name, {"form": form}, status=400)
         PendingImport.objects.filter(created_at__lt=timezone.now() - ABANDONED_AFTER).delete()
         upload = form.cleaned_data["file"]
+        approve = form.cleaned_data.get("approve", False)
         pending = PendingImport(
             user=request.user,
             filename=upload.name[:200],
@@ -74,21 +81,22 @@ class TwoStepImportView(LoginRequiredMixin, View):
             period=form.cleaned_data["period"],
             kind=form.cleaned_data["kind"],
             unit=form.cleaned_data.get("unit"),
-            contracts=self.contracts,
+            importer=self.importer,
         )
         try:
-            preview = self.preview(pending)
+            preview = self.preview(pending, approve)
         except ImportFileError as error:
             form.add_error("file", str(error))
             return render(request, self.template_name, {"form": form}, status=400)
         if preview.ok:
+            pending.versions = preview.versions
             pending.save()
         context = {
             "preview": preview,
             "pending": pending if preview.ok else None,
             "filename": pending.filename,
-            "approve": form.cleaned_data.get("approve", False),
-            "as_draft": self.scope() is not None,
+            "approve": approve,
+            "as_draft": self.as_draft,
         }
         return render(request, self.preview_template, context, status=200 if preview.ok else 400)
 
@@ -97,12 +105,19 @@ class TwoStepConfirmView(TwoStepImportView):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        pending = get_object_or_404(
-            PendingImport, pk=pk, user=request.user, contracts=self.contracts
-        )
+        pending = get_object_or_404(PendingImport, pk=pk, user=request.user, importer=self.importer)
+        approve = request.POST.get("approve") == "1"
         try:
-            changed = self.apply(self.preview(pending), pending, request.POST.get("approve") == "1")
+            preview = self.preview(pending, approve)
+            if not preview.ok:
+                raise ImportFileError(
+                    "；".join(preview.errors) or _("数据在预览后发生了变化，请重新上传预览。")
+                )
+            changed = self.apply(preview, pending, approve)
         except ImportFileError as error:
+            messages.error(request, _("未导入：{reason}").format(reason=error))
+            return redirect(self.start_url)
+        except PermissionDenied as error:
             messages.error(request, _("未导入：{reason}").format(reason=error))
             return redirect(self.start_url)
         pending.delete()
@@ -120,19 +135,32 @@ class FiguresImport:
     template_name = "reporting/import.html"
     preview_template = "reporting/import_preview.html"
     start_url = "reporting:import"
+    importer = "figures"
 
-    def preview(self, pending):
+    def preview(self, pending, approve):
         rows = read_rows(bytes(pending.content), pending.filename)
-        return parse_figures(rows, pending.period, pending.kind, restrict_to_units=self.scope())
+        return parse_figures(
+            rows,
+            pending.period,
+            pending.kind,
+            user=self.request.user,
+            restrict_to_units=self.scope(),
+            as_draft=self.as_draft,
+            approve=approve,
+        )
 
     def apply(self, preview, pending, approve):
-        as_draft = self.scope() is not None
         return apply_import(
-            preview, self.request.user, pending.filename, as_draft=as_draft, approve=approve
+            preview,
+            self.request.user,
+            pending.filename,
+            as_draft=self.as_draft,
+            approve=approve,
+            versions=pending.versions,
         )
 
     def success_message(self, changed):
-        if self.scope() is not None:
+        if self.as_draft:
             return _("已导入 {count} 行，保存为草稿；请核对后在报表页提交。").format(count=changed)
         return _("已导入 {count} 行。").format(count=changed)
 

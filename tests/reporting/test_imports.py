@@ -17,7 +17,14 @@ from reporting.imports import (
     parse_figures,
     read_rows,
 )
-from reporting.models import IPKind, PledgeFigures, PledgeReport, ReportingPeriod, ReportState
+from reporting.models import (
+    IPKind,
+    PledgeFigures,
+    PledgeReport,
+    ReportingPeriod,
+    ReportState,
+    ReportTransition,
+)
 from tests import golden
 from tests.factories import ReportingPeriodFactory, add_figures
 
@@ -32,6 +39,18 @@ PATENT_ROWS = (
     ]
     + [["", "合计", "298611.56", "249", "1684"]]
 )
+TRADEMARK_ROWS = [golden.TRADEMARK_HEADINGS] + [row for row in golden.TRADEMARK_2020]
+
+
+def import_both(period, user, approve=False):
+    """附件1 then 附件2, as the province imports a year's tables."""
+    for rows, kind, name in (
+        (PATENT_ROWS, IPKind.PATENT, "附件1.csv"),
+        (TRADEMARK_ROWS, IPKind.TRADEMARK, "附件2.csv"),
+    ):
+        preview = parse_figures(read_rows(as_csv(rows)), period, kind, user=user, approve=approve)
+        assert preview.ok, (preview.errors, [r.errors for r in preview.rows if r.errors])
+        apply_import(preview, user, name, approve=approve)
 
 
 def as_csv(rows, encoding="utf-8", delimiter=","):
@@ -92,14 +111,37 @@ EXPECTED = {row[1]: (Decimal(row[2]), int(row[3]), int(row[4])) for row in golde
     ],
 )
 def test_every_format_imports_the_circulars_table(period, administrator, content):
-    preview = parse_figures(read_rows(content()), period, IPKind.PATENT)
+    preview = parse_figures(read_rows(content()), period, IPKind.PATENT, user=administrator)
     assert preview.ok, (preview.errors, [r.errors for r in preview.rows])
+    assert {row.outcome for row in preview.rows} == {"草稿（尚缺商标数据，暂不提交）"}
     assert apply_import(preview, administrator, "附件1.xlsx") == 18
     assert stored(period) == EXPECTED
+    # Half a report is not submitted: the trademark figures are still missing.
     states = set(PledgeReport.objects.values_list("state", flat=True))
-    assert states == {ReportState.SUBMITTED}
-    transition = PledgeReport.objects.first().transitions.get()
-    assert (transition.actor, transition.comment) == (administrator, "从文件“附件1.xlsx”导入")
+    assert states == {ReportState.DRAFT}
+    assert not ReportTransition.objects.exists()
+
+
+def test_a_province_import_submits_each_report_once_both_kinds_are_in(
+    period, administrator, make_submitter, units, mailoutbox, django_capture_on_commit_callbacks
+):
+    make_submitter("zhengzhou", units["郑州"])
+    with django_capture_on_commit_callbacks(execute=True):
+        import_both(period, administrator)
+    assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.SUBMITTED}
+    moves = ReportTransition.objects.filter(report__unit=units["郑州"])
+    assert [(m.action, m.from_state, m.to_state, m.actor, m.comment) for m in moves] == [
+        ("import", "draft", "submitted", administrator, "从文件“附件2.csv”导入")
+    ]
+    assert ReportTransition.objects.count() == 18
+    assert [message.to for message in mailoutbox] == [["zhengzhou@example.org"]]
+    assert "已提交" in mailoutbox[0].subject
+
+
+def test_a_province_import_is_not_bound_by_the_deadline(administrator, units):
+    closed = ReportingPeriodFactory(year=2019)  # its deadline passed long ago
+    import_both(closed, administrator)
+    assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.SUBMITTED}
 
 
 def test_numbers_in_an_xlsx_can_be_real_numbers(period, administrator):
@@ -228,33 +270,34 @@ def test_the_preview_says_what_changes(period, administrator, units):
     assert {r.status for r in preview.rows if r is not zhengzhou} == {"new"}
 
 
-def test_importing_into_an_approved_report_is_refused_with_the_reason(period, administrator, units):
+def test_importing_into_an_approved_report_is_refused_in_the_preview(period, administrator, units):
     add_figures(units["洛阳"], period, IPKind.PATENT, "1", 1, 1, state=ReportState.APPROVED)
-    preview = parse_figures(read_rows(as_csv(PATENT_ROWS)), period, IPKind.PATENT)
-    with pytest.raises(ImportFileError) as error:
-        apply_import(preview, administrator, "a.csv")
-    assert (
-        str(error.value) == "洛阳市：报表已审核通过，数据已锁定，不能导入。如需更正，请先重新打开。"
+    preview = parse_figures(
+        read_rows(as_csv(PATENT_ROWS)), period, IPKind.PATENT, user=administrator
     )
+    assert [(r.line, r.errors) for r in preview.rows if r.errors] == [
+        (4, {"地市": "报表已审核通过，数据已锁定。如需更正，请先重新打开。"})
+    ]
+    with pytest.raises(ImportFileError, match="文件有错误，未导入任何数据。"):
+        apply_import(preview, administrator, "a.csv")
     assert stored(period) == {"洛阳市": (Decimal("1.00"), 1, 1)}
 
 
-def test_approve_imports_and_approves_in_one_go(period, administrator):
-    preview = parse_figures(read_rows(as_csv(PATENT_ROWS)), period, IPKind.PATENT)
-    apply_import(preview, administrator, "a.csv", approve=True)
+def test_approve_imports_and_approves_in_one_go(period, reviewer):
+    import_both(period, reviewer, approve=True)
     assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.APPROVED}
+    moves = ReportTransition.objects.filter(report__unit__short_name="郑州")
+    assert [(m.action, m.to_state) for m in moves] == [
+        ("import", "submitted"),
+        ("approve", "approved"),
+    ]
     from reporting.queries import rank_units
 
     assert rank_units(period, IPKind.PATENT).amount == Decimal("298611.56")
 
 
-def test_export_then_import_gives_identical_data(client, viewer, period, administrator):
-    apply_import(
-        parse_figures(read_rows(as_csv(PATENT_ROWS)), period, IPKind.PATENT),
-        administrator,
-        "a.csv",
-        approve=True,
-    )
+def test_export_then_import_gives_identical_data(client, viewer, period, reviewer):
+    import_both(period, reviewer, approve=True)
     client.force_login(viewer)
     for fmt in ("csv", "xlsx"):
         exported = client.get(f"/reports/2020/patent/?_export={fmt}").content

@@ -63,14 +63,19 @@ def test_rows_in_error_are_highlighted_with_row_column_and_reason(client, review
     assert "第 2 行「质押金额（万元）」：金额须以万元为单位，“10亿元”未换算，请改为万元。" in html
 
 
-def test_a_reviewer_imports_for_every_unit_and_approves(client, reviewer, open_period):
+def test_a_reviewer_imports_for_every_unit_and_approves(client, reviewer, open_period, units):
+    for unit in units.values():  # the trademark table is already in
+        add_figures(unit, open_period, IPKind.TRADEMARK, "0", 0, 0, state=ReportState.DRAFT)
     client.force_login(reviewer)
     response = upload(client, as_csv(PATENT_ROWS), period=open_period, approve="on")
+    assert "已审核" in response.content.decode()  # what each report becomes
     assert response.status_code == 200
     pending = PendingImport.objects.get()
     response = client.post(f"/imports/{pending.pk}/confirm/", {"approve": "1"}, follow=True)
     assert [str(m) for m in response.context["messages"]] == ["已导入 18 行。"]
-    assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.APPROVED}
+    imported = PledgeReport.objects.filter(figures__kind=IPKind.PATENT)
+    assert imported.count() == 18
+    assert set(imported.values_list("state", flat=True)) == {ReportState.APPROVED}
 
 
 def test_an_unchanged_file_says_so(client, reviewer, open_period, units):

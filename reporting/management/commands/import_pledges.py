@@ -2,6 +2,7 @@ import datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from reporting.imports import ImportFileError, apply_import, parse_figures, read_rows
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                 period_obj.save()
                 self.stdout.write(f"period {period_obj.slug} created")
         try:
-            preview = parse_figures(rows, period_obj, kind)
+            preview = parse_figures(rows, period_obj, kind, user=user, approve=approve)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         for message in preview.errors:
@@ -64,14 +65,14 @@ class Command(BaseCommand):
             before = "—" if row.previous is None else " / ".join(map(str, row.previous))
             after = " / ".join(map(str, row.values))
             self.stdout.write(
-                f"{row.line:>4} {row.unit.name:<8} {row.status:<9} {before} → {after}"
+                f"{row.line:>4} {row.unit.name:<8} {row.status:<9} {before} → {after}  {row.outcome}"
             )
         if dry_run:
             self.stdout.write(f"dry run: {len(preview.changes)} row(s) would change, nothing saved")
             return
         try:
             changed = apply_import(preview, user, path.name, approve=approve)
-        except ImportFileError as error:
+        except (ImportFileError, PermissionDenied) as error:
             raise CommandError(str(error)) from error
         if changed == 0:
             self.stdout.write("no change: the stored figures are the same as the file's")
