@@ -335,7 +335,7 @@ def report_timeline(report):
             if before is None and new is None:
                 continue
             if before is None or old != new:
-                changes.append((_figure_label(kind, name), _show(old), _show(new)))
+                changes.append((figure_label(kind, name), show_figure(old), show_figure(new)))
         previous[record.id] = record
         if changes:
             entries.append(
@@ -363,13 +363,13 @@ def report_timeline(report):
     return entries
 
 
-def _figure_label(kind, name):
+def figure_label(kind, name):
     if name == "items":
         return kind.items_heading
     return PledgeFigures._meta.get_field(name).verbose_name
 
 
-def _show(value):
+def show_figure(value):
     if value is None:
         return "—"
     if isinstance(value, Decimal):
@@ -391,11 +391,11 @@ class Comparison:
 
     @property
     def current_text(self):
-        return _show(self.current)
+        return show_figure(self.current)
 
     @property
     def previous_text(self):
-        return _show(self.previous)
+        return show_figure(self.previous)
 
     @property
     def change(self):
@@ -420,7 +420,7 @@ def compare_with_year_earlier(report):
         now, before = current.get(kind), previous.get(kind)
         rows[kind] = [
             Comparison(
-                _figure_label(kind, name),
+                figure_label(kind, name),
                 getattr(now, name) if now else None,
                 getattr(before, name) if before else None,
             )

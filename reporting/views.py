@@ -13,10 +13,10 @@ from django_tables2.export import ExportMixin
 from accounts.roles import is_provincial, is_submitter
 from cities.models import ReportingUnit
 
-from . import services
+from . import report_links, services
 from .exports import RankedTableExport
 from .forms import BoardFilterForm, ExtensionForm, FiguresForm, ReportForm, TransitionForm
-from .models import IPKind, PledgeReport, ReportingPeriod, WorkflowAction
+from .models import FigureSource, IPKind, PledgeReport, ReportingPeriod, WorkflowAction
 from .queries import (
     board,
     board_summary,
@@ -74,13 +74,13 @@ class ReportView(LoginRequiredMixin, TemplateView):
         self.lock_reason = services.lock_reason(
             self.request.user, self.unit, self.period, self.report
         )
-        # Kinds whose figures are derived from imported pledge contracts: read-only here.
+        # Kinds whose figures are summed from line items (pledge contracts): read-only here.
         # (IPKind members hash by name, so compare members, not their string values.)
-        self.derived = (
-            {IPKind(kind) for kind in self.report.contracts.values_list("kind", flat=True)}
-            if self.report
-            else set()
-        )
+        self.derived = {
+            IPKind(kind)
+            for kind, figure in (self.report.figures_by_kind() if self.report else {}).items()
+            if figure.source == FigureSource.DERIVED
+        }
 
     def get(self, request, *args, **kwargs):
         self.load()
@@ -167,6 +167,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
             editable=self.lock_reason is None,
             deadline=services.submission_deadline(self.period, self.unit),
             can_review=can(user, "reporting.review_report", report) if report else False,
+            moves=services.available_moves(user, report),
             transition_form=TransitionForm(initial={"version": report.version if report else 0}),
             extension_form=ExtensionForm(),
             can_extend=can(user, "reporting.grant_extension"),
@@ -179,6 +180,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
             )
             context["timeline"] = report_timeline(report)
             context["returned_reason"] = report.return_reason()
+            context["links"] = report_links.links(user, report)
         return context
 
 
@@ -283,7 +285,11 @@ class BoardView(RuleRequiredMixin, SingleTableMixin, TemplateView):
 
 
 class BulkApproveView(LoginRequiredMixin, View):
-    """POST: approve the selected submitted reports of a period (reviewers)."""
+    """POST: approve the selected submitted reports of a period (reviewers).
+
+    Each checkbox carries the report's id and the version the board showed (``id:version``):
+    a report changed since the board was loaded is skipped and named.
+    """
 
     http_method_names = ["post"]
 
@@ -291,16 +297,22 @@ class BulkApproveView(LoginRequiredMixin, View):
         period = get_period(period)
         if not can(request.user, "reporting.review_report"):
             raise PermissionDenied
-        ids = [value for value in request.POST.getlist("report") if value.isdigit()]
+        seen = {}
+        for value in request.POST.getlist("report"):
+            pk, _sep, version = value.partition(":")
+            if pk.isdigit() and version.isdigit():
+                seen[int(pk)] = int(version)
         reports = (
             PledgeReport.objects.for_user(request.user)
-            .filter(period=period, pk__in=ids)
+            .filter(period=period, pk__in=seen)
             .select_related("unit")
+            .order_by("unit__code")
         )
-        if not ids:
+        if not seen:
             messages.warning(request, _("请先勾选要审核通过的报表。"))
         else:
-            approved, refused = services.approve_many(reports, request.user)
+            selection = [(report, seen[report.pk]) for report in reports]
+            approved, refused = services.approve_many(selection, request.user)
             if approved:
                 messages.success(
                     request, _("已审核通过 {count} 份报表。").format(count=len(approved))

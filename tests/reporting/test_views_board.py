@@ -132,9 +132,9 @@ def test_bulk_approval_approves_the_chosen_submitted_reports(
 ):
     zhengzhou = submit(zhengzhou_submitter, units["郑州"], open_period)
     luoyang = save_figures(luoyang_submitter, units["洛阳"], open_period, FIGURES)
-    response = reviewer_client.post(
-        "/periods/2021/board/approve/", {"report": [zhengzhou.pk, luoyang.pk]}, follow=True
-    )
+    zhengzhou.refresh_from_db()  # the version the board shows
+    chosen = [f"{zhengzhou.pk}:{zhengzhou.version}", f"{luoyang.pk}:{luoyang.version}"]
+    response = reviewer_client.post("/periods/2021/board/approve/", {"report": chosen}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
         "已审核通过 1 份报表。",
         "洛阳市：报表当前状态为“草稿”，不能审核通过。",

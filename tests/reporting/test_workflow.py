@@ -47,14 +47,22 @@ ALLOWED = {
     (ReportState.SUBMITTED, WorkflowAction.RETURN, "reviewer"): ReportState.RETURNED,
     (ReportState.SUBMITTED, WorkflowAction.APPROVE, "reviewer"): ReportState.APPROVED,
     (ReportState.APPROVED, WorkflowAction.REOPEN, "reviewer"): ReportState.REOPENED,
+    # The province's import submits on the unit's behalf, from any state but approved.
+    **{
+        (state, WorkflowAction.IMPORT, role): ReportState.SUBMITTED
+        for state in (
+            ReportState.DRAFT,
+            ReportState.SUBMITTED,
+            ReportState.RETURNED,
+            ReportState.REOPENED,
+        )
+        for role in ("reviewer", "administrator")
+    },
+    # Published figures are loaded by a command only (no actor): no person may.
 }
 ROLES = ["own submitter", "other submitter", "reviewer", "administrator"]
-ACTIONS = [
-    WorkflowAction.SUBMIT,
-    WorkflowAction.RETURN,
-    WorkflowAction.APPROVE,
-    WorkflowAction.REOPEN,
-]
+ACTIONS = list(WorkflowAction.__members__.values())
+ACTIONS.remove(WorkflowAction.SAVE)  # saving is no move
 
 
 @pytest.fixture
@@ -361,9 +369,34 @@ def test_every_change_keeps_the_old_value_who_and_when(
 def test_approve_many_approves_the_submitted_and_explains_the_rest(units, open_period, reviewer):
     submitted = report_in(ReportState.SUBMITTED, units["郑州"], open_period)
     draft = report_in(ReportState.DRAFT, units["洛阳"], open_period)
-    approved, refused = services.approve_many([submitted, draft], reviewer)
+    approved, refused = services.approve_many(
+        [(submitted, submitted.version), (draft, draft.version)], reviewer
+    )
     assert approved == [submitted]
     assert refused == ["洛阳市：报表当前状态为“草稿”，不能审核通过。"]
+
+
+def test_a_stale_bulk_approval_skips_a_report_returned_and_resubmitted_since(
+    units, open_period, reviewer, make_submitter
+):
+    """Reviewer A loads the board; B returns 周口; 周口 resubmits 999; A's approval must not
+    approve 999 that nobody reviewed."""
+    zhoukou = make_submitter("zhoukou", units["周口"])
+    report = report_in(ReportState.SUBMITTED, units["周口"], open_period)
+    seen = report.version  # what A's board shows
+    services.transition(report, WorkflowAction.RETURN, reviewer, comment="请核对")
+    services.save_figures(
+        zhoukou, units["周口"], open_period, {IPKind.PATENT: Figures(Decimal("999"), 2, 5, 2)}
+    )
+    services.transition(report, WorkflowAction.SUBMIT, zhoukou)
+    approved, refused = services.approve_many([(report, seen)], reviewer)
+    assert approved == []
+    assert refused == [
+        "周口市：报表在您打开后已被zhoukou修改（已提交），请查看最新内容后再操作。未审核通过。"
+    ]
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    assert not report.transitions.filter(action=WorkflowAction.APPROVE).exists()
 
 
 def test_a_submission_mails_the_reviewers(
