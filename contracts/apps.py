@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = _("质押合同与银行")
+
+    def ready(self):
+        from reporting import report_links
+
+        report_links.register(contract_links)
+
+
+def contract_links(user, report):
+    """The report page links its pledge contracts, once there are any (or were)."""
+    from django.urls import reverse
+
+    from .models import ContractBatch
+
+    if not ContractBatch.objects.filter(report=report).exists():
+        return []
+    url = reverse("contracts:report_contracts", args=[report.period.slug, report.unit.code])
+    return [(_("质押合同明细"), url)]

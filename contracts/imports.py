@@ -12,26 +12,30 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from cities.resolver import UnitResolver, UnknownUnitError
+from reporting import services
 from reporting.imports import (
     ImportFileError,
     check_import_rights,
-    finish_import,
     heading_key,
-    open_for_import,
+    import_outcome,
+    import_refusal,
     parse_amount,
     parse_count,
+    refusal_message,
+    stored_reports,
 )
-from reporting.models import IPKind, PledgeFigures
+from reporting.models import FIGURE_FIELDS, FigureSource, IPKind
 from reporting.numbers import CENT
+from reporting.queries import figure_label, show_figure
 
 from .banks import bank_group
-from .models import INCLUSIVE_LIMIT, PledgeContract, validate_uscc
+from .models import INCLUSIVE_LIMIT, ContractBatch, PledgeContract, validate_uscc
 
 COLUMNS = {
     "unit": ["地市", "填报单位", "单位"],
@@ -122,6 +126,9 @@ class ContractGroup:
     kind: str
     rows: list
     previous: frozenset | None = None  # stored contracts, as comparable tuples
+    before: object = None  # the kind's stored figures (PledgeFigures) or None
+    moves: bool = False  # confirming changes the report's state
+    outcome: str = ""  # what the report becomes
 
     @property
     def status(self):
@@ -133,6 +140,52 @@ class ContractGroup:
             else "changed"
         )
 
+    @property
+    def after(self):
+        """The figures these contracts give (the database computes the same on confirmation)."""
+        values = [row.values for row in self.rows]
+        return services.Figures(
+            amount=sum((v["amount"] for v in values), Decimal(0)),
+            projects=len(values),
+            items=sum(v["items"] for v in values),
+            enterprises=len({v["uscc"] for v in values}),
+            smes=len({v["uscc"] for v in values if v["is_sme"]}),
+            inclusive_projects=sum(1 for v in values if v["amount"] < INCLUSIVE_LIMIT),
+        )
+
+    @property
+    def changes(self):
+        """(label, old, new) for each of the kind's figures, as the preview shows them."""
+        before = self.before
+        return [
+            (
+                name,
+                getattr(before, name) if before is not None else None,
+                value,
+            )
+            for name, value in zip(FIGURE_FIELDS, self.after.as_tuple(), strict=True)
+        ]
+
+    def get_kind_display(self):
+        return IPKind(self.kind).label
+
+    @property
+    def change_rows(self):
+        """The changes as the page prints them: (label, old, new) in words."""
+        kind = IPKind(self.kind)
+        return [
+            (figure_label(kind, name), show_figure(old), show_figure(new))
+            for name, old, new in self.changes
+        ]
+
+    @property
+    def replaces_typed(self):
+        """Typed figures that these contracts would replace with other values: needs a yes."""
+        return (
+            services.source_conflict(self.before, self.kind, FigureSource.DERIVED, new=self.after)
+            is not None
+        )
+
 
 @dataclass
 class ContractPreview:
@@ -140,6 +193,7 @@ class ContractPreview:
     rows: list
     groups: list
     errors: list = field(default_factory=list)
+    versions: dict = field(default_factory=dict)  # unit id → report version seen (0: none)
 
     @property
     def ok(self):
@@ -148,6 +202,11 @@ class ContractPreview:
     @property
     def error_rows(self):
         return [row for row in self.rows if row.errors]
+
+    @property
+    def needs_confirmation(self):
+        """Some of the file's contracts would replace figures typed by hand."""
+        return any(group.replaces_typed for group in self.groups if group.status != "unchanged")
 
 
 def _key(values):
@@ -171,8 +230,39 @@ def _columns(rows):
     )
 
 
-def parse_contracts(rows, period, *, unit=None, kind=None, restrict_to_units=None):
-    """Check every contract row; ``unit`` and ``kind`` apply where the file has no such column."""
+def _field_limit_error(name, value):
+    """The column's own limits (length, digits, range): what the database would refuse."""
+    if value is None or value == "":
+        return None
+    model_field = PledgeContract._meta.get_field(name)
+    try:
+        model_field.run_validators(value)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    if name == "bank":  # the bank's group is stored too, and must fit as well
+        try:
+            PledgeContract._meta.get_field("bank_group").run_validators(bank_group(value))
+        except ValidationError as error:
+            return " ".join(error.messages)
+    return None
+
+
+def parse_contracts(
+    rows,
+    period,
+    *,
+    unit=None,
+    kind=None,
+    restrict_to_units=None,
+    user=None,
+    as_draft=False,
+    approve=False,
+):
+    """Check every contract row; ``unit`` and ``kind`` apply where the file has no such column.
+
+    As with tables of figures, nothing stored about a unit the user may not import for is
+    read, and every rule the confirmation will meet is checked here.
+    """
     header_index, columns = _columns(rows)
     if "unit" not in columns and unit is None:
         raise ImportFileError(_("文件没有“地市”列：请指定填报单位。"))
@@ -229,6 +319,11 @@ def parse_contracts(rows, period, *, unit=None, kind=None, restrict_to_units=Non
                 validate_uscc(values["uscc"])
             except ValidationError as error:
                 result.errors[HEADINGS["uscc"]] = error.messages[0]
+        for name, value in values.items():
+            if name not in result.errors and HEADINGS.get(name) not in result.errors:
+                message = _field_limit_error(name, value)
+                if message:
+                    result.errors[HEADINGS[name]] = message
         if "amount" in values and values.get("amount") is not None and values["amount"] <= 0:
             result.errors[HEADINGS["amount"]] = _("金额必须大于 0。")
         if values.get("items") == 0:
@@ -256,63 +351,141 @@ def parse_contracts(rows, period, *, unit=None, kind=None, restrict_to_units=Non
         seen.setdefault(key, line)
     if not results:
         errors.append(_("表头之后没有数据行。"))
-    groups = []
+    groups, versions = [], {}
     if not errors and not any(r.errors for r in results):
         grouped = defaultdict(list)
         for row in results:
             grouped[(row.unit, row.kind)].append(row)
-        stored = defaultdict(set)
-        existing = []
-        if period.pk is not None:
-            existing = PledgeContract.objects.filter(report__period=period).values_list(
-                "report__unit_id", "kind", *FIELDS
-            )
-        for unit_id, contract_kind, *fields in existing:
-            stored[(unit_id, contract_kind)].add(tuple(fields))
+        unit_ids = {group_unit.pk for group_unit, _kind in grouped}
+        stored = stored_reports(period, unit_ids)
+        contracts = defaultdict(set)
+        if stored:
+            existing = PledgeContract.objects.filter(
+                report__period=period, report__unit_id__in=unit_ids
+            ).values_list("report__unit_id", "kind", *FIELDS)
+            for unit_id, contract_kind, *fields in existing:
+                contracts[(unit_id, contract_kind)].add(tuple(fields))
         for (group_unit, group_kind), group_rows in grouped.items():
-            previous = stored.get((group_unit.pk, group_kind))
-            groups.append(
-                ContractGroup(
-                    group_unit, group_kind, group_rows, frozenset(previous) if previous else None
-                )
+            report, figures = stored.get(group_unit.pk, (None, {}))
+            versions[str(group_unit.pk)] = report.version if report else 0
+            previous = contracts.get((group_unit.pk, group_kind))
+            group = ContractGroup(
+                group_unit,
+                group_kind,
+                group_rows,
+                frozenset(previous) if previous else None,
+                before=figures.get(IPKind(group_kind)),
             )
-    return ContractPreview(period=period, rows=results, groups=groups, errors=errors)
+            group.moves, group.outcome = import_outcome(
+                report, IPKind(group_kind), as_draft=as_draft, approve=approve
+            )
+            groups.append(group)
+            if group.status == "unchanged" and not group.moves:
+                continue
+            reason = user is not None and import_refusal(
+                user, report, as_draft=as_draft, unit=group_unit, period=period
+            )
+            if reason:
+                errors.append(
+                    _("{unit}（{kind}）：{reason}").format(
+                        unit=group_unit.name, kind=IPKind(group_kind).label, reason=reason
+                    )
+                )
+    return ContractPreview(
+        period=period, rows=results, groups=groups, errors=errors, versions=versions
+    )
+
+
+def _figures_before(figure):
+    if figure is None:
+        return None
+    return {
+        name: None if (v := getattr(figure, name)) is None else str(v) for name in FIGURE_FIELDS
+    }
 
 
 @transaction.atomic
-def apply_contracts(preview, user, source, *, as_draft=False, approve=False):
-    """Replace each (unit, kind)'s contracts with the file's, derive the figures, in one transaction."""
+def apply_contracts(
+    preview, user, source, *, as_draft=False, approve=False, versions=None, replace_typed=False
+):
+    """Replace each (unit, kind)'s contracts with the file's and derive the figures, in one transaction.
+
+    The figures are written by the services, as the report form does: a municipal upload
+    keeps the unit's draft, a province import is the move 省局导入. Contracts replace figures
+    typed by hand only with ``replace_typed`` (the user confirmed the preview's old → new).
+    Each (unit, kind) imported is a ``ContractBatch`` that can be withdrawn.
+    Returns the number of contracts imported.
+    """
     check_import_rights(preview, user, approve)
+    if preview.needs_confirmation and not replace_typed:
+        raise ImportFileError(
+            _(
+                "导入的质押合同将替换手工填写的数据：请核对预览中的原数据和导入后的数据，勾选确认后再导入。"
+            )
+        )
+    versions = preview.versions if versions is None else versions
     changed, problems = 0, []
     for group in preview.groups:
-        if group.status == "unchanged":
+        if group.status == "unchanged" and not group.moves:
             continue
-        report, reason = open_for_import(group.unit, preview.period, user, as_draft=as_draft)
-        if reason:
-            problems.append(f"{group.unit.name}：{reason}")
-            continue
-        PledgeContract.objects.filter(report=report, kind=group.kind).delete()
-        PledgeContract.objects.bulk_create(
-            [
-                PledgeContract(
-                    report=report,
-                    kind=group.kind,
-                    bank_group=bank_group(row.values["bank"]),
-                    **row.values,
-                )
-                for row in group.rows
-            ],
-            batch_size=2000,
-        )
-        derive_figures(report, group.kind, user)
-        finish_import(report, user, source, as_draft=as_draft, approve=approve)
-        changed += len(group.rows)
+        try:
+            changed += _apply_group(
+                group, preview.period, user, source, as_draft, approve, versions, replace_typed
+            )
+        except (services.WorkflowError, ValidationError, PermissionDenied) as error:
+            problems.append(refusal_message(group.unit, error))
     if problems:
         raise ImportFileError("；".join(problems))
     return changed
 
 
-def derive_figures(report, kind, user=None):
+@transaction.atomic
+def _apply_group(group, period, user, source, as_draft, approve, versions, replace_typed):
+    expected = versions.get(str(group.unit.pk))
+    report = services.open_report(group.unit, period, user, expected_version=expected)
+    reason = import_refusal(user, report, as_draft=as_draft, unit=group.unit, period=period)
+    if reason:
+        raise services.WorkflowError(reason)
+    kind = IPKind(group.kind)
+    figure = report.figures.filter(kind=kind).first()
+    PledgeContract.objects.filter(report=report, kind=kind).delete()
+    batch = ContractBatch.objects.create(
+        report=report,
+        kind=kind,
+        filename=source[:200],
+        contract_count=len(group.rows),
+        imported_by=user,
+        figures_before=_figures_before(figure),
+    )
+    PledgeContract.objects.bulk_create(
+        [
+            PledgeContract(
+                report=report,
+                batch=batch,
+                kind=kind,
+                bank_group=bank_group(row.values["bank"]),
+                **row.values,
+            )
+            for row in group.rows
+        ],
+        batch_size=2000,
+    )
+    figures = {kind: derived_figures(report, kind)}
+    options = {
+        "expected_version": expected,
+        "source": FigureSource.DERIVED,
+        "replace_source": replace_typed,
+    }
+    if as_draft:
+        services.save_figures(user, group.unit, period, figures, **options)
+    else:
+        services.import_figures(
+            user, group.unit, period, figures, filename=source, approve=approve, **options
+        )
+    return len(group.rows)
+
+
+def derived_figures(report, kind):
     """A report's figures for ``kind`` from its contracts, computed by the database."""
     totals = PledgeContract.objects.filter(report=report, kind=kind).aggregate(
         n_projects=Count("pk"),
@@ -322,17 +495,12 @@ def derive_figures(report, kind, user=None):
         n_smes=Count("uscc", distinct=True, filter=Q(is_sme=True)),
         n_inclusive=Count("pk", filter=Q(amount__lt=INCLUSIVE_LIMIT)),
     )
-    figure = PledgeFigures.objects.filter(report=report, kind=kind).first() or PledgeFigures(
-        report=report, kind=kind
+    return services.Figures(
+        # SQLite sums decimals as floats: back to cents (PostgreSQL's numeric sum is exact anyway).
+        amount=Decimal(totals["total"] or 0).quantize(CENT),
+        projects=totals["n_projects"],
+        items=totals["n_items"] or 0,
+        enterprises=totals["n_enterprises"],
+        smes=totals["n_smes"],
+        inclusive_projects=totals["n_inclusive"],
     )
-    figure.projects = totals["n_projects"]
-    figure.items = totals["n_items"] or 0
-    # SQLite sums decimals as floats: back to cents (PostgreSQL's numeric sum is exact anyway).
-    figure.amount = Decimal(totals["total"] or 0).quantize(CENT)
-    figure.enterprises = totals["n_enterprises"]
-    figure.smes = totals["n_smes"]
-    figure.inclusive_projects = totals["n_inclusive"]
-    figure.full_clean(exclude=["report"])
-    figure._history_user = user
-    figure.save()
-    return figure

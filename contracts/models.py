@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -26,18 +27,76 @@ def validate_uscc(value):
         ) from error
 
 
+class ContractBatch(models.Model):
+    """One import of a report's contracts of one kind: who, when, which file, and what it replaced.
+
+    An import replaces the kind's contracts; withdrawing the batch removes them and puts the
+    kind's figures back as they were before it (``figures_before``), as a recorded change.
+    """
+
+    report = models.ForeignKey(
+        PledgeReport,
+        on_delete=models.CASCADE,
+        related_name="contract_batches",
+        verbose_name=_("报表"),
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=IPKind.choices)
+    filename = models.CharField(_("文件名"), max_length=200)
+    contract_count = models.PositiveIntegerField(_("合同数"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("导入人"),
+    )
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    # The kind's figures just before the import ({field: value} as text), None if it had none.
+    figures_before = models.JSONField(_("导入前的数据"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("撤回人"),
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "kind", "-imported_at", "-pk"]
+        verbose_name = _("质押合同导入批次")
+        verbose_name_plural = _("质押合同导入批次")
+
+    def __str__(self):
+        return f"{self.filename} ({self.report} · {self.get_kind_display()})"
+
+    @property
+    def is_current(self):
+        """The batch whose contracts stand now (a later import or a withdrawal ends it)."""
+        return self.withdrawn_at is None and self.contracts.exists()
+
+
 class PledgeContract(models.Model):
     """One pledge contract behind a report's figures: who pledged what to which bank."""
 
     report = models.ForeignKey(
         PledgeReport, on_delete=models.CASCADE, related_name="contracts", verbose_name=_("报表")
     )
+    batch = models.ForeignKey(
+        ContractBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        verbose_name=_("导入批次"),
+    )
     kind = models.CharField(_("类别"), max_length=20, choices=IPKind.choices)
     pledgor = models.CharField(_("出质人"), max_length=200)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_uscc])
     is_sme = models.BooleanField(_("中小微企业"), default=False)
     bank = models.CharField(_("质权人（银行）"), max_length=200)
-    bank_group = models.CharField(_("所属银行"), max_length=100, editable=False, db_index=True)
+    bank_group = models.CharField(_("所属银行"), max_length=200, editable=False, db_index=True)
     registration_number = models.CharField(_("质押登记号"), max_length=60)
     items = models.PositiveIntegerField(_("件数"), validators=[MinValueValidator(1)])
     amount = models.DecimalField(

@@ -17,5 +17,15 @@ urlpatterns = [
         views.TemplateView.as_view(),
         name="template",
     ),
+    path(
+        "periods/<period:period>/<unit:code>/contracts/",
+        views.ReportContractsView.as_view(),
+        name="report_contracts",
+    ),
+    path(
+        "contracts/batches/<int:pk>/withdraw/",
+        views.WithdrawBatchView.as_view(),
+        name="withdraw_batch",
+    ),
     path("reports/<period:period>/banks/", views.BankRankingView.as_view(), name="banks"),
 ]

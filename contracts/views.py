@@ -1,20 +1,26 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from cities.models import ReportingUnit
+from reporting import services
 from reporting.exports import XLSX, attachment_response, plain_table_response
 from reporting.forms import ContractImportForm
 from reporting.imports import read_rows
-from reporting.models import IPKind, ReportingPeriod
+from reporting.models import IPKind, PledgeReport, ReportingPeriod
 from reporting.rules import RuleRequiredMixin, can
 from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 
 from .exports import banks_table, contract_template
 from .imports import MAX_CONTRACTS, apply_contracts, parse_contracts
+from .models import ContractBatch, PledgeContract
 from .queries import rank_banks
+from .services import may_withdraw, withdraw_batch
 
 
 class ContractsImport:
@@ -24,7 +30,7 @@ class ContractsImport:
     template_name = "contracts/import.html"
     preview_template = "contracts/import_preview.html"
     start_url = "contracts:import"
-    contracts = True
+    importer = "contracts"
 
     def form_kwargs(self):
         scope = self.scope()
@@ -34,7 +40,7 @@ class ContractsImport:
             "units": units if scope is None else units.filter(pk__in=scope),
         }
 
-    def preview(self, pending):
+    def preview(self, pending, approve):
         rows = read_rows(bytes(pending.content), pending.filename, max_rows=MAX_CONTRACTS)
         return parse_contracts(
             rows,
@@ -42,12 +48,20 @@ class ContractsImport:
             unit=pending.unit,
             kind=pending.kind or None,
             restrict_to_units=self.scope(),
+            user=self.request.user,
+            as_draft=self.as_draft,
+            approve=approve,
         )
 
     def apply(self, preview, pending, approve):
-        as_draft = self.scope() is not None
         return apply_contracts(
-            preview, self.request.user, pending.filename, as_draft=as_draft, approve=approve
+            preview,
+            self.request.user,
+            pending.filename,
+            as_draft=self.as_draft,
+            approve=approve,
+            versions=pending.versions,
+            replace_typed=self.request.POST.get("replace_typed") == "1",
         )
 
     def success_message(self, changed):
@@ -60,6 +74,92 @@ class ContractImportView(ContractsImport, TwoStepImportView):
 
 class ConfirmContractImportView(ContractsImport, TwoStepConfirmView):
     pass
+
+
+def get_report_for(user, period, code):
+    """The report of a unit and period, if this user may see it (else it does not exist: 404)."""
+    period = get_object_or_404(ReportingPeriod.objects.by_slug(period))
+    report = get_object_or_404(
+        PledgeReport.objects.for_user(user).select_related("unit", "period"),
+        period=period,
+        unit__code=code,
+    )
+    if not can(user, "reporting.view_report", report):
+        raise Http404
+    return report
+
+
+class ReportContractsView(LoginRequiredMixin, View):
+    """A report's pledge contracts (paged) and the batches they were imported in."""
+
+    paginate_by = 50
+
+    def get(self, request, period, code):
+        report = get_report_for(request.user, period, code)
+        contracts = PledgeContract.objects.filter(report=report).order_by(
+            "kind", "effective_on", "pk"
+        )
+        page = Paginator(contracts, self.paginate_by).get_page(request.GET.get("page"))
+        batches = list(
+            ContractBatch.objects.filter(report=report)
+            .select_related("imported_by", "withdrawn_by")
+            .annotate(standing=Count("contracts"))
+        )
+        for batch in batches:
+            batch.can_withdraw = (
+                batch.withdrawn_at is None
+                and batch.standing > 0
+                and may_withdraw(request.user, batch)
+            )
+        context = {
+            "report": report,
+            "period": report.period,
+            "unit": report.unit,
+            "page": page,
+            "batches": batches,
+        }
+        return render(request, "contracts/report_contracts.html", context)
+
+
+class WithdrawBatchView(LoginRequiredMixin, View):
+    """POST: take an imported batch of contracts back (a recorded change of the report)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        batch = get_object_or_404(
+            ContractBatch.objects.select_related("report__unit", "report__period"), pk=pk
+        )
+        report = batch.report
+        if not can(request.user, "reporting.view_report", report):
+            raise Http404
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        if version is None:
+            messages.error(request, _("请求无效，请刷新页面后重试。"))
+        else:
+            try:
+                withdraw_batch(batch, request.user, expected_version=version)
+            except services.AlreadyDone as done:
+                messages.info(request, done.message)
+            except services.WorkflowError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "已撤回文件“{name}”导入的 {count} 份质押合同，{kind}数据已恢复为导入前的数据。"
+                    ).format(
+                        name=batch.filename,
+                        count=batch.contract_count,
+                        kind=batch.get_kind_display(),
+                    ),
+                )
+        return redirect(
+            "contracts:report_contracts", period=report.period.slug, code=report.unit.code
+        )
 
 
 class TemplateView(LoginRequiredMixin, View):

@@ -50,6 +50,8 @@ MATRIX = {
     "contracts:import": ("get", "/contracts/import/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
     "contracts:confirm_import": ("post", "/contracts/import/PENDING/confirm/", {}, dict(anonymous=LOGIN, submitter=404, other_submitter=404, reviewer=404, administrator=404)),
     "contracts:template": ("get", "/contracts/template/2021/410100.xlsx", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
+    "contracts:report_contracts": ("get", "/periods/2021/410100/contracts/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
+    "contracts:withdraw_batch": ("post", "/contracts/batches/BATCH/withdraw/", {"version": "VERSION"}, dict(anonymous=LOGIN, submitter=302, other_submitter=404, reviewer=302, administrator=302)),
     "contracts:banks": ("get", "/reports/2021/banks/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
     "analysis:dashboard": ("get", "/analysis/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
     "analysis:comparison": ("get", "/analysis/2021/patent/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
@@ -125,6 +127,13 @@ def form_data(report):
 def test_permission_matrix(client, people, units, submitted_report, circular, entry, persona):
     method, path, data, expected = MATRIX[entry]
     path = path.replace("CIRCULAR", str(circular.pk))
+    if "BATCH" in path:
+        from contracts.models import ContractBatch
+
+        batch = ContractBatch.objects.create(
+            report=submitted_report, kind="patent", filename="a.csv", contract_count=0
+        )
+        path = path.replace("BATCH", str(batch.pk))
     if "PENDING" in path:
         from reporting.models import PendingImport
 
@@ -143,7 +152,10 @@ def test_permission_matrix(client, people, units, submitted_report, circular, en
         data = form_data(submitted_report)
     elif isinstance(data, dict):
         data = {
-            k: {"REPORT": submitted_report.pk, "VERSION": submitted_report.version}.get(v, v)
+            k: {
+                "REPORT": f"{submitted_report.pk}:{submitted_report.version}",
+                "VERSION": submitted_report.version,
+            }.get(v, v)
             for k, v in data.items()
         }
     user = people[persona]

@@ -14,7 +14,7 @@ from contracts.models import PledgeContract
 from contracts.queries import rank_banks
 from reporting.imports import ImportFileError, read_rows
 from reporting.models import IPKind, PledgeFigures, PledgeReport, ReportState
-from tests.factories import ReportingPeriodFactory
+from tests.factories import ReportingPeriodFactory, add_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,9 @@ def test_contracts_give_the_reports_figures(period, administrator):
     assert (luoyang.enterprises, luoyang.smes, luoyang.inclusive_projects) == (2, 1, 2)
     zhengzhou = PledgeFigures.objects.get(report__unit__short_name="郑州", kind=IPKind.TRADEMARK)
     assert (zhengzhou.projects, zhengzhou.items, zhengzhou.amount) == (1, 4, Decimal("46.00"))
-    assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.SUBMITTED}
+    assert {luoyang.source, zhengzhou.source} == {"derived"}
+    # Each report has one kind only: saved, but not submitted on the unit's behalf.
+    assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.DRAFT}
 
 
 def test_every_bad_contract_is_named_and_nothing_is_saved(period, administrator):
@@ -171,13 +173,20 @@ def test_a_file_without_a_unit_column_takes_the_chosen_unit(period, administrato
     assert preview.ok and preview.groups[0].unit == units["安阳"]
 
 
-def test_banks_are_ranked_with_their_branches(period, administrator):
+def no_trademarks(period, units, *names):
+    """Typed zero trademark figures, so that a patent contract import completes the report."""
+    for name in names:
+        add_figures(units[name], period, IPKind.TRADEMARK, "0", 0, 0, state=ReportState.DRAFT)
+
+
+def test_banks_are_ranked_with_their_branches(period, reviewer, units):
+    no_trademarks(period, units, "洛阳", "郑州")
     rows = [HEAD,
             contract(n=1, bank="中国银行洛阳分行", amount="500"),
             contract(n=2, bank="中国银行股份有限公司郑州分行", amount="300", unit="郑州"),
             contract(n=3, bank="工行洛阳分行", amount="700")]  # fmt: skip
     apply_contracts(
-        parse_contracts(read_rows(xlsx(rows)), period), administrator, "a.xlsx", approve=True
+        parse_contracts(read_rows(xlsx(rows)), period), reviewer, "a.xlsx", approve=True
     )
     ranking = [
         (r["rank"], r["bank_group"], r["amount"], r["projects"], r["enterprises"], r["branches"])
@@ -189,11 +198,12 @@ def test_banks_are_ranked_with_their_branches(period, administrator):
     ]
 
 
-def test_the_bank_page_and_its_formula_safe_exports(client, reviewer, period, administrator):
+def test_the_bank_page_and_its_formula_safe_exports(client, reviewer, period, units):
+    no_trademarks(period, units, "洛阳")
     buffer = io.StringIO()
     csv.writer(buffer).writerows([HEAD, contract(n=1, bank='=HYPERLINK("x")银行', amount="500")])
     preview = parse_contracts(read_rows(buffer.getvalue().encode()), period)
-    apply_contracts(preview, administrator, "a.csv", approve=True)
+    apply_contracts(preview, reviewer, "a.csv", approve=True)
     client.force_login(reviewer)
     assert "2020年知识产权质押融资银行排名" in client.get("/reports/2020/banks/").content.decode()
     exported = client.get("/reports/2020/banks/?_export=csv").content.decode("utf-8-sig")
