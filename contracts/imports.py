@@ -27,6 +27,7 @@ from reporting.imports import (
     import_refusal,
     parse_amount,
     parse_count,
+    portable_limit_error,
     refusal_message,
     stored_reports,
 )
@@ -235,6 +236,9 @@ def _field_limit_error(name, value):
     if value is None or value == "":
         return None
     model_field = PledgeContract._meta.get_field(name)
+    message = portable_limit_error(model_field, value)
+    if message:
+        return message
     try:
         model_field.run_validators(value)
     except ValidationError as error:

@@ -363,27 +363,43 @@ def full_figures(kind, values, figure):
     )
 
 
+def portable_limit_error(model_field, value):
+    """The integer range every supported database enforces (SQLite alone would take more)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    bounds = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())
+    if bounds is None or not isinstance(value, int) or bounds[0] <= value <= bounds[1]:
+        return None
+    return _("{value} 超出允许的范围（{low}–{high}）。").format(
+        value=value, low=bounds[0], high=bounds[1]
+    )
+
+
 def check_figures(kind, figures, heading):
     """Every model rule (ranges, digits, the check constraints) on the figures a row would store.
 
     Returns {column heading: message}; figures the file does not carry are named as stored.
     """
     instance = PledgeFigures(kind=kind)
+    errors = {}
     for name, value in zip(FIGURE_FIELDS, figures.as_tuple(), strict=True):
         setattr(instance, name, value)
+        message = portable_limit_error(PledgeFigures._meta.get_field(name), value)
+        if message:
+            errors[heading.get(name, name)] = message
     try:
         instance.full_clean(exclude=["report"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        errors = {}
         for name, messages in error.message_dict.items():
             text = " ".join(messages)
             if name in heading:
-                errors[heading[name]] = text
+                errors.setdefault(heading[name], text)
             else:  # a stored figure the file does not change (惠及企业数…)
                 column = heading.get("projects", name)
-                errors[column] = _("与报表中已保存的数据不符：{message}").format(message=text)
-        return errors
-    return {}
+                errors.setdefault(
+                    column, _("与报表中已保存的数据不符：{message}").format(message=text)
+                )
+    return errors
 
 
 def parse_figures(
