@@ -57,7 +57,8 @@ def test_submit_return_approve_reopen_through_the_report_page(
     client.force_login(zhengzhou_submitter)
     form = {"action": "submit", "version": version(report), "explanation": ""}
     for kind, values in FIGURES.items():
-        for name, value in zip(("amount", "projects", "items", "enterprises"), values.as_tuple()):
+        names = ("amount", "projects", "items", "enterprises")
+        for name, value in zip(names, values.as_tuple()[:4], strict=True):
             form[f"{kind}-{name}"] = "" if value is None else str(value)
     assert run(lambda: client.post("/periods/2021/410100/", form)) == (
         [("郑州", "submit", "draft", "submitted")],
