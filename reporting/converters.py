@@ -1,6 +1,7 @@
 from django.urls import register_converter
 
 from .models import PERIOD_SLUG_REGEX, IPKind
+from .services import REVIEW_ACTIONS
 
 
 class PeriodSlugConverter:
@@ -38,9 +39,9 @@ class UnitCodeConverter:
 
 
 class ReviewActionConverter:
-    """The reviewers' moves (submitting is part of the report form)."""
+    """The reviewers' moves, as the move table names them (submitting is part of the form)."""
 
-    regex = "return|approve|reopen"
+    regex = "|".join(REVIEW_ACTIONS)
 
     def to_python(self, value):
         return value
