@@ -176,6 +176,10 @@ STORAGES = {
     },
 }
 
+# The admin shows the history of reports but never reverts to an old version: state and figures
+# change only through the workflow's services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # django-import-export (admin exports): only who may view may export, and cells that start
 # like a formula are escaped (=, +, -, @).
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
