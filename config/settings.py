@@ -57,7 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tables2",
     "simple_history",
-    "rules.apps.AutodiscoverRulesConfig",
+    # The rules are registered by accounts.roles, the one module that decides who may do what.
+    "rules",
     "axes",
     "accounts",
     "cities",

@@ -404,7 +404,7 @@ def parse_figures(rows, period, kind, user=None, restrict_to_units=None):
 
 def check_import_rights(preview, user, approve):
     """Refuse a file in error, or approval by someone who may not approve."""
-    from .rules import can
+    from accounts.roles import can
 
     if not preview.ok:
         raise ImportFileError(_("文件有错误，未导入任何数据。"))

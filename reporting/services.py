@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import can
+
 from .models import (
     FIGURE_FIELDS,
     DeadlineExtension,
@@ -25,7 +27,6 @@ from .models import (
     WorkflowAction,
 )
 from .numbers import CENT
-from .rules import can
 
 
 class WorkflowError(Exception):
