@@ -4,6 +4,9 @@ A role is a Django group, plus a submitter's link to their reporting units. The 
 (django-rules permissions) are registered here, once, and asked through ``can()``; views,
 services, templates and imports never compare groups or states themselves.
 
+A superuser is an administrator, not a reviewer: approving, returning and reopening
+reports, granting extensions and seeing provisional figures need the 省级审核员 group.
+
 The helpers cache a user's groups and units on the user object, so checking
 several rules in one request costs two queries at most.
 """
@@ -56,7 +59,8 @@ def unit_id_of(obj):
 
 @rules.predicate
 def is_reviewer(user):
-    return user.is_authenticated and (user.is_superuser or REVIEWER_GROUP in group_names(user))
+    """A 省级审核员 (being a superuser does not make one)."""
+    return user.is_authenticated and REVIEWER_GROUP in group_names(user)
 
 
 @rules.predicate

@@ -239,19 +239,19 @@ def test_importing_into_an_approved_report_is_refused_with_the_reason(period, ad
     assert stored(period) == {"洛阳市": (Decimal("1.00"), 1, 1)}
 
 
-def test_approve_imports_and_approves_in_one_go(period, administrator):
+def test_approve_imports_and_approves_in_one_go(period, reviewer):
     preview = parse_figures(read_rows(as_csv(PATENT_ROWS)), period, IPKind.PATENT)
-    apply_import(preview, administrator, "a.csv", approve=True)
+    apply_import(preview, reviewer, "a.csv", approve=True)
     assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.APPROVED}
     from reporting.queries import rank_units
 
     assert rank_units(period, IPKind.PATENT).amount == Decimal("298611.56")
 
 
-def test_export_then_import_gives_identical_data(client, viewer, period, administrator):
+def test_export_then_import_gives_identical_data(client, viewer, period, reviewer):
     apply_import(
         parse_figures(read_rows(as_csv(PATENT_ROWS)), period, IPKind.PATENT),
-        administrator,
+        reviewer,
         "a.csv",
         approve=True,
     )
@@ -346,13 +346,36 @@ def run(*args):
     return out.getvalue(), err.getvalue()
 
 
-def test_the_command_back_fills_a_new_period(tmp_path, administrator):
+def test_the_command_back_fills_a_new_period(tmp_path, administrator, reviewer):
     path = tmp_path / "2019.csv"
     path.write_bytes(as_csv(PATENT_ROWS, "gbk"))
-    out, _ = run(str(path), "--period", "2019", "--kind", "patent", "--approve")
+    out, _ = run(
+        str(path), "--period", "2019", "--kind", "patent", "--approve", "--user", "reviewer"
+    )
     assert "period 2019 created" in out and "18 row(s) imported and approved" in out
     period = ReportingPeriod.objects.by_slug("2019").get()
     assert stored(period) == EXPECTED
+
+
+def test_the_command_imports_as_the_first_superuser_by_default(tmp_path, administrator):
+    path = tmp_path / "2019.csv"
+    path.write_bytes(as_csv(PATENT_ROWS))
+    out, _ = run(str(path), "--period", "2019", "--kind", "patent")
+    assert "18 row(s) imported" in out
+    assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.SUBMITTED}
+    assert set(PledgeReport.objects.values_list("updated_by__username", flat=True)) == {"root"}
+
+
+def test_the_command_approves_only_as_a_reviewer(tmp_path, administrator):
+    path = tmp_path / "2019.csv"
+    path.write_bytes(as_csv(PATENT_ROWS))
+    with pytest.raises(CommandError) as error:
+        run(str(path), "--period", "2019", "--kind", "patent", "--approve")
+    assert str(error.value) == (
+        "root is not a 省级审核员 and cannot approve: "
+        "pass --user with a reviewer's name, or import without --approve"
+    )
+    assert not ReportingPeriod.objects.exists() and not PledgeReport.objects.exists()
 
 
 def test_the_command_dry_run_saves_nothing(tmp_path, administrator):

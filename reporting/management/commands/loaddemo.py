@@ -131,6 +131,7 @@ class Command(BaseCommand):
             unit.submitters.add(user)
             users[short_name] = user
         users["reviewer"] = account(*demo.REVIEWER, REVIEWER_GROUP)
+        # A superuser and 省级管理员, not a reviewer: the demo keeps the two roles apart.
         users["admin"] = account(
             *demo.ADMINISTRATOR, ADMINISTRATOR_GROUP, is_staff=True, is_superuser=True
         )
