@@ -7,10 +7,10 @@ from django.views import View
 
 from accounts.roles import can
 from cities.models import ReportingUnit, UnitKind
+from lib.numbers import format_amount
 from lib.views import RuleRequiredMixin
 from reporting.exports import plain_table_response
 from reporting.models import Granularity, IPKind, ReportingPeriod
-from reporting.numbers import format_amount
 from reporting.queries import board_summary
 
 from . import charts, queries

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from cities.resolver import UnitResolver, UnknownUnitError
+from lib.numbers import CENT
 from reporting.imports import (
     ImportFileError,
     check_import_rights,
@@ -28,7 +29,6 @@ from reporting.imports import (
     parse_count,
 )
 from reporting.models import IPKind, PledgeFigures
-from reporting.numbers import CENT
 
 from .banks import bank_group
 from .models import INCLUSIVE_LIMIT, PledgeContract, validate_uscc

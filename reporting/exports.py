@@ -9,7 +9,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django_tables2.export import TableExport
 
-from .numbers import escape_formula, format_amount
+from lib.numbers import escape_formula, format_amount
+
 from .tables import TOTAL_LABEL
 
 UTF8_BOM = "\ufeff"

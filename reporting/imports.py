@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cities.resolver import UnitResolver, UnknownUnitError
+from lib.numbers import CENT, format_amount
 
 from .models import (
     IPKind,
@@ -31,7 +32,6 @@ from .models import (
     WorkflowAction,
     validate_figures,
 )
-from .numbers import CENT, format_amount
 
 MAX_COLUMNS = 50
 MAX_ROWS = 5000

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import can
+from lib.numbers import CENT
 
 from .models import (
     FIGURE_FIELDS,
@@ -26,7 +27,6 @@ from .models import (
     ReportTransition,
     WorkflowAction,
 )
-from .numbers import CENT
 
 
 class WorkflowError(Exception):
