@@ -7,9 +7,9 @@ from django.views import View
 
 from accounts.roles import can
 from cities.models import ReportingUnit, UnitKind
+from lib.downloads import plain_table_response
 from lib.numbers import format_amount
 from lib.views import RuleRequiredMixin
-from reporting.exports import plain_table_response
 from reporting.models import Granularity, IPKind, ReportingPeriod
 from reporting.queries import board_summary
 

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reporting.exports import PrintedTable, tables_xlsx
+from lib.printed import PrintedTable, tables_xlsx
+from reporting.exports import printed_ranking
 from reporting.queries import rank_units
 
 from . import pdf
@@ -29,7 +30,7 @@ def live_tables(circular):
     with translation.override("zh-hans"):
         return [
             replace(
-                PrintedTable.from_ranking(rank_units(attachment.period, attachment.kind)),
+                printed_ranking(rank_units(attachment.period, attachment.kind)),
                 title=attachment.title,
                 chart=attachment.form == AttachmentForm.CHART,
             )
@@ -69,7 +70,7 @@ def circular_pdf(circular):
 def attachment_pdf(period, kind):
     """A period's ranked table alone, as a PDF (approved figures), in Chinese."""
     with translation.override("zh-hans"):
-        table = PrintedTable.from_ranking(rank_units(period, kind))
+        table = printed_ranking(rank_units(period, kind))
     key = pdf.fingerprint("attachment", table.as_dict())
     return pdf.cached_pdf(key, lambda: pdf.html_to_pdf(pdf.render_html(None, [table])))
 

@@ -9,8 +9,8 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from accounts.roles import can
+from lib.downloads import XLSX, attachment_response
 from lib.views import RuleRequiredMixin
-from reporting.exports import XLSX, attachment_response
 from reporting.models import IPKind, ReportingPeriod
 
 from . import services

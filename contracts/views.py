@@ -6,8 +6,8 @@ from django.views import View
 
 from accounts.roles import can
 from cities.models import ReportingUnit
+from lib.downloads import XLSX, attachment_response, plain_table_response
 from lib.views import RuleRequiredMixin
-from reporting.exports import XLSX, attachment_response, plain_table_response
 from reporting.forms import ContractImportForm
 from reporting.imports import read_rows
 from reporting.models import IPKind, ReportingPeriod
