@@ -8,12 +8,12 @@ from accounts.roles import can
 from cities.models import ReportingUnit
 from lib.downloads import XLSX, attachment_response, plain_table_response
 from lib.views import RuleRequiredMixin
-from reporting.forms import ContractImportForm
 from reporting.imports import read_rows
 from reporting.models import IPKind, ReportingPeriod
 from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 
 from .exports import banks_table, contract_template
+from .forms import ContractImportForm
 from .imports import MAX_CONTRACTS, apply_contracts, parse_contracts
 from .queries import rank_banks
 
