@@ -62,8 +62,9 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "cities",
-    "reporting",
+    # Before reporting: its loaddemo runs reporting's and adds the demo circulars.
     "circulars",
+    "reporting",
     "contracts",
     "analysis",
     "import_export",
