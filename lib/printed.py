@@ -1,7 +1,8 @@
 """Tables as they print: the one form PDF, DOCX and XLSX are written from, and its XLSX layout.
 
-A circular freezes its attachments in this form when it is issued (``PrintedTable.as_dict``),
-so the fields here are a stored format: change them only with a new archive format.
+A circular freezes its attachments in this form when it is issued (``archive_tables``), so
+the fields here are a stored format: a change to them is a new ``ARCHIVE_FORMAT``, and
+``tables_from_archive`` goes on reading every format ever stored.
 """
 
 import io
@@ -49,6 +50,35 @@ class PrintedTable:
             note=data.get("note", ""),
             chart=data.get("chart", False),
         )
+
+
+# Format 1: {"format": 1, "tables": [PrintedTable.as_dict(), ...]}. Archives written before
+# formats were numbered are the bare list of tables, in the same layout.
+ARCHIVE_FORMAT = 1
+
+
+class ArchiveFormatError(ValueError):
+    """Archived tables in a format this version of the portal cannot read."""
+
+
+def archive_tables(tables):
+    """Printed tables as they are stored when a circular is issued."""
+    return {"format": ARCHIVE_FORMAT, "tables": [table.as_dict() for table in tables]}
+
+
+def tables_from_archive(archive):
+    """The printed tables of a stored archive, refusing a format it does not know."""
+    if isinstance(archive, list):
+        tables = archive  # stored before formats were numbered: format 1's layout
+    elif isinstance(archive, dict) and archive.get("format") == 1:
+        tables = archive["tables"]
+    else:
+        found = archive.get("format") if isinstance(archive, dict) else type(archive).__name__
+        raise ArchiveFormatError(
+            f"archived tables in format {found!r}: this version of the portal reads format "
+            f"{ARCHIVE_FORMAT} (or a bare list of tables, from before formats were numbered)"
+        )
+    return [PrintedTable.from_dict(table) for table in tables]
 
 
 def tables_xlsx(named_tables):
