@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与角色")
 
     def ready(self):
+        from . import roles  # noqa: F401 (registers every rule of the project)
         from .groups import ensure_groups
 
         # After every migrate, when the permissions exist: the groups always match the code.

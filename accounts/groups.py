@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from .roles import ADMINISTRATOR_GROUP, REVIEWER_GROUP, SUBMITTER_GROUP
 
 # Model permissions used by the Django admin. Workflow rights (submit, review) are
-# object rules in reporting/rules.py, not model permissions.
+# object rules in accounts/roles.py, not model permissions.
 ADMINISTRATOR_PERMISSIONS = {
     "auth": {"user": ["add", "change", "view"], "group": ["view"]},
     "cities": {

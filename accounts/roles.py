@@ -1,4 +1,11 @@
-"""The portal's roles: Django groups, plus a submitter's link to their reporting units.
+"""Who may do what, in one place: the portal's roles and every rule of the project.
+
+A role is a Django group, plus a submitter's link to their reporting units. The rules
+(django-rules permissions) are registered here, once, and asked through ``can()``; views,
+services, templates and imports never compare groups or states themselves.
+
+A superuser is an administrator, not a reviewer: approving, returning and reopening
+reports, granting extensions and seeing provisional figures need the 省级审核员 group.
 
 The helpers cache a user's groups and units on the user object, so checking
 several rules in one request costs two queries at most.
@@ -6,10 +13,20 @@ several rules in one request costs two queries at most.
 
 import rules
 
+from cities.models import ReportingUnit
+
 SUBMITTER_GROUP = "市级填报员"
 REVIEWER_GROUP = "省级审核员"
 ADMINISTRATOR_GROUP = "省级管理员"
 GROUPS = (SUBMITTER_GROUP, REVIEWER_GROUP, ADMINISTRATOR_GROUP)
+
+
+def can(user, permission, obj=None):
+    """Check one of the rules below, without falling through to Django's model permissions.
+
+    (``user.has_perm`` would ask every backend, costing two more queries per refusal.)
+    """
+    return rules.has_perm(permission, user, obj)
 
 
 def group_names(user):
@@ -29,13 +46,26 @@ def unit_ids(user):
     return user._portal_units
 
 
+def unit_id_of(obj):
+    """The reporting unit ``obj`` belongs to: a unit is its own; a report (anything with a
+    ``unit_id``) is its unit's; anything else belongs to no unit, whatever its primary key."""
+    if isinstance(obj, ReportingUnit):
+        return obj.pk
+    return getattr(obj, "unit_id", None)
+
+
+# ── role predicates ───────────────────────────────────────────────────────────────────
+
+
 @rules.predicate
 def is_reviewer(user):
-    return user.is_authenticated and (user.is_superuser or REVIEWER_GROUP in group_names(user))
+    """A 省级审核员 (being a superuser does not make one)."""
+    return user.is_authenticated and REVIEWER_GROUP in group_names(user)
 
 
 @rules.predicate
 def is_administrator(user):
+    """A 省级管理员, or a superuser."""
     return user.is_authenticated and (user.is_superuser or ADMINISTRATOR_GROUP in group_names(user))
 
 
@@ -47,8 +77,30 @@ def is_submitter(user):
     return bool(unit_ids(user))
 
 
+# ── object predicates ─────────────────────────────────────────────────────────────────
+
+
 @rules.predicate
 def is_unit_submitter(user, obj):
-    """``obj`` is a report (its unit) or a reporting unit."""
-    unit_id = getattr(obj, "unit_id", None) or getattr(obj, "pk", None)
-    return unit_id in unit_ids(user)
+    """The user submits for the unit ``obj`` belongs to (see ``unit_id_of``)."""
+    unit_id = unit_id_of(obj)
+    return unit_id is not None and unit_id in unit_ids(user)
+
+
+# ── the rules of the project ──────────────────────────────────────────────────────────
+
+# Reports (object: the report, or its unit before the report exists).
+rules.add_perm("reporting.edit_report", is_unit_submitter)
+rules.add_perm("reporting.view_report", is_unit_submitter | is_provincial)
+rules.add_perm("reporting.review_report", is_reviewer)
+rules.add_perm("reporting.view_board", is_provincial)
+rules.add_perm("reporting.view_provisional", is_reviewer)
+rules.add_perm("reporting.grant_extension", is_reviewer)
+# The province imports figures on the units' behalf (the move 省局导入).
+rules.add_perm("reporting.import_report", is_provincial)
+# The upload pages: a unit's own figures, or the province's imports.
+rules.add_perm("reporting.upload_figures", is_submitter | is_provincial)
+
+# Circulars.
+rules.add_perm("circulars.view_circulars", is_provincial)
+rules.add_perm("circulars.edit_circulars", is_administrator)

@@ -10,7 +10,7 @@ from html import escape
 
 from django.utils.translation import gettext as _
 
-from reporting.numbers import format_amount
+from lib.numbers import format_amount
 
 FONT = '"Noto Sans CJK SC", "WenQuanYi Zen Hei", "FandolHei", "Microsoft YaHei", sans-serif'
 COLOURS = ["#b3121d", "#0b5cad", "#2f7d32", "#8e5c00", "#6b3fa0"]

@@ -7,8 +7,8 @@ from django.db.models import Min, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from lib.numbers import CENT, growth
 from reporting.models import IPKind, PledgeFigures, ProvinceBenchmark, ReportingPeriod, ReportState
-from reporting.numbers import CENT, growth
 from reporting.queries import rank_units
 
 from .models import StandingRules

@@ -5,12 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.roles import can
 from cities.models import ReportingUnit, UnitKind
-from reporting.exports import plain_table_response
+from lib.downloads import plain_table_response
+from lib.numbers import format_amount
+from lib.views import RuleRequiredMixin
 from reporting.models import Granularity, IPKind, ReportingPeriod
-from reporting.numbers import format_amount
 from reporting.queries import board_summary
-from reporting.rules import RuleRequiredMixin, can
 
 from . import charts, queries
 from .models import StandingRules

@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import translation
 
+from lib.numbers import CENT, growth
 from reporting.models import IPKind, ProvinceBenchmark
-from reporting.numbers import CENT, growth
 from reporting.queries import rank_units
 
 TEN_THOUSAND = Decimal(10000)

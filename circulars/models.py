@@ -76,7 +76,8 @@ class Circular(models.Model):
         related_name="+",
         verbose_name=_("印发人"),
     )
-    # Frozen at issue: the tables as printed, the archived PDF and its SHA-256.
+    # Frozen at issue: the tables as printed (lib.printed.archive_tables: they carry their
+    # format), the archived PDF and its SHA-256.
     frozen_tables = models.JSONField(_("印发时的附件数据"), null=True, blank=True, editable=False)
     archived_pdf = models.BinaryField(_("存档 PDF"), null=True, blank=True, editable=False)
     archived_sha256 = models.CharField(_("存档 SHA-256"), max_length=64, blank=True, editable=False)

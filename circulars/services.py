@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reporting.exports import PrintedTable, tables_xlsx
+from lib.printed import archive_tables, tables_from_archive, tables_xlsx
+from reporting.exports import printed_ranking
 from reporting.queries import rank_units
 
 from . import pdf
@@ -29,7 +30,7 @@ def live_tables(circular):
     with translation.override("zh-hans"):
         return [
             replace(
-                PrintedTable.from_ranking(rank_units(attachment.period, attachment.kind)),
+                printed_ranking(rank_units(attachment.period, attachment.kind)),
                 title=attachment.title,
                 chart=attachment.form == AttachmentForm.CHART,
             )
@@ -40,7 +41,7 @@ def live_tables(circular):
 def printed_tables(circular):
     """What the circular prints: frozen at issue, live while a draft."""
     if circular.is_issued and circular.frozen_tables is not None:
-        return [PrintedTable.from_dict(table) for table in circular.frozen_tables]
+        return tables_from_archive(circular.frozen_tables)
     return live_tables(circular)
 
 
@@ -69,7 +70,7 @@ def circular_pdf(circular):
 def attachment_pdf(period, kind):
     """A period's ranked table alone, as a PDF (approved figures), in Chinese."""
     with translation.override("zh-hans"):
-        table = PrintedTable.from_ranking(rank_units(period, kind))
+        table = printed_ranking(rank_units(period, kind))
     key = pdf.fingerprint("attachment", table.as_dict())
     return pdf.cached_pdf(key, lambda: pdf.html_to_pdf(pdf.render_html(None, [table])))
 
@@ -95,7 +96,7 @@ def issue(circular, user):
         raise CircularError(_("通知没有正文，不能印发。"))
     tables = live_tables(circular)
     document = render_circular_pdf(circular, tables)
-    circular.frozen_tables = [t.as_dict() for t in tables]
+    circular.frozen_tables = archive_tables(tables)
     circular.archived_pdf = document
     circular.archived_sha256 = hashlib.sha256(document).hexdigest()
     circular.state = CircularState.ISSUED

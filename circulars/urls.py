@@ -1,7 +1,8 @@
 from django.urls import path
 
-from reporting import converters  # noqa: F401 (registers the path converters)
+from reporting import converters  # noqa: F401 (registers the period and kind converters)
 
+from . import converters as _fmt  # noqa: F401 (registers the fmt converter)
 from . import views
 
 app_name = "circulars"

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from reporting.exports import XLSX, attachment_response
+from accounts.roles import can
+from lib.downloads import XLSX, attachment_response
+from lib.views import RuleRequiredMixin
 from reporting.models import IPKind, ReportingPeriod
-from reporting.rules import RuleRequiredMixin, can
 
 from . import services
 from .drafting import draft_situation

@@ -57,12 +57,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tables2",
     "simple_history",
-    "rules.apps.AutodiscoverRulesConfig",
+    # The rules are registered by accounts.roles, the one module that decides who may do what.
+    "rules",
     "axes",
     "accounts",
     "cities",
-    "reporting",
+    # Before reporting: its loaddemo runs reporting's and adds the demo circulars.
     "circulars",
+    "reporting",
     "contracts",
     "analysis",
     "import_export",
@@ -175,6 +177,10 @@ STORAGES = {
         )
     },
 }
+
+# The admin shows the history of reports but never reverts to an old version: state and figures
+# change only through the workflow's services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # django-import-export (admin exports): only who may view may export, and cells that start
 # like a formula are escaped (=, +, -, @).

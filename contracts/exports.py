@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reporting.numbers import escape_formula, format_amount
+from lib.numbers import escape_formula, format_amount
 
 from .imports import HEADINGS
 

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from cities.resolver import UnitResolver, UnknownUnitError
+from lib.numbers import CENT
 from reporting import services
 from reporting.imports import (
     ImportFileError,
@@ -32,7 +33,6 @@ from reporting.imports import (
     stored_reports,
 )
 from reporting.models import FIGURE_FIELDS, FigureSource, IPKind
-from reporting.numbers import CENT
 from reporting.queries import figure_label, show_figure
 
 from .banks import bank_group

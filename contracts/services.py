@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import can
 from reporting import services
 from reporting.models import FIGURE_FIELDS, FigureSource
-from reporting.rules import can
 
 from .models import ContractBatch
 

@@ -7,16 +7,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.roles import can
 from cities.models import ReportingUnit
+from lib.downloads import XLSX, attachment_response, plain_table_response
+from lib.views import RuleRequiredMixin
 from reporting import services
-from reporting.exports import XLSX, attachment_response, plain_table_response
-from reporting.forms import ContractImportForm
 from reporting.imports import read_rows
 from reporting.models import IPKind, PledgeReport, ReportingPeriod
-from reporting.rules import RuleRequiredMixin, can
 from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 
 from .exports import banks_table, contract_template
+from .forms import ContractImportForm
 from .imports import MAX_CONTRACTS, apply_contracts, parse_contracts
 from .models import ContractBatch, PledgeContract
 from .queries import rank_banks

@@ -2,6 +2,7 @@
 figures and states change only through the portal's services, never around them."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -35,6 +36,22 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class ViewOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """A model's history to read, never to revert: a revert would save an old version around
+    the services (no transition logged, no version bumped), for the superuser too."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(admin.ModelAdmin):
     list_display = ["__str__", "year", "granularity", "number", "opens_on", "deadline"]
@@ -56,7 +73,7 @@ class ReportTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(PledgeReport)
-class PledgeReportAdmin(ImportMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class PledgeReportAdmin(ImportMixin, ReadOnlyAdminMixin, ViewOnlyHistoryAdmin):
     """Reports are read-only here; a table of figures is imported through the portal's engine."""
 
     resource_classes = [FiguresTableResource]

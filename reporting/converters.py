@@ -50,19 +50,8 @@ class ReviewActionConverter:
         return str(value)
 
 
-class FileFormatConverter:
-    regex = "pdf|docx|xlsx"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
 # Registered once, here, for every URLconf that imports this module.
 register_converter(PeriodSlugConverter, "period")
 register_converter(IPKindConverter, "kind")
 register_converter(UnitCodeConverter, "unit")
 register_converter(ReviewActionConverter, "review_action")
-register_converter(FileFormatConverter, "fmt")

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import ReportingUnit, UnitKind
+from cities.models import UnitKind
 
 from .models import FIGURE_FIELDS, IPKind, PledgeFigures, ReportingPeriod, ReportState
 from .services import Figures
@@ -117,29 +117,3 @@ class ImportForm(forms.Form):
                 )
             )
         return upload
-
-
-class ContractImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("文件"),
-        help_text=_("按模板填写的 XLSX、XLS 或 CSV：每行一份质押合同。"),
-    )
-    period = forms.ModelChoiceField(label=_("报送周期"), queryset=None, empty_label=None)
-    unit = forms.ModelChoiceField(
-        label=_("填报单位"), queryset=None, required=False, help_text=_("文件没有“地市”列时必填。")
-    )
-    kind = forms.ChoiceField(
-        label=_("类别"),
-        choices=[("", _("按文件中的“类别”列")), *IPKind.choices],
-        required=False,
-    )
-    approve = forms.BooleanField(label=_("导入后直接审核通过"), required=False)
-
-    def __init__(self, *args, units=None, can_approve=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = ReportingPeriod.objects.all()
-        self.fields["unit"].queryset = units if units is not None else ReportingUnit.objects.all()
-        if not can_approve:
-            del self.fields["approve"]
-
-    clean_file = ImportForm.clean_file

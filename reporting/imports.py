@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cities.resolver import UnitResolver, UnknownUnitError
+from lib.numbers import CENT, format_amount
 
 from .models import (
     FIGURE_FIELDS,
@@ -32,7 +33,6 @@ from .models import (
     WorkflowAction,
     validate_figures,
 )
-from .numbers import CENT, format_amount
 
 MAX_COLUMNS = 50
 MAX_ROWS = 5000
@@ -537,7 +537,7 @@ def _check_row(result, user, report, figure, kind, heading, period, as_draft):
 
 def check_import_rights(preview, user, approve):
     """Refuse a file in error, or approval by someone who may not approve."""
-    from .rules import can
+    from accounts.roles import can
 
     if not preview.ok:
         raise ImportFileError(_("文件有错误，未导入任何数据。"))

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import unit_ids
 from cities.models import ReportingUnit, UnitKind
+from lib.numbers import CENT, format_amount, growth
 
 from .models import (
     FIGURE_FIELDS,
@@ -38,7 +39,6 @@ from .models import (
     ReportTransition,
     WorkflowAction,
 )
-from .numbers import CENT, format_amount, growth
 
 
 @dataclass(frozen=True)

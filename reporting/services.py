@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import can
+from lib.numbers import CENT
+
 from .models import (
     FIGURE_FIELDS,
     DeadlineExtension,
@@ -25,8 +28,6 @@ from .models import (
     ReportTransition,
     WorkflowAction,
 )
-from .numbers import CENT
-from .rules import can
 
 
 class WorkflowError(Exception):

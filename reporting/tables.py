@@ -3,8 +3,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from lib.numbers import format_amount
+
 from .models import ReportState, WorkflowAction
-from .numbers import format_amount
 
 TOTAL_LABEL = _("合计")
 NUMERIC = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}

@@ -10,8 +10,9 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from accounts.roles import is_provincial, is_submitter
+from accounts.roles import can, is_provincial, is_submitter
 from cities.models import ReportingUnit
+from lib.views import RuleRequiredMixin
 
 from . import report_links, services
 from .exports import RankedTableExport
@@ -25,7 +26,6 @@ from .queries import (
     report_timeline,
     submitter_tasks,
 )
-from .rules import RuleRequiredMixin, can
 from .tables import BoardTable, RankedUnitsTable
 
 

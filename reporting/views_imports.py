@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.roles import unit_ids
+from accounts.roles import can, unit_ids
 
 from .forms import ImportForm
 from .imports import ImportFileError, apply_import, parse_figures, read_rows
 from .models import PendingImport
-from .rules import can
 
 ABANDONED_AFTER = datetime.timedelta(days=1)
 

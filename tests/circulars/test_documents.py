@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from circulars import pdf as circular_pdf
 from circulars import services
-from reporting.exports import PrintedRow, PrintedTable
+from lib.printed import PrintedRow, PrintedTable
 from tests import golden
 
 from .pdfcheck import lines, open_pdf

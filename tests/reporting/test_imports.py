@@ -389,13 +389,37 @@ def run(*args):
     return out.getvalue(), err.getvalue()
 
 
-def test_the_command_back_fills_a_new_period(tmp_path, administrator):
+def test_the_command_back_fills_a_new_period(tmp_path, administrator, reviewer):
     path = tmp_path / "2019.csv"
     path.write_bytes(as_csv(PATENT_ROWS, "gbk"))
-    out, _ = run(str(path), "--period", "2019", "--kind", "patent", "--approve")
+    out, _ = run(
+        str(path), "--period", "2019", "--kind", "patent", "--approve", "--user", "reviewer"
+    )
     assert "period 2019 created" in out and "18 row(s) imported and approved" in out
     period = ReportingPeriod.objects.by_slug("2019").get()
     assert stored(period) == EXPECTED
+
+
+def test_the_command_imports_as_the_first_superuser_by_default(tmp_path, administrator):
+    path = tmp_path / "2019.csv"
+    path.write_bytes(as_csv(PATENT_ROWS))
+    out, _ = run(str(path), "--period", "2019", "--kind", "patent")
+    assert "18 row(s) imported" in out
+    # Only the patent table: saved, not yet submitted (the trademark figures are missing).
+    assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.DRAFT}
+    assert set(PledgeReport.objects.values_list("updated_by__username", flat=True)) == {"root"}
+
+
+def test_the_command_approves_only_as_a_reviewer(tmp_path, administrator):
+    path = tmp_path / "2019.csv"
+    path.write_bytes(as_csv(PATENT_ROWS))
+    with pytest.raises(CommandError) as error:
+        run(str(path), "--period", "2019", "--kind", "patent", "--approve")
+    assert str(error.value) == (
+        "root is not a 省级审核员 and cannot approve: "
+        "pass --user with a reviewer's name, or import without --approve"
+    )
+    assert not ReportingPeriod.objects.exists() and not PledgeReport.objects.exists()
 
 
 def test_the_command_dry_run_saves_nothing(tmp_path, administrator):

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.roles import is_reviewer
 from reporting import demo
 from reporting.models import (
     PledgeFigures,
@@ -79,10 +80,14 @@ def test_loaddemo_creates_the_demo_accounts_in_a_local_demo(settings, client):
     out = loaddemo()
     assert f"password / 密码: {demo.DEMO_PASSWORD}" in out
     User = get_user_model()
-    assert User.objects.get(username="admin").is_superuser
-    assert list(User.objects.get(username="reviewer").groups.values_list("name", flat=True)) == [
-        "省级审核员"
-    ]
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    # The administrator does not review: that is the reviewer's job.
+    assert list(admin.groups.values_list("name", flat=True)) == ["省级管理员"]
+    assert not is_reviewer(admin)
+    reviewer = User.objects.get(username="reviewer")
+    assert list(reviewer.groups.values_list("name", flat=True)) == ["省级审核员"]
+    assert is_reviewer(reviewer) and not reviewer.is_superuser
     luoyang = User.objects.get(username="luoyang")
     assert [u.name for u in luoyang.reporting_units.all()] == ["洛阳市"]
     assert User.objects.filter(groups__name="市级填报员").count() == 18

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cities.models import ReportingUnit
+from lib.numbers import format_amount
 from reporting.models import IPKind, ReportingPeriod, ReportState
-from reporting.numbers import format_amount
 from reporting.queries import rank_units
 from tests import golden
 from tests.factories import ReportingPeriodFactory, add_figures

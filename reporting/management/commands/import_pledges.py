@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.roles import can
 from reporting.imports import ImportFileError, apply_import, parse_figures, read_rows
 from reporting.models import IPKind, ReportingPeriod, parse_period_slug
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--approve", action="store_true", help="approve the imported reports too"
         )
-        parser.add_argument("--user", help="who imports (default: the first superuser)")
+        parser.add_argument(
+            "--user",
+            help="who imports (default: the first superuser; to --approve, a 省级审核员)",
+        )
 
     def handle(self, *args, file, period, kind, dry_run, approve, user, **options):
         path = Path(file)
@@ -42,6 +46,12 @@ class Command(BaseCommand):
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         user = self.importer(user)
+        if approve and not can(user, "reporting.review_report"):
+            # A superuser is an administrator, not a reviewer.
+            raise CommandError(
+                f"{user.get_username()} is not a 省级审核员 and cannot approve: "
+                "pass --user with a reviewer's name, or import without --approve"
+            )
         period_obj = ReportingPeriod.objects.by_slug(period).first()
         if period_obj is None:
             period_obj = ReportingPeriod(year=year, granularity=granularity, number=number)

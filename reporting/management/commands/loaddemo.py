@@ -23,15 +23,18 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         self.resolver = UnitResolver()
-        self.load_2020()
-        self.load_benchmarks()
-        self.load_circular()
+        self.load_data()
         if not settings.DEBUG:
             self.stdout.write("DEBUG is off: no demo accounts created.")
             return
         users = self.load_users()
         self.load_2021(users)
         self.print_logins()
+
+    def load_data(self):
+        """What every demo has, accounts or not (apps above this one add their own)."""
+        self.load_2020()
+        self.load_benchmarks()
 
     def load_2020(self):
         period, created = ReportingPeriod.objects.get_or_create(
@@ -77,35 +80,6 @@ class Command(BaseCommand):
             f"Peer-province benchmarks: {created_count} created, {len(demo.BENCHMARKS_2020)} in all"
         )
 
-    def load_circular(self):
-        """豫知〔2021〕8号 for 2020 with both tables, and 9号 with the charts of their amounts."""
-        from circulars.drafting import draft_situation
-        from circulars.models import Circular, CircularAttachment
-
-        period = ReportingPeriod.objects.by_slug("2020").get()
-        for spec, form in ((demo.CIRCULAR, "table"), (demo.CHART_CIRCULAR, "chart")):
-            circular, created = Circular.objects.get_or_create(
-                code=spec["code"],
-                year=spec["year"],
-                number=spec["number"],
-                defaults={
-                    "title": spec["title"],
-                    "situation": draft_situation(period),
-                    "body": spec["body"],
-                    "signed_on": spec["signed_on"],
-                    "printed_on": spec["printed_on"],
-                    "copy_to": spec["copy_to"],
-                },
-            )
-            if created:
-                for position, kind in enumerate(["patent", "trademark"], start=1):
-                    CircularAttachment.objects.create(
-                        circular=circular, position=position, period=period, kind=kind, form=form
-                    )
-            self.stdout.write(
-                f"Circular {circular.document_number}: {'created' if created else 'already there'}"
-            )
-
     def load_users(self):
         User = get_user_model()
         groups = {
@@ -131,6 +105,7 @@ class Command(BaseCommand):
             unit.submitters.add(user)
             users[short_name] = user
         users["reviewer"] = account(*demo.REVIEWER, REVIEWER_GROUP)
+        # A superuser and 省级管理员, not a reviewer: the demo keeps the two roles apart.
         users["admin"] = account(
             *demo.ADMINISTRATOR, ADMINISTRATOR_GROUP, is_staff=True, is_superuser=True
         )

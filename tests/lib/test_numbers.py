@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from reporting.numbers import escape_formula, format_amount
+from lib.numbers import escape_formula, format_amount
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""How amounts are written in the printed tables."""
+"""How amounts, growth and spreadsheet cells are written, wherever the portal prints them."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal

@@ -1,0 +1,149 @@
+"""Tables as they print: the one form PDF, DOCX and XLSX are written from, and its XLSX layout.
+
+A circular freezes its attachments in this form when it is issued (``archive_tables``), so
+the fields here are a stored format: a change to them is a new ``ARCHIVE_FORMAT``, and
+``tables_from_archive`` goes on reading every format ever stored.
+"""
+
+import io
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from .numbers import escape_formula
+
+TOTAL_LABEL = _("合计")
+
+
+@dataclass(frozen=True)
+class PrintedRow:
+    rank: int
+    rank_span: int  # rows the rank cell spans; 0 when a tie's first row already printed it
+    unit: str
+    amount: str  # as printed: 50000, 37209.56
+    projects: int
+    items: int
+
+
+@dataclass(frozen=True)
+class PrintedTable:
+    """A ranked table as it prints, every cell already written as text or a count."""
+
+    title: str
+    headings: tuple
+    rows: tuple
+    total: tuple  # (amount, projects, items) as printed
+    note: str = ""  # the provisional mark, if any
+    chart: bool = False  # printed as a bar chart of the amounts instead of the table
+
+    def as_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(
+            title=data["title"],
+            headings=tuple(data["headings"]),
+            rows=tuple(PrintedRow(**row) for row in data["rows"]),
+            total=tuple(data["total"]),
+            note=data.get("note", ""),
+            chart=data.get("chart", False),
+        )
+
+
+# Format 1: {"format": 1, "tables": [PrintedTable.as_dict(), ...]}. Archives written before
+# formats were numbered are the bare list of tables, in the same layout.
+ARCHIVE_FORMAT = 1
+
+
+class ArchiveFormatError(ValueError):
+    """Archived tables in a format this version of the portal cannot read."""
+
+
+def archive_tables(tables):
+    """Printed tables as they are stored when a circular is issued."""
+    return {"format": ARCHIVE_FORMAT, "tables": [table.as_dict() for table in tables]}
+
+
+def tables_from_archive(archive):
+    """The printed tables of a stored archive, refusing a format it does not know."""
+    if isinstance(archive, list):
+        tables = archive  # stored before formats were numbered: format 1's layout
+    elif isinstance(archive, dict) and archive.get("format") == 1:
+        tables = archive["tables"]
+    else:
+        found = archive.get("format") if isinstance(archive, dict) else type(archive).__name__
+        raise ArchiveFormatError(
+            f"archived tables in format {found!r}: this version of the portal reads format "
+            f"{ARCHIVE_FORMAT} (or a bare list of tables, from before formats were numbered)"
+        )
+    return [PrintedTable.from_dict(table) for table in tables]
+
+
+def tables_xlsx(named_tables):
+    """Printed tables as an XLSX workbook, one sheet each, in the layout of the attachments.
+
+    Row 1 is the title merged across the five columns, then (for a provisional table)
+    its mark, then the headings, a row per unit with each tie's rank merged over its
+    rows, and the 合计 row. Amounts are numbers, so Excel can sum them.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, table in named_tables:
+        write_table_sheet(workbook.create_sheet(name[:31]), table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_table_sheet(sheet, table):
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    width = len(table.headings)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    sheet.append([escape_formula(table.title)])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.cell(1, 1).font = Font(bold=True, size=16)
+    sheet.cell(1, 1).alignment = centre
+    sheet.row_dimensions[1].height = 30
+    first_body_row = 3
+    if table.note:
+        sheet.append([table.note])
+        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+        sheet.cell(2, 1).font = Font(bold=True, color="C00000")
+        first_body_row = 4
+    sheet.append(list(table.headings))
+    for cell in sheet[first_body_row - 1]:
+        cell.font = Font(bold=True)
+
+    for offset, row in enumerate(table.rows):
+        excel_row = first_body_row + offset
+        sheet.append(
+            [row.rank, escape_formula(row.unit), Decimal(row.amount), row.projects, row.items]
+        )
+        if row.rank_span > 1:
+            sheet.merge_cells(
+                start_row=excel_row,
+                start_column=1,
+                end_row=excel_row + row.rank_span - 1,
+                end_column=1,
+            )
+    amount, projects, items = table.total
+    sheet.append(["", str(TOTAL_LABEL), Decimal(amount), projects, items])
+
+    for row_cells in sheet.iter_rows(
+        min_row=first_body_row - 1, max_row=sheet.max_row, max_col=width
+    ):
+        for cell in row_cells:
+            cell.border = border
+            cell.alignment = centre
+    for letter, column_width in zip("ABCDE", (10, 14, 18, 10, 12), strict=True):
+        sheet.column_dimensions[letter].width = column_width
+    sheet.print_title_rows = f"{first_body_row - 1}:{first_body_row - 1}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
