@@ -1,7 +1,4 @@
-import io
-
 import pytest
-from django.core.management import call_command
 
 from circulars import services
 from circulars.models import Circular
@@ -24,8 +21,7 @@ LONG_BODY = "\n".join(
 
 
 @pytest.fixture
-def demo_2020(db):
-    call_command("loaddemo", stdout=io.StringIO())
+def demo_2020(published_demo, db):
     return ReportingPeriod.objects.by_slug("2020").get()
 
 
