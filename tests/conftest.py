@@ -121,3 +121,186 @@ def reference_data(transactional_db):
         migration = importlib.import_module("cities.migrations.0002_henan_reporting_units")
         migration.load_units(apps, None)
     ensure_groups()
+
+
+# ── The demo data, loaded once per module and shared by the tests that only read it ──────
+
+# The shared demos, by fixture name: loaddemo with DEBUG on (a local demo: the demo accounts
+# and the open 2021 period too) or off (what a server loads: the 2020 figures, the peer
+# provinces and the circulars 豫知〔2021〕8号 and 9号).
+DEMO_FIXTURES = {"local_demo": True, "published_demo": False}
+
+
+class SharedDemo:
+    """``loaddemo``, loaded once and read by many tests.
+
+    It is loaded inside an outer transaction that is never committed, as Django's
+    ``setUpTestData`` does: each test still runs in its own transaction (a savepoint inside
+    the outer one) that is rolled back after it, so a test may change the demo freely. When
+    no test needs the demo any more the outer transaction is rolled back, and the database
+    is again as the migrations left it, on SQLite and PostgreSQL alike.
+
+    A test module may add its own data on top (``add_layer``): it is loaded in a savepoint of
+    its own, and again whenever the demo is reloaded.
+    """
+
+    def __init__(self):
+        self.blocker = None
+        self.wanted = set()  # the variants (DEBUG on or off) whose module is running
+        self.debug = None  # the variant loaded
+        self.atomic = None  # the outer transaction while a demo is loaded
+        self.layers = []  # [debug, function, its savepoint]
+        self.output = ""  # what loaddemo printed
+        self.generation = 0  # bumped by every load: ids kept from an earlier load are stale
+
+    @property
+    def active(self):
+        return self.atomic is not None
+
+    def activate(self, debug):
+        import io
+
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import transaction
+        from django.test import override_settings
+        from django.utils import translation
+
+        assert not self.active
+        out = io.StringIO()
+        with self.blocker.unblock(), translation.override(settings.LANGUAGE_CODE):
+            self.atomic, self.debug = transaction.atomic(), debug
+            self.atomic.__enter__()
+            try:
+                with override_settings(DEBUG=debug):
+                    call_command("loaddemo", stdout=out)
+                for layer in self.layers:
+                    if layer[0] == debug:
+                        layer[2] = self._apply(layer[1])
+            except BaseException:
+                self.deactivate()
+                raise
+        self.output = out.getvalue()
+        self.generation += 1
+
+    def deactivate(self):
+        with self.blocker.unblock():
+            for layer in reversed(self.layers):
+                if layer[2] is not None:
+                    self._roll_back(layer[2])
+                    layer[2] = None
+            self._roll_back(self.atomic)
+        self.atomic = self.debug = None
+
+    def add_layer(self, function):
+        """Run ``function`` on top of the loaded demo now, and again after every reload."""
+        from django.conf import settings
+        from django.utils import translation
+
+        assert self.active
+        with self.blocker.unblock(), translation.override(settings.LANGUAGE_CODE):
+            self.layers.append([self.debug, function, self._apply(function)])
+
+    def remove_layer(self, function):
+        _debug, added, atomic = self.layers.pop()
+        assert added is function, "layers are removed in the reverse order of their adding"
+        if atomic is not None:
+            with self.blocker.unblock():
+                self._roll_back(atomic)
+
+    @staticmethod
+    def _apply(function):
+        from django.db import transaction
+
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            function()
+        except BaseException:
+            SharedDemo._roll_back(atomic)
+            raise
+        return atomic
+
+    @staticmethod
+    def _roll_back(atomic):
+        from django.db import connection, transaction
+
+        assert connection.atomic_blocks and connection.atomic_blocks[-1] is atomic, (
+            "a test left a transaction open over the shared demo"
+        )
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+_shared_demo = SharedDemo()
+
+
+def _uses_db(item):
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(
+        item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & names
+    )
+
+
+def _demo_wanted(item):
+    """The shared demo the test asks for (DEBUG on or off), or None."""
+    names = getattr(item, "fixturenames", ())
+    return next((debug for name, debug in DEMO_FIXTURES.items() if name in names), None)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Within each run of one module's tests, those that share a demo go last, so that it is
+    loaded once per module (pytest-django has already put the database tests first)."""
+
+    def key(item):
+        wanted = _demo_wanted(item)
+        return 0 if wanted is None else 1 + wanted
+
+    ordered, run = [], []
+    for item in items:
+        if run and getattr(item, "module", None) is not getattr(run[0], "module", None):
+            ordered += sorted(run, key=key)
+            run = []
+        run.append(item)
+    items[:] = ordered + sorted(run, key=key)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture of the test: a database test sees the demo only if it asks for it,
+    whatever the order the tests run in."""
+    shared, wanted = _shared_demo, _demo_wanted(item)
+    if shared.active and (wanted is None and _uses_db(item) or wanted not in (None, shared.debug)):
+        shared.deactivate()
+    if wanted in shared.wanted and not shared.active:
+        shared.activate(wanted)
+
+
+def _share_demo(debug, blocker):
+    shared = _shared_demo
+    shared.blocker = blocker
+    shared.wanted.add(debug)
+    if shared.active and shared.debug != debug:
+        shared.deactivate()
+    if not shared.active:
+        shared.activate(debug)
+    yield shared
+    shared.wanted.discard(debug)
+    if shared.active and shared.debug == debug:
+        shared.deactivate()
+
+
+@pytest.fixture(scope="module")
+def local_demo(django_db_setup, django_db_blocker):
+    """The local demo (loaddemo with DEBUG on), loaded once for this module's tests.
+
+    Each test still runs in its own rolled-back transaction: ask for ``db`` as usual.
+    """
+    yield from _share_demo(True, django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def published_demo(django_db_setup, django_db_blocker):
+    """The demo as a server loads it (DEBUG off: no accounts, no 2021), once for this module."""
+    yield from _share_demo(False, django_db_blocker)

@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -28,8 +27,7 @@ PATENT_2019 = {
 
 
 @pytest.fixture
-def years(db, units):
-    call_command("loaddemo", stdout=io.StringIO())
+def years(published_demo, db, units):
     before = ReportingPeriodFactory(year=2019)
     for name, (amount, projects, items) in PATENT_2019.items():
         add_figures(units[name], before, IPKind.PATENT, amount, projects, items)

@@ -1,7 +1,7 @@
-import io
-
 import pytest
-from django.core.management import call_command
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
 
 from circulars import services
 from circulars.models import Circular
@@ -24,21 +24,35 @@ LONG_BODY = "\n".join(
 
 
 @pytest.fixture
-def demo_2020(db):
-    call_command("loaddemo", stdout=io.StringIO())
+def demo_2020(published_demo, db):
     return ReportingPeriod.objects.by_slug("2020").get()
+
+
+def lengthen(circular):
+    circular.body = LONG_BODY
+    circular.copy_to = "国家知识产权局知识产权运用促进司"
+    circular.save()
 
 
 @pytest.fixture
 def circular(demo_2020):
     """The demo's 豫知〔2021〕8号 (drafted situation, both attachments) with a longer body."""
     circular = Circular.objects.get(code="豫知", year=2021, number=8)
-    circular.body = LONG_BODY
-    circular.copy_to = "国家知识产权局知识产权运用促进司"
-    circular.save()
+    lengthen(circular)
     return circular
 
 
-@pytest.fixture
-def circular_pdf(circular):
-    return services.render_circular_pdf(Circular.objects.get(pk=circular.pk))
+@pytest.fixture(scope="module")
+def circular_pdf(published_demo, django_db_blocker):
+    """The PDF of ``circular``, rendered once for the module: the tests only read it."""
+    with (
+        django_db_blocker.unblock(),
+        translation.override(settings.LANGUAGE_CODE),
+        transaction.atomic(),
+    ):
+        lengthen(Circular.objects.get(code="豫知", year=2021, number=8))
+        document = services.render_circular_pdf(
+            Circular.objects.get(code="豫知", year=2021, number=8)
+        )
+        transaction.set_rollback(True)
+    return document

@@ -17,8 +17,9 @@ PITCH_MIN, PITCH_MAX = 28.83, 29.09  # pt: 22 lines in 225 ± 1 mm
 SIMPLIFIED_FONTS = re.compile(r"\+(FandolFang|FandolHei|FandolKai|FandolSong|FandolSong-Bold)$")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def pdf(circular_pdf):
+    """The circular's PDF parsed once for the module."""
     return open_pdf(circular_pdf)
 
 

@@ -32,8 +32,7 @@ def test_loaddemo_loads_the_2020_figures_as_final_data():
     assert PledgeFigures.objects.count() == 36
 
 
-def test_loaddemo_loads_the_peer_provinces_quoted_in_the_circular():
-    loaddemo()
+def test_loaddemo_loads_the_peer_provinces_quoted_in_the_circular(local_demo):
     rows = {
         (b.province, b.kind): (b.items, b.amount, b.amount_yi, b.source)
         for b in ProvinceBenchmark.objects.filter(year=2020)
@@ -75,9 +74,8 @@ def test_loaddemo_creates_no_accounts_when_debug_is_off(settings):
     assert demo.DEMO_PASSWORD not in out
 
 
-def test_loaddemo_creates_the_demo_accounts_in_a_local_demo(settings, client):
-    settings.DEBUG = True
-    out = loaddemo()
+def test_loaddemo_creates_the_demo_accounts_in_a_local_demo(local_demo, client):
+    out = local_demo.output  # the shared demo is loaded as a local demo, with DEBUG on
     assert f"password / 密码: {demo.DEMO_PASSWORD}" in out
     User = get_user_model()
     admin = User.objects.get(username="admin")
@@ -98,9 +96,8 @@ def test_loaddemo_creates_the_demo_accounts_in_a_local_demo(settings, client):
         assert response.status_code == 302, username
 
 
-def test_loaddemo_opens_2021_with_every_state_of_the_loop(settings):
+def test_loaddemo_opens_2021_with_every_state_of_the_loop(local_demo, settings):
     settings.DEBUG = True
-    loaddemo()
     period = ReportingPeriod.objects.by_slug("2021").get()
     assert period.deadline > timezone.localdate()
     states = dict(

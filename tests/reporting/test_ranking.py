@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_2020(db):
-    call_command("loaddemo", stdout=open("/dev/null", "w"))
+def demo_2020(published_demo, db):
     return ReportingPeriod.objects.by_slug("2020").get()
 
 

@@ -4,7 +4,6 @@ from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -27,8 +26,7 @@ CASES = [
 
 
 @pytest.fixture
-def demo_2020(db):
-    call_command("loaddemo", stdout=io.StringIO())
+def demo_2020(published_demo, db):
     return ReportingPeriod.objects.by_slug("2020").get()
 
 
