@@ -71,11 +71,6 @@ class ContractBatch(models.Model):
     def __str__(self):
         return f"{self.filename} ({self.report} · {self.get_kind_display()})"
 
-    @property
-    def is_current(self):
-        """The batch whose contracts stand now (a later import or a withdrawal ends it)."""
-        return self.withdrawn_at is None and self.contracts.exists()
-
 
 class PledgeContract(models.Model):
     """One pledge contract behind a report's figures: who pledged what to which bank."""

@@ -11,9 +11,10 @@ from accounts.roles import can
 from cities.models import ReportingUnit
 from lib.downloads import XLSX, attachment_response, plain_table_response
 from lib.views import RuleRequiredMixin
-from reporting import services
+from reporting.forms import VersionForm
 from reporting.imports import read_rows
-from reporting.models import IPKind, PledgeReport, ReportingPeriod
+from reporting.models import IPKind, PledgeReport
+from reporting.views import act, get_period, get_unit_for
 from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 
 from .exports import banks_table, contract_template
@@ -77,26 +78,17 @@ class ConfirmContractImportView(ContractsImport, TwoStepConfirmView):
     pass
 
 
-def get_report_for(user, period, code):
-    """The report of a unit and period, if this user may see it (else it does not exist: 404)."""
-    period = get_object_or_404(ReportingPeriod.objects.by_slug(period))
-    report = get_object_or_404(
-        PledgeReport.objects.for_user(user).select_related("unit", "period"),
-        period=period,
-        unit__code=code,
-    )
-    if not can(user, "reporting.view_report", report):
-        raise Http404
-    return report
-
-
 class ReportContractsView(LoginRequiredMixin, View):
     """A report's pledge contracts (paged) and the batches they were imported in."""
 
     paginate_by = 50
 
     def get(self, request, period, code):
-        report = get_report_for(request.user, period, code)
+        period = get_period(period)
+        unit = get_unit_for(request.user, code)
+        report = get_object_or_404(
+            PledgeReport.objects.for_user(request.user), unit=unit, period=period
+        )
         contracts = PledgeContract.objects.filter(report=report).order_by(
             "kind", "effective_on", "pk"
         )
@@ -107,19 +99,14 @@ class ReportContractsView(LoginRequiredMixin, View):
             .annotate(standing=Count("contracts"))
         )
         for batch in batches:
+            batch.report = report  # loaded once, not once per batch
             batch.can_withdraw = (
                 batch.withdrawn_at is None
                 and batch.standing > 0
                 and may_withdraw(request.user, batch)
             )
-        context = {
-            "report": report,
-            "period": report.period,
-            "unit": report.unit,
-            "page": page,
-            "batches": batches,
-        }
-        return render(request, "contracts/report_contracts.html", context)
+        context = {"report": report, "period": period, "unit": unit, "page": page}
+        return render(request, "contracts/report_contracts.html", {**context, "batches": batches})
 
 
 class WithdrawBatchView(LoginRequiredMixin, View):
@@ -134,30 +121,23 @@ class WithdrawBatchView(LoginRequiredMixin, View):
         report = batch.report
         if not can(request.user, "reporting.view_report", report):
             raise Http404
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
-        if version is None:
+        form = VersionForm(request.POST)
+        if not form.is_valid():
             messages.error(request, _("请求无效，请刷新页面后重试。"))
         else:
-            try:
-                withdraw_batch(batch, request.user, expected_version=version)
-            except services.AlreadyDone as done:
-                messages.info(request, done.message)
-            except services.WorkflowError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "已撤回文件“{name}”导入的 {count} 份质押合同，{kind}数据已恢复为导入前的数据。"
-                    ).format(
-                        name=batch.filename,
-                        count=batch.contract_count,
-                        kind=batch.get_kind_display(),
-                    ),
-                )
+            act(
+                request,
+                lambda: withdraw_batch(
+                    batch, request.user, expected_version=form.cleaned_data["version"]
+                ),
+                _(
+                    "已撤回文件“{name}”导入的 {count} 份质押合同，{kind}数据已恢复为导入前的数据。"
+                ).format(
+                    name=batch.filename,
+                    count=batch.contract_count,
+                    kind=batch.get_kind_display(),
+                ),
+            )
         return redirect(
             "contracts:report_contracts", period=report.period.slug, code=report.unit.code
         )
@@ -167,10 +147,8 @@ class TemplateView(LoginRequiredMixin, View):
     """The XLSX template for one unit and period."""
 
     def get(self, request, period, code):
-        period = get_object_or_404(ReportingPeriod.objects.by_slug(period))
-        unit = get_object_or_404(ReportingUnit, code=code)
-        if not can(request.user, "reporting.view_report", unit):
-            raise Http404
+        period = get_period(period)
+        unit = get_unit_for(request.user, code)
         return attachment_response(
             contract_template(unit, period), XLSX, f"{unit.name}{period.label}质押合同模板.xlsx"
         )
@@ -182,7 +160,7 @@ class BankRankingView(RuleRequiredMixin, View):
     permission = "reporting.view_board"
 
     def get(self, request, period):
-        period = get_object_or_404(ReportingPeriod.objects.by_slug(period))
+        period = get_period(period)
         kind = request.GET.get("kind") if request.GET.get("kind") in IPKind.values else None
         headings, rows = banks_table(rank_banks(period, kind))
         title = _("{period}知识产权质押融资银行排名").format(period=period.label)

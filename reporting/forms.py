@@ -51,14 +51,19 @@ class ReportForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class TransitionForm(forms.Form):
+class VersionForm(forms.Form):
+    """The report version an action was based on: a report changed since is not acted on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class TransitionForm(VersionForm):
     comment = forms.CharField(
         label=_("意见或原因"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class ExtensionForm(forms.Form):

@@ -570,11 +570,13 @@ def apply_import(preview, user, source, *, as_draft=False, approve=False, versio
     check_import_rights(preview, user, approve)
     versions = preview.versions if versions is None else versions
     changed, problems = 0, []
-    for row in preview.rows:
-        if row.status == "unchanged" and not row.moves:
-            continue
-        report = PledgeReport.objects.filter(unit=row.unit, period=preview.period).first()
-        figure = report.figures.filter(kind=preview.kind).first() if report else None
+    rows = [row for row in preview.rows if row.status != "unchanged" or row.moves]
+    # Read once for the whole file; the version check under each report's lock makes sure
+    # nothing changed since.
+    stored = stored_reports(preview.period, {row.unit.pk for row in rows})
+    for row in rows:
+        _report, figures = stored.get(row.unit.pk, (None, {}))
+        figure = figures.get(preview.kind)
         figures = {preview.kind: full_figures(preview.kind, row.values, figure)}
         expected = versions.get(str(row.unit.pk))
         try:

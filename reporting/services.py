@@ -337,14 +337,10 @@ def save_figures(
     _check_version(report, expected_version)
     if on_behalf:
         reason = province_lock_reason(user, report, submitting=False)
-        if reason and not can(user, "reporting.import_report", report):
-            raise PermissionDenied(reason)
+        _refuse(reason, user, "reporting.import_report", report)
     else:
         reason = lock_reason(user, unit, period, None if created else report)
-        if reason and not can(user, "reporting.edit_report", report):
-            raise PermissionDenied(reason)
-    if reason:
-        raise WorkflowError(reason)
+        _refuse(reason, user, "reporting.edit_report", report)
 
     changed = bool(_write_figures(report, figures_by_kind, user, source, replace_source))
     if explanation is not None and explanation != report.explanation:
@@ -374,32 +370,38 @@ def import_figures(
     behalf (the move 省局导入, logged with the file's name, the unit told by e-mail), and
     approved as well with ``approve`` (reviewers only). Returns the report.
     """
-    report, _created = _lock_or_create(unit, period, user)
+    report, created = _lock_or_create(unit, period, user)
     _check_version(report, expected_version)
-    reason = province_lock_reason(user, report, submitting=True)
-    if reason:
-        if not can(user, "reporting.import_report", report):
-            raise PermissionDenied(reason)
-        raise WorkflowError(reason)
+    _refuse(
+        province_lock_reason(user, report, submitting=True),
+        user,
+        "reporting.import_report",
+        report,
+    )
     changed = _write_figures(report, figures_by_kind, user, source, replace_source)
-    if changed or _created:
-        _touch(report, user)
-    if not complete(report):
-        return report
-    comment = _("从文件“{name}”导入").format(name=filename)
-    if changed or report.state != ReportState.SUBMITTED:
+    whole = not missing_kinds(report)
+    # The move itself bumps the version and records who; a report left incomplete is touched.
+    if whole and (changed or report.state != ReportState.SUBMITTED):
+        comment = _("从文件“{name}”导入").format(name=filename)
         transition(report, WorkflowAction.IMPORT, user, comment=comment)
-    if approve:
+    elif changed or created:
+        _touch(report, user)
+    if approve and whole:
         transition(report, WorkflowAction.APPROVE, user, comment=_("导入时审核通过"))
     return report
 
 
-def complete(report):
-    """Whether the report gives figures for every kind (needed before it can be submitted)."""
-    return not missing_kinds(report)
+def _refuse(reason, user, permission, report):
+    """Raise for a ``reason`` to refuse: 403 for someone without the right, else a message."""
+    if reason is None:
+        return
+    if not can(user, permission, report):
+        raise PermissionDenied(reason)
+    raise WorkflowError(reason)
 
 
 def missing_kinds(report):
+    """The kinds the report gives no figures for (it cannot be submitted until it does)."""
     present = set(report.figures.values_list("kind", flat=True))
     return [kind for kind in IPKind if kind.value not in present]
 

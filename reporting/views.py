@@ -33,6 +33,18 @@ def get_period(slug):
     return get_object_or_404(ReportingPeriod.objects.by_slug(slug))
 
 
+def act(request, change, success):
+    """Run a service ``change`` and say how it went: done, already done, or refused and why."""
+    try:
+        change()
+    except services.AlreadyDone as done:
+        messages.info(request, done.message)
+    except services.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success() if callable(success) else success)
+
+
 def get_unit_for(user, code):
     """The unit, if this user may see its reports; otherwise it does not exist for them (404)."""
     unit = get_object_or_404(ReportingUnit.objects.select_related("parent"), code=code)
@@ -201,25 +213,19 @@ class TransitionView(LoginRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _("请求无效，请刷新页面后重试。"))
         else:
-            try:
-                services.transition(
+            act(
+                request,
+                lambda: services.transition(
                     report,
                     action,
                     request.user,
                     comment=form.cleaned_data["comment"],
                     expected_version=form.cleaned_data["version"],
-                )
-            except services.AlreadyDone as done:
-                messages.info(request, done.message)
-            except services.WorkflowError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(
-                    request,
-                    _("{unit}的报表已{action}。").format(
-                        unit=unit.name, action=WorkflowAction(action).label
-                    ),
-                )
+                ),
+                _("{unit}的报表已{action}。").format(
+                    unit=unit.name, action=WorkflowAction(action).label
+                ),
+            )
         return HttpResponseRedirect(reverse("reporting:report", args=[period.slug, unit.code]))
 
 

@@ -113,10 +113,7 @@ class TwoStepConfirmView(TwoStepImportView):
                     "；".join(preview.errors) or _("数据在预览后发生了变化，请重新上传预览。")
                 )
             changed = self.apply(preview, pending, approve)
-        except ImportFileError as error:
-            messages.error(request, _("未导入：{reason}").format(reason=error))
-            return redirect(self.start_url)
-        except PermissionDenied as error:
+        except (ImportFileError, PermissionDenied) as error:
             messages.error(request, _("未导入：{reason}").format(reason=error))
             return redirect(self.start_url)
         pending.delete()

@@ -217,3 +217,36 @@ def test_a_bank_name_of_150_characters_imports(reviewer, open_period, units):
     assert preview.ok, [r.errors for r in preview.rows]
     apply_contracts(preview, reviewer, "合同.xlsx")
     assert PledgeContract.objects.get().bank_group == bank
+
+
+def test_the_preview_gives_the_figures_the_database_derives(reviewer, units, open_period):
+    from contracts.imports import derived_figures
+
+    rows = [HEAD,
+            contract(unit="郑州", n=1, amount="1500", sme="是", day="2021-03-05"),
+            contract(unit="郑州", n=1, amount="999.99", sme="是", day="2021-04-05"),
+            contract(unit="郑州", n=2, amount="20", sme="否", items=5, day="2021-05-05")]  # fmt: skip
+    rows[2][6] = "Y2021SECOND"
+    preview = parse_contracts(read_rows(xlsx(rows)), open_period, kind="patent", user=reviewer)
+    assert preview.ok, [r.errors for r in preview.rows]
+    expected = preview.groups[0].after
+    apply_contracts(preview, reviewer, "合同.xlsx")
+    report = units["郑州"].reports.get(period=open_period)
+    assert derived_figures(report, IPKind.PATENT) == expected
+    assert expected.as_tuple() == (Decimal("2519.99"), 3, 9, 2, 1, 2)
+
+
+def test_a_withdrawal_without_a_version_is_refused_with_a_message(
+    client, zhengzhou_submitter, units, open_period
+):
+    preview = parse_contracts(
+        read_rows(zhengzhou_contracts()), open_period, user=zhengzhou_submitter, as_draft=True
+    )
+    apply_contracts(preview, zhengzhou_submitter, "合同.xlsx", as_draft=True)
+    client.force_login(zhengzhou_submitter)
+    batch = ContractBatch.objects.get()
+    response = client.post(
+        f"/contracts/batches/{batch.pk}/withdraw/", {"version": "x"}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == ["请求无效，请刷新页面后重试。"]
+    assert PledgeContract.objects.count() == 3

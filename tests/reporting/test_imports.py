@@ -473,3 +473,12 @@ def test_the_command_exits_non_zero_from_the_shell(tmp_path):
     )
     assert result.returncode != 0
     assert "文件是空的。" in result.stderr
+
+
+def test_a_province_import_changes_a_report_once_per_file(period, administrator, units):
+    import_both(period, administrator)
+    report = PledgeReport.objects.get(unit=units["郑州"], period=period)
+    # Created and saved by the patent table (version 1), submitted by the trademark table's
+    # move (version 2): one history record each, after the one of its creation.
+    assert report.version == 2
+    assert report.history.count() == 3
