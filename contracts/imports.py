@@ -51,7 +51,7 @@ COLUMNS = {
     "effective_on": ["质权设立日", "质权设立日期", "登记日期"],
     "loan_term_months": ["贷款期限(月)", "贷款期限", "期限(月)"],
 }
-MAX_CONTRACTS = 200_000  # rows in one file: a national-scale year is about 20,000
+MAX_CONTRACTS = 50_000  # rows in one file: a national-scale year is about 20,000
 REQUIRED = ["pledgor", "uscc", "bank", "registration_number", "items", "amount", "effective_on"]
 HEADINGS = {
     "unit": "地市",

@@ -1,0 +1,193 @@
+"""Files that would cost the portal more than a real table costs, or be read wrongly.
+
+Each is refused quickly (a bound on what a worker spends is the point), with a message that
+names the sheet and the cell where there is one, and nothing is saved.
+"""
+
+import time
+import tracemalloc
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from contracts.imports import MAX_CONTRACTS
+from reporting.imports import ImportFileError, read_rows
+from reporting.models import PendingImport, PledgeFigures
+from tests import golden, hostile_xlsx
+from tests.hostile_xlsx import build, sheet_xml
+
+FIGURES = [golden.PATENT_HEADINGS, ["1", "郑州市", "100", "2", "3"]]
+
+
+def refused(content, max_rows=None):
+    """The message, the seconds and the peak of Python memory (MB) it took to refuse."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ImportFileError) as error:
+            read_rows(content, "x.xlsx", max_rows=max_rows)
+    finally:
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+    return str(error.value), seconds, peak
+
+
+@pytest.fixture(scope="module")
+def many_strings():
+    return hostile_xlsx.many_shared_strings()
+
+
+@pytest.fixture(scope="module")
+def wide_rows():
+    return hostile_xlsx.very_wide_rows()
+
+
+def test_the_finding_files_are_as_small_as_reported(many_strings, wide_rows):
+    assert len(many_strings) < 300 * 1024 and len(wide_rows) < 400 * 1024
+
+
+@pytest.mark.parametrize("max_rows", [None, MAX_CONTRACTS])
+def test_five_million_shared_strings_are_refused_before_they_are_read(many_strings, max_rows):
+    message, seconds, peak = refused(many_strings, max_rows)
+    assert "解压后超过 16 MB" in message
+    assert seconds < 2 and peak < 50
+
+
+def test_shared_strings_are_counted_when_the_file_does_not_declare_them():
+    strings = (
+        f'<sst xmlns="{hostile_xlsx.MAIN}">'.encode() + b"<si><t>1</t></si>" * 20_000 + b"</sst>"
+    )
+    message, seconds, _peak = refused(build(sheet_xml(FIGURES), shared_strings=strings))
+    assert message == (
+        "XLSX 文件含有超过 8000 个不同的文字内容，远超报表所需，拒绝处理。"
+        "请只保留需要导入的表格后再上传。"
+    )
+
+
+def test_a_declared_count_of_shared_strings_is_believed_when_it_is_too_many():
+    strings = f'<sst xmlns="{hostile_xlsx.MAIN}" uniqueCount="9000000"><si><t>1</t></si></sst>'
+    message, _seconds, _peak = refused(build(sheet_xml(FIGURES), shared_strings=strings))
+    assert message.startswith("XLSX 文件含有超过 8000 个不同的文字内容")
+
+
+@pytest.mark.parametrize("max_rows", [None, MAX_CONTRACTS])
+def test_rows_of_16384_cells_are_refused_at_the_first_row(wide_rows, max_rows):
+    message, seconds, peak = refused(wide_rows, max_rows)
+    assert message == (
+        "工作表“表1”第 1 行有超过 1024 个单元格，远超报表所需（最多 50 列），拒绝处理。"
+    )
+    assert seconds < 2 and peak < 50
+
+
+def test_a_lone_cell_in_the_last_column_is_refused():
+    sheet = sheet_xml([*FIGURES, ['<c r="XFD3"><v>1</v></c>']])
+    message, _seconds, _peak = refused(build(sheet))
+    assert message.startswith("工作表“表1”第 3 行有超过 1024 个单元格")
+
+
+def test_a_row_numbered_far_below_the_table_is_refused():
+    sheet = sheet_xml(FIGURES).replace('<row r="2">', '<row r="1048576">')
+    message, _seconds, _peak = refused(build(sheet))
+    assert message == "文件超过 1000 行。"
+
+
+def test_a_declared_dimension_beyond_the_limits_is_refused():
+    message, _seconds, _peak = refused(build(sheet_xml(FIGURES, dimension="A1:XFD160")))
+    assert message == (
+        "工作表“表1”的范围是 A1:XFD160（160 行 × 16384 列），"
+        "超过上限（1000 行 × 50 列），拒绝处理。"
+    )
+
+
+def test_too_many_cells_in_all_are_refused():
+    rows = [[1] * 60 for _ in range(1800)]
+    message, _seconds, _peak = refused(build(sheet_xml(rows)), max_rows=2000)
+    assert message == "工作表“表1”的单元格超过 100000 个，拒绝处理。"
+
+
+def test_a_formula_without_a_cached_value_is_refused_naming_the_cell():
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", '<c r="C2"><f>100+23</f></c>', "2", "3"]]
+    message, _seconds, _peak = refused(build(sheet_xml(rows)))
+    assert message == (
+        "工作表“表1”单元格 C2是公式，但文件中没有它的计算结果（用程序生成的文件常见）。"
+        "请在 Excel 中打开并保存，或将公式转换为数值后再上传。"
+    )
+
+
+def test_a_formula_with_its_cached_value_reads_the_value():
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", '<c r="C2"><f>100+23</f><v>123</v></c>', 2, 3]]
+    assert read_rows(build(sheet_xml(rows)), "x.xlsx")[1] == ["1", "郑州市", "123", "2", "3"]
+
+
+def test_a_cell_error_is_refused_naming_the_cell():
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", '<c r="C2" t="e"><f>A1/0</f><v>#REF!</v></c>']]
+    message, _seconds, _peak = refused(build(sheet_xml(rows), sheet_name="专利"))
+    assert message == "工作表“专利”单元格 C2的值是错误 #REF!，请修正该单元格后再上传。"
+
+
+def test_a_formula_that_reads_another_workbook_is_refused_even_with_a_value():
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", '<c r="C2"><f>[1]Sheet1!A1</f><v>5</v></c>']]
+    message, _seconds, _peak = refused(build(sheet_xml(rows)))
+    assert message == (
+        "工作表“表1”单元格 C2的公式引用了其他文件（=[1]Sheet1!A1），上传后无法取得其数值。"
+        "请将公式转换为数值后再上传。"
+    )
+
+
+def test_a_workbook_with_external_links_is_refused():
+    content = build(
+        sheet_xml(FIGURES),
+        extra_parts={"xl/externalLinks/externalLink1.xml": "<externalLink/>"},
+        extra_types=[("/xl/externalLinks/externalLink1.xml", hostile_xlsx.LINK_TYPE)],
+    )
+    message, _seconds, _peak = refused(content)
+    assert message.startswith("该工作簿链接了其他文件（外部链接）")
+
+
+def test_a_part_that_declares_entities_is_refused():
+    sheet = sheet_xml(FIGURES).replace(
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>',
+    )
+    message, _seconds, _peak = refused(build(sheet))
+    assert message == "XLSX 文件含有不允许的 XML 声明，拒绝处理。"
+
+
+def test_a_hand_written_but_honest_file_is_read():
+    assert read_rows(build(sheet_xml(FIGURES)), "x.xlsx") == [
+        golden.PATENT_HEADINGS,
+        ["1", "郑州市", "100", "2", "3"],
+    ]
+
+
+def test_a_real_contracts_sized_file_passes_the_checks():
+    rows = [["序号", "出质人", "金额"]] + [[n, f"企业{n}", n] for n in range(1, 20_001)]
+    started = time.perf_counter()
+    assert len(read_rows(build(sheet_xml(rows)), "x.xlsx", max_rows=MAX_CONTRACTS)) == 20_001
+    assert time.perf_counter() - started < 30  # generous: a bound, not a benchmark
+
+
+# ── through the upload page ──
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["many_strings", "wide_rows", "formula"])
+def test_a_hostile_upload_saves_nothing(client, zhengzhou_submitter, open_period, request, name):
+    if name == "formula":
+        rows = [golden.PATENT_HEADINGS, ["1", "郑州市", '<c r="C2"><f>100+23</f></c>', 2, 3]]
+        content = build(sheet_xml(rows))
+    else:
+        content = request.getfixturevalue(name)
+    client.force_login(zhengzhou_submitter)
+    response = client.post(
+        "/imports/",
+        {
+            "file": SimpleUploadedFile("表.xlsx", content),
+            "period": open_period.pk,
+            "kind": "patent",
+        },
+    )
+    assert response.status_code == 400
+    assert "拒绝处理" in response.content.decode() or "计算结果" in response.content.decode()
+    assert not PendingImport.objects.exists() and not PledgeFigures.objects.exists()
