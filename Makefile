@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The settings run in production mode unless DJANGO_DEBUG says otherwise: these targets are the
+# local runs (demo accounts, a local secret key). Production never runs make.
+export DJANGO_DEBUG ?= true
 # gettext compiles the translations; fonts-noto-cjk gives Chinese glyphs to the browser and the
 # PDFs; python3-venv is needed where Debian's python3 lacks ensurepip.
 # libharfbuzz-subset0 lets WeasyPrint subset the CJK fonts in C (seconds faster per PDF).

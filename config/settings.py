@@ -1,11 +1,13 @@
 """Settings of the pledge-financing portal, driven by environment variables.
 
-Local defaults (``make run``) need nothing set. With ``DJANGO_DEBUG`` off the
-portal refuses to start without a real ``DJANGO_SECRET_KEY`` and
-``DJANGO_ALLOWED_HOSTS``. Every variable is listed in ``.env.example``.
+They fail closed: the portal runs in production mode unless ``DJANGO_DEBUG`` says otherwise
+(``make run`` and the tests say so), refuses to start without a real ``DJANGO_SECRET_KEY`` and
+``DJANGO_ALLOWED_HOSTS``, and refuses any value it does not understand, naming the variable,
+rather than reading it as "off". Every variable is listed in ``.env.example`` and the README.
 """
 
 import datetime
+import difflib
 import os
 from pathlib import Path
 
@@ -14,22 +16,78 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Every DJANGO_ variable the portal reads, in the order of .env.example and the README's table.
+ENVIRONMENT_VARIABLES = []
+# Variables Django itself reads: never ours, never refused.
+DJANGOS_OWN_VARIABLES = {
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_COLORS",
+    "DJANGO_SUPERUSER_USERNAME",
+    "DJANGO_SUPERUSER_EMAIL",
+    "DJANGO_SUPERUSER_PASSWORD",
+    "DJANGO_AUTORELOAD_ENV",
+    "DJANGO_WATCHMAN_TIMEOUT",
+    "DJANGO_TEST_PROCESSES",
+    "DJANGO_LIVE_TEST_SERVER_ADDRESS",
+    "DJANGO_RUNSERVER_HIDE_WARNING",
+}
+# Variables that meant something once: starting with one set would silently ignore it.
+RETIRED_VARIABLES = {
+    "DJANGO_BEHIND_PROXY": "DJANGO_BEHIND_PROXY is replaced by DJANGO_TRUSTED_PROXIES, the "
+    "number of reverse proxies in front of the portal (1 behind one proxy, 0 without).",
+}
+TRUE_WORDS = {"true", "1", "yes"}
+FALSE_WORDS = {"false", "0", "no"}
+
+
+def env(name, default=""):
+    ENVIRONMENT_VARIABLES.append(name)
+    value = os.environ.get(name, "").strip()
+    return value if value else default
+
 
 def env_bool(name, default):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
+    value = env(name)
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is neither true nor false: write true or false (or 1/0, yes/no)."
+    )
+
+
+def env_int(name, default, minimum=0):
+    value = env(name)
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of at least {minimum}.")
+    return number
 
 
 def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+def env_choice(name, default, choices):
+    value = env(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of: {', '.join(choices)}.")
+    return value
+
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 _LOCAL_SECRET_KEY = "local-development-only-never-use-in-production"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 
 if DEBUG:
@@ -40,10 +98,15 @@ else:
     if not SECRET_KEY or SECRET_KEY == _LOCAL_SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters "
-            "when DJANGO_DEBUG is off."
+            "when DJANGO_DEBUG is off (production, the default). For a local run set "
+            "DJANGO_DEBUG=true, as `make run` does."
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
+    if "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must name the portal's host names; '*' is refused in production."
+        )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -115,9 +178,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # SQLite is the embedded default; DATABASE_URL selects PostgreSQL in production.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -136,19 +199,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lock-out after repeated failed log-ins (django-axes). Offices share one NAT address, so a lock
-# applies to a user name from one address, never to a whole office; it lifts after the cool-off,
-# or at once when an administrator deletes the attempt in the admin (or runs `axes_reset`).
-AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+# Lock-out after repeated failed log-ins (django-axes; accounts.lockout says how). Offices share
+# one NAT address, so a user name is locked from one address after AXES_FAILURE_LIMIT failures,
+# and an address only after AXES_ADDRESS_FAILURE_LIMIT failures across user names (spraying).
+# A lock lifts a cool-off after the failure that set it (tries while locked do not extend it),
+# or at once when an administrator deletes the attempts in the admin (or runs `axes_reset`).
+AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(
-    minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "30"))
+    minutes=env_int("DJANGO_AXES_COOLOFF_MINUTES", 30, minimum=1)
 )
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+# The order matters: LockoutHandler reads the user name's count first, the address's second.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
-BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -166,7 +234,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -192,60 +260,83 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
 # Uploads of figures: the largest file accepted.
-IMPORT_MAX_BYTES = int(float(os.environ.get("DJANGO_IMPORT_MAX_MB", "10")) * 1024 * 1024)
+IMPORT_MAX_BYTES = env_int("DJANGO_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
 
 # Rendered documents are cached by fingerprint; a file cache is shared by all workers.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "LOCATION": env("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 }
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
-# The portal's address as users reach it, for links in e-mail.
-PORTAL_BASE_URL = os.environ.get("DJANGO_PORTAL_BASE_URL", "http://127.0.0.1:8000")
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# HTTPS: read (and checked) in every mode, applied in production only.
+_ssl_redirect = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+_secure_cookies = env_bool("DJANGO_SECURE_COOKIES", True)
+_hsts_seconds = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+_hsts_subdomains = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+_hsts_preload = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+# Reverse proxies in front of the portal. Each appends the address it saw to X-Forwarded-For,
+# so the client is the entry this many places from the right; whatever stands further left
+# was written by the client. The lock-out and the logs use that address.
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+    SECURE_SSL_REDIRECT = _ssl_redirect
+    SESSION_COOKIE_SECURE = _secure_cookies
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
-    if BEHIND_PROXY:
+    SECURE_HSTS_SECONDS = _hsts_seconds
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _hsts_subdomains
+    SECURE_HSTS_PRELOAD = _hsts_preload
+    if TRUSTED_PROXIES:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The portal's address as users reach it, for links in e-mail.
+PORTAL_BASE_URL = env("DJANGO_PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Fonts of the printed circulars: the free Fandol fonts set-up fetches, and optionally licensed
 # official font files, as "role=path" pairs (roles: fang, hei, kai, song, xiaobiaosong).
-CIRCULAR_FANDOL_DIR = Path(
-    os.environ.get("DJANGO_CIRCULAR_FANDOL_DIR", BASE_DIR / "var" / "fonts" / "fandol")
-)
-CIRCULAR_FONT_FILES = dict(
-    item.split("=", 1) for item in env_list("DJANGO_CIRCULAR_FONT_FILES") if "=" in item
-)
+CIRCULAR_FANDOL_DIR = Path(env("DJANGO_CIRCULAR_FANDOL_DIR", BASE_DIR / "var" / "fonts" / "fandol"))
+CIRCULAR_FONT_FILES = {}
+for _item in env_list("DJANGO_CIRCULAR_FONT_FILES"):
+    _role, _sep, _path = _item.partition("=")
+    if not (_sep and _role.strip() and _path.strip()):
+        raise ImproperlyConfigured(f"DJANGO_CIRCULAR_FONT_FILES: {_item!r} is not role=path.")
+    CIRCULAR_FONT_FILES[_role.strip()] = _path.strip()
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Records about a request (refused hosts, CSRF failures, errors) name the client's address,
+    # the same one the lock-out counts (DJANGO_TRUSTED_PROXIES).
+    "filters": {"client": {"()": "accounts.client_ip.ClientAddressFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client"], "formatter": "plain"}
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "DJANGO_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+        ),
+    },
     # django-axes logs every log-in at INFO; failures and lock-outs are WARNING.
     "loggers": {
         "axes": {"level": "WARNING"},
@@ -255,3 +346,20 @@ LOGGING = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+
+# A DJANGO_ variable the portal does not read is a misspelling or a retired name: starting
+# anyway would quietly run without what its author meant to set.
+for _name in sorted(os.environ):
+    if _name in RETIRED_VARIABLES:
+        raise ImproperlyConfigured(RETIRED_VARIABLES[_name])
+    if (
+        _name.startswith("DJANGO_")
+        and _name not in ENVIRONMENT_VARIABLES
+        and _name not in DJANGOS_OWN_VARIABLES
+    ):
+        _close = difflib.get_close_matches(_name, ENVIRONMENT_VARIABLES, n=1)
+        raise ImproperlyConfigured(
+            f"{_name} is not a setting of the portal"
+            + (f" (did you mean {_close[0]}?)" if _close else "")
+            + "; the variables are listed in .env.example."
+        )

@@ -1,6 +1,11 @@
 """Fast settings for the test suite (the database still comes from DATABASE_URL)."""
 
-from .settings import *  # noqa: F403
+import os
+
+# The settings run in production mode unless told otherwise; the tests are a local run.
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+from .settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

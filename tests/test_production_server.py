@@ -57,7 +57,7 @@ def production_server(tmp_path_factory):
         "DJANGO_STATIC_ROOT": str(work / "static"),
         "DJANGO_CACHE_DIR": str(work / "cache"),
         # Behind a proxy that terminates TLS and says so in X-Forwarded-Proto.
-        "DJANGO_BEHIND_PROXY": "true",
+        "DJANGO_TRUSTED_PROXIES": "1",
     }
     for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
         result = subprocess.run(

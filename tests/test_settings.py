@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION = {
@@ -48,9 +49,93 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
 
 
-def test_local_defaults_need_nothing_set():
+def test_with_nothing_set_the_portal_is_in_production_mode_and_refuses_to_start():
     result = manage("check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    assert "set DJANGO_DEBUG=true, as `make run` does" in result.stderr
+
+
+def test_a_local_run_needs_only_debug_on():
+    result = manage("check", DJANGO_DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DJANGO_DEBUG", "ture", "DJANGO_DEBUG='ture' is neither true nor false"),
+        ("DJANGO_DEBUG", "off", "DJANGO_DEBUG='off' is neither true nor false"),
+        (
+            "DJANGO_SECURE_SSL_REDIRECT",
+            "ture",
+            "DJANGO_SECURE_SSL_REDIRECT='ture' is neither true nor false",
+        ),
+        ("DJANGO_SECURE_COOKIES", "flase", "DJANGO_SECURE_COOKIES='flase' is neither"),
+        ("DJANGO_EMAIL_USE_TLS", "y", "DJANGO_EMAIL_USE_TLS='y' is neither true nor false"),
+        ("DJANGO_SECURE_HSTS_PRELOAD", "enabled", "DJANGO_SECURE_HSTS_PRELOAD='enabled'"),
+        ("DJANGO_SECURE_HSTS_SECONDS", "1y", "DJANGO_SECURE_HSTS_SECONDS='1y' is not a whole"),
+        ("DJANGO_EMAIL_PORT", "smtp", "DJANGO_EMAIL_PORT='smtp' is not a whole number"),
+        ("DJANGO_AXES_FAILURE_LIMIT", "0", "DJANGO_AXES_FAILURE_LIMIT='0' is not a whole number"),
+        ("DJANGO_TRUSTED_PROXIES", "yes", "DJANGO_TRUSTED_PROXIES='yes' is not a whole number"),
+        ("DJANGO_IMPORT_MAX_MB", "10MB", "DJANGO_IMPORT_MAX_MB='10MB' is not a whole number"),
+        ("DJANGO_LOG_LEVEL", "info", "DJANGO_LOG_LEVEL='info' is not one of: DEBUG, INFO"),
+        ("DJANGO_ALLOWED_HOSTS", "*", "'*' is refused in production"),
+        ("DJANGO_ALLOWED_HOSTS", "zscq.example.gov.cn,*", "'*' is refused in production"),
+        (
+            "DJANGO_SECURE_SSL_REDIRCT",
+            "true",
+            "DJANGO_SECURE_SSL_REDIRCT is not a setting of the portal "
+            "(did you mean DJANGO_SECURE_SSL_REDIRECT?)",
+        ),
+        (
+            "DJANGO_BEHIND_PROXY",
+            "true",
+            "DJANGO_BEHIND_PROXY is replaced by DJANGO_TRUSTED_PROXIES",
+        ),
+        ("DJANGO_CIRCULAR_FONT_FILES", "/srv/fang.ttf", "'/srv/fang.ttf' is not role=path"),
+    ],
+)
+def test_production_refuses_a_value_it_does_not_understand(variable, value, message):
+    result = manage("check", **{**PRODUCTION, variable: value})
+    assert result.returncode != 0, result.stdout
+    assert message in result.stderr, result.stderr[-600:]
+
+
+@pytest.mark.parametrize("value", ["ture", "enabled"])
+def test_a_local_run_refuses_a_misspelt_value_too(value):
+    result = manage("check", DJANGO_DEBUG="true", DJANGO_EMAIL_USE_TLS=value)
+    assert result.returncode != 0
+    assert f"DJANGO_EMAIL_USE_TLS='{value}' is neither true nor false" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("true", True), ("TRUE", True), ("1", True), ("yes", True), (" false ", False), ("0", False),
+     ("No", False), ("", True)],
+)  # fmt: skip
+def test_booleans_are_the_six_words(monkeypatch, value, expected):
+    from config import settings as portal_settings
+
+    monkeypatch.setattr(portal_settings, "ENVIRONMENT_VARIABLES", [])
+    monkeypatch.setenv("DJANGO_X_TEST", value)
+    assert portal_settings.env_bool("DJANGO_X_TEST", True) is expected
+
+
+def test_behind_a_proxy_https_is_recognised_only_with_trusted_proxies():
+    script = "from django.conf import settings; print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
+    without = manage("shell", "-c", script, **PRODUCTION)
+    behind = manage("shell", "-c", script, **PRODUCTION, DJANGO_TRUSTED_PROXIES="1")
+    assert without.stdout.splitlines()[-1] == "None", without.stderr
+    assert behind.stdout.splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https')", behind.stderr
+
+
+def test_the_licensed_font_roles_are_checked(tmp_path):
+    result = manage(
+        "check", DJANGO_DEBUG="true", DJANGO_CIRCULAR_FONT_FILES=f"fangsong={tmp_path}/a.ttf"
+    )
+    assert result.returncode != 0
+    assert "DJANGO_CIRCULAR_FONT_FILES names an unknown role 'fangsong'" in result.stderr
 
 
 def test_the_portal_speaks_chinese_first_in_shanghai_time():
