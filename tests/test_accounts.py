@@ -16,7 +16,7 @@ def test_repeated_failures_lock_the_user_name_out_with_a_clear_message(client, v
     response = log_in(client, "wrong")
     assert response.status_code == 429
     html = response.content.decode()
-    assert "账号已暂时锁定" in html
+    assert "登录已暂时锁定" in html
     assert "登录失败次数过多（5 次）" in html
     # even the right password is refused while locked
     assert log_in(client, "pw").status_code == 429
