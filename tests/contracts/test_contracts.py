@@ -223,6 +223,16 @@ def test_the_bank_page_and_its_formula_safe_exports(client, reviewer, period, un
     assert sheet["B2"].value == '\'=HYPERLINK"x"银行' and sheet["B2"].data_type == "s"
 
 
+@pytest.mark.parametrize("export", ["json", "1", ""])
+def test_an_unknown_export_format_of_the_bank_ranking_is_a_bad_request(
+    client, reviewer, period, export
+):
+    client.force_login(reviewer)
+    response = client.get(f"/reports/2020/banks/?_export={export}")
+    assert response.status_code == 400
+    assert response.content.decode() == "未知的导出格式：只能导出 csv 或 xlsx。"
+
+
 def test_the_template_has_headings_validation_and_an_example(
     client, luoyang_submitter, period, units
 ):
