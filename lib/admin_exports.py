@@ -12,13 +12,7 @@ from django.utils.translation import gettext as _
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 
-from .numbers import escape_formula
-
-
-def escape_dataset(dataset):
-    """Escape, in place, every cell of a tablib dataset that starts like a formula."""
-    for index, row in enumerate(dataset):
-        dataset[index] = tuple(escape_formula(value) for value in row)
+from .downloads import escape_dataset
 
 
 class FormulaSafeFormat:

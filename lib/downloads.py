@@ -39,6 +39,12 @@ def spreadsheet_cell(value):
     return escape_formula(str(value))
 
 
+def escape_dataset(dataset):
+    """Escape, in place, every cell of a tablib dataset that starts like a formula."""
+    for index, row in enumerate(dataset):
+        dataset[index] = tuple(escape_formula(value) for value in row)
+
+
 def plain_table_response(title, headings, rows, export_format):
     """A simple table as a CSV (with BOM) or XLSX download, formula cells escaped.
 
