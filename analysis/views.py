@@ -54,7 +54,7 @@ class DashboardView(ProvincialView):
         peer_year = queries.peer_year(totals)
         peer_rows = queries.peer_comparison(peer_year, totals) if peer_year else {}
         export = request.GET.get("_export")
-        if export in ("csv", "xlsx"):
+        if export is not None:
             return self._export(export, totals, years, year_labels, peer_year, peer_rows)
         peers = {
             kind: charts.bar_chart(
@@ -152,7 +152,7 @@ class ComparisonView(ProvincialView):
             for row in rows
         ]
         export = request.GET.get("_export")
-        if export in ("csv", "xlsx"):
+        if export is not None:
             return plain_table_response(title, headings, table, export)
         chart = charts.bar_chart(
             _("{period}各地市{kind}质押金额").format(period=period.label, kind=kind.label),
@@ -203,7 +203,7 @@ class UnitView(LoginRequiredMixin, View):
             )
             sections.append((kind, rows, chart))
         export = request.GET.get("_export")
-        if export in ("csv", "xlsx"):
+        if export is not None:
             headings = [
                 _("类别"),
                 _("周期"),

@@ -1,18 +1,19 @@
-"""Contracts in the admin: read-only, exported through django-import-export.
+"""Contracts in the admin: read-only, exported through django-import-export (formula-safe).
 
 They change only through the import engine (the portal's upload page or import_pledges),
 which checks every row and derives the report's figures; the admin is no back door.
 """
 
 from django.contrib import admin
-from import_export.admin import ExportMixin
+
+from lib.admin_exports import SafeExportMixin
 
 from .models import PledgeContract
 from .resources import PledgeContractResource
 
 
 @admin.register(PledgeContract)
-class PledgeContractAdmin(ExportMixin, admin.ModelAdmin):
+class PledgeContractAdmin(SafeExportMixin, admin.ModelAdmin):
     resource_classes = [PledgeContractResource]
     list_display = [
         "registration_number",

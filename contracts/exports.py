@@ -1,4 +1,4 @@
-"""The XLSX template for a unit's contracts, and exports of contracts and banks (formula-safe)."""
+"""The XLSX template for a unit's contracts, and the bank ranking as a table."""
 
 import io
 
@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from lib.numbers import escape_formula, format_amount
+from lib.numbers import format_amount
 
 from .imports import HEADINGS
 
@@ -71,11 +71,12 @@ def contract_template(unit, period):
 
 
 def banks_table(rows):
+    """Headings and rows of the bank ranking, as the page shows them (exports escape them)."""
     headings = ["排名", "银行", "金额（万元）", "项目数", "服务企业数", "分支机构数"]
     body = [
         [
             row["rank"],
-            escape_formula(row["bank_group"]),
+            row["bank_group"],
             format_amount(row["amount"]),
             row["projects"],
             row["enterprises"],

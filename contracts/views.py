@@ -165,7 +165,7 @@ class BankRankingView(RuleRequiredMixin, View):
         headings, rows = banks_table(rank_banks(period, kind))
         title = _("{period}知识产权质押融资银行排名").format(period=period.label)
         export = request.GET.get("_export")
-        if export in ("csv", "xlsx"):
+        if export is not None:
             return plain_table_response(title, headings, rows, export)
         context = {
             "period": period,

@@ -3,8 +3,9 @@
 import io
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from .numbers import escape_formula
 
@@ -12,6 +13,8 @@ CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Without a BOM, Chinese Excel opens UTF-8 as mojibake.
 UTF8_BOM = "\ufeff"
+# What ``?_export=`` may ask for, on every page that exports.
+EXPORT_FORMATS = ("csv", "xlsx")
 
 
 def attachment_response(content, content_type, filename):
@@ -21,31 +24,52 @@ def attachment_response(content, content_type, filename):
     return response
 
 
-def plain_table_response(title, headings, rows, export_format):
-    """A simple table as a CSV (with BOM) or XLSX download, formula cells escaped."""
-    import csv
+def unknown_export_format():
+    """The answer to an export in a format the portal does not write: a 400, never a guess."""
+    return HttpResponseBadRequest(
+        _("未知的导出格式：只能导出 csv 或 xlsx。"), content_type="text/plain; charset=utf-8"
+    )
 
+
+def spreadsheet_cell(value):
+    """A cell as a spreadsheet gets it: numbers stay numbers, nothing stays empty, text is
+    escaped where it starts like a formula."""
+    if value is None or isinstance(value, int | float | Decimal):
+        return value
+    return escape_formula(str(value))
+
+
+def escape_dataset(dataset):
+    """Escape, in place, every cell of a tablib dataset that starts like a formula."""
+    for index, row in enumerate(dataset):
+        dataset[index] = tuple(escape_formula(value) for value in row)
+
+
+def plain_table_response(title, headings, rows, export_format):
+    """A simple table as a CSV (with BOM) or XLSX download, formula cells escaped.
+
+    Any other ``export_format`` is a 400: an unknown format is refused, not defaulted.
+    """
+    if export_format not in EXPORT_FORMATS:
+        return unknown_export_format()
+    headings = [spreadsheet_cell(heading) for heading in headings]
+    rows = [[spreadsheet_cell(cell) for cell in row] for row in rows]
     if export_format == "csv":
+        import csv
+
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(headings)
-        writer.writerows([[escape_formula(str(cell)) for cell in row] for row in rows])
+        writer.writerows(rows)
         content, content_type = UTF8_BOM + buffer.getvalue(), CSV
     else:
         from openpyxl import Workbook
 
         workbook = Workbook()
         sheet = workbook.active
-        sheet.append([str(h) for h in headings])
+        sheet.append(headings)
         for row in rows:
-            sheet.append(
-                [
-                    cell
-                    if cell is None or isinstance(cell, int | float | Decimal)
-                    else escape_formula(str(cell))
-                    for cell in row
-                ]
-            )
+            sheet.append(row)
         buffer = io.BytesIO()
         workbook.save(buffer)
         content, content_type = buffer.getvalue(), XLSX

@@ -4,8 +4,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django_tables2.export import TableExport
 
-from lib.downloads import UTF8_BOM, attachment_response
-from lib.numbers import escape_formula, format_amount
+from lib.downloads import UTF8_BOM, attachment_response, escape_dataset
+from lib.numbers import format_amount
 from lib.printed import PrintedRow, PrintedTable, tables_xlsx
 
 
@@ -33,8 +33,7 @@ class RankedTableExport(TableExport):
     def export(self):
         if self.format == self.XLSX:
             return ranking_xlsx(self.table.ranking)
-        for i, row in enumerate(self.dataset):
-            self.dataset[i] = tuple(escape_formula(value) for value in row)
+        escape_dataset(self.dataset)
         note = self.table.ranking.provisional_note
         if note:
             self.dataset.append([str(note)] + [""] * (self.dataset.width - 1))

@@ -12,6 +12,7 @@ from django_tables2.export import ExportMixin
 
 from accounts.roles import can, is_provincial, is_submitter
 from cities.models import ReportingUnit
+from lib.downloads import unknown_export_format
 from lib.views import RuleRequiredMixin
 
 from . import report_links, services
@@ -338,6 +339,13 @@ class RankedTableView(LoginRequiredMixin, ExportMixin, SingleTableMixin, Templat
     export_class = RankedTableExport
     export_formats = (RankedTableExport.CSV, RankedTableExport.XLSX)
     table_pagination = False
+
+    def get(self, request, *args, **kwargs):
+        # django-tables2 would show the page for a format it does not know.
+        export = request.GET.get(self.export_trigger_param)
+        if export is not None and not self.export_class.is_valid_format(export):
+            return unknown_export_format()
+        return super().get(request, *args, **kwargs)
 
     def get_ranking(self):
         if not hasattr(self, "_ranking"):

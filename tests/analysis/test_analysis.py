@@ -242,6 +242,16 @@ def test_the_dashboard_query_count_stays_fixed_as_periods_grow(
         assert reviewer_client.get("/analysis/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    "address", ["/analysis/", "/analysis/2020/patent/", "/analysis/units/410300/"]
+)
+@pytest.mark.parametrize("export", ["pdf", "0", "XLSX", ""])
+def test_an_unknown_export_format_is_a_bad_request(reviewer_client, years, address, export):
+    response = reviewer_client.get(f"{address}?_export={export}")
+    assert response.status_code == 400
+    assert response.content.decode() == "未知的导出格式：只能导出 csv 或 xlsx。"
+
+
 def test_a_submitter_sees_their_own_units_page_only(client, luoyang_submitter, years):
     client.force_login(luoyang_submitter)
     html = client.get("/analysis/units/410300/").content.decode()

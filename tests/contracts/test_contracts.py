@@ -205,7 +205,9 @@ def test_the_bank_page_and_its_formula_safe_exports(client, reviewer, period, un
     preview = parse_contracts(read_rows(buffer.getvalue().encode()), period)
     apply_contracts(preview, reviewer, "a.csv", approve=True)
     client.force_login(reviewer)
-    assert "2020年知识产权质押融资银行排名" in client.get("/reports/2020/banks/").content.decode()
+    page = client.get("/reports/2020/banks/").content.decode()
+    assert "2020年知识产权质押融资银行排名" in page
+    assert "<td>=HYPERLINK&quot;x&quot;银行</td>" in page  # escaped in exports, not on the page
     exported = client.get("/reports/2020/banks/?_export=csv").content.decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(exported)))[1] == [
         "1",
@@ -219,6 +221,16 @@ def test_the_bank_page_and_its_formula_safe_exports(client, reviewer, period, un
         io.BytesIO(client.get("/reports/2020/banks/?_export=xlsx").content)
     ).active
     assert sheet["B2"].value == '\'=HYPERLINK"x"银行' and sheet["B2"].data_type == "s"
+
+
+@pytest.mark.parametrize("export", ["json", "1", ""])
+def test_an_unknown_export_format_of_the_bank_ranking_is_a_bad_request(
+    client, reviewer, period, export
+):
+    client.force_login(reviewer)
+    response = client.get(f"/reports/2020/banks/?_export={export}")
+    assert response.status_code == 400
+    assert response.content.decode() == "未知的导出格式：只能导出 csv 或 xlsx。"
 
 
 def test_the_template_has_headings_validation_and_an_example(

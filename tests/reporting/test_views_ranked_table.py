@@ -130,10 +130,11 @@ def test_the_patent_xlsx_has_no_merged_ranks(viewer_client, demo_2020):
     assert {str(m) for m in sheet.merged_cells.ranges} == {"A1:E1"}
 
 
-def test_an_unknown_export_format_shows_the_page(viewer_client, demo_2020):
-    response = viewer_client.get(url() + "?_export=json")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/html; charset=utf-8"
+@pytest.mark.parametrize("export", ["json", "0", "99", "CSV", ""])
+def test_an_unknown_export_format_is_a_bad_request(viewer_client, demo_2020, export):
+    response = viewer_client.get(url() + f"?_export={export}")
+    assert response.status_code == 400
+    assert response.content.decode() == "未知的导出格式：只能导出 csv 或 xlsx。"
 
 
 def test_an_unknown_period_is_not_found(viewer_client, demo_2020):
