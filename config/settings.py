@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reporting",
     "contracts",
     "analysis",
+    "backups",
     "import_export",
 ]
 
