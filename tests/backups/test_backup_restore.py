@@ -23,8 +23,6 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-POSTGRES_ONLY = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
-
 
 def run(command, *arguments):
     out = io.StringIO()
@@ -216,7 +214,7 @@ def test_a_backup_of_the_other_engine_is_refused_by_name(tmp_path, scratch_url):
     assert str(refused.value) == expected
 
 
-@POSTGRES_ONLY
+@pytest.mark.postgresql("pg_restore's single transaction")
 def test_a_restore_that_fails_half_way_changes_nothing(backup_file, scratch_url):
     run("restore", backup_file, "--database-url", scratch_url)
     with services.connected(services.database_settings(url=scratch_url)) as db:
