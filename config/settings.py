@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "reporting",
     "contracts",
     "analysis",
+    "backups",
     "import_export",
 ]
 

@@ -4,6 +4,15 @@ from django.contrib.auth import get_user_model
 from cities.models import ReportingUnit
 
 from .factories import UserFactory
+from .helpers import postgresql_verdict
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "postgresql(reason): needs PostgreSQL; skipped on SQLite, but fails where the CI's "
+        "PostgreSQL leg sets CI_REQUIRE_POSTGRES=1",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -269,7 +278,19 @@ def pytest_collection_modifyitems(items):
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Before any fixture of the test: a database test sees the demo only if it asks for it,
-    whatever the order the tests run in."""
+    whatever the order the tests run in. A test that needs PostgreSQL is skipped (or fails)
+    elsewhere before any of its fixtures runs."""
+    marker = item.get_closest_marker("postgresql")
+    if marker is not None:
+        import os
+
+        from django.db import connection
+
+        reason = marker.args[0] if marker.args else "needs PostgreSQL"
+        verdict = postgresql_verdict(connection.vendor, os.environ, reason)
+        if verdict is not None:
+            outcome, why = verdict
+            (pytest.fail if outcome == "fail" else pytest.skip)(why)
     shared, wanted = _shared_demo, _demo_wanted(item)
     if shared.active and (wanted is None and _uses_db(item) or wanted not in (None, shared.debug)):
         shared.deactivate()

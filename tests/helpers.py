@@ -71,3 +71,18 @@ def expand_rowspans(rows):
             col += 1
         grid.append(out)
     return grid
+
+
+# The variable the CI sets on its PostgreSQL leg: there a test that needs PostgreSQL fails
+# instead of being skipped, so a leg that quietly ran on SQLite cannot pass.
+REQUIRE_POSTGRES = "CI_REQUIRE_POSTGRES"
+
+
+def postgresql_verdict(vendor, environ, reason):
+    """What becomes of a test marked ``postgresql`` on a database of ``vendor``: None (it runs),
+    or ("skip" or "fail", why)."""
+    if vendor == "postgresql":
+        return None
+    if environ.get(REQUIRE_POSTGRES, "") not in ("", "0"):
+        return "fail", f"{REQUIRE_POSTGRES} is set but the database is {vendor}: {reason}"
+    return "skip", reason

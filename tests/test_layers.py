@@ -19,6 +19,8 @@ FORBIDDEN = {
     "reporting": set(UPPER),
     # Shared by every app, so it knows none of them (nor the settings).
     "lib": {*APPS, "config"},
+    # Backs up whatever tables there are: it needs to know none of the apps.
+    "backups": set(APPS),
 }
 
 

@@ -18,7 +18,7 @@ from tests.factories import PledgeFiguresFactory, PledgeReportFactory
 
 pytestmark = [
     pytest.mark.usefixtures("reference_data"),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.postgresql("row locks need PostgreSQL"),
 ]
 
 
