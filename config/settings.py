@@ -253,11 +253,12 @@ STORAGES = {
 # change only through the workflow's services.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# django-import-export (admin exports): only who may view may export, and cells that start
-# like a formula are escaped (=, +, -, @).
+# django-import-export (admin exports): only who may view may export. Formula cells are escaped
+# by the portal's own export formats (lib.admin_exports), the one escaping every export uses;
+# the library's (one leading "=" dropped, every XLSX number made text) stays off.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # The upload between the admin's preview and its confirmation: in the shared file cache (every
 # worker sees it, nothing is served from it, entries expire after a day).
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
