@@ -142,3 +142,32 @@ def test_the_portal_speaks_chinese_first_in_shanghai_time():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
+
+
+def _env_example():
+    lines = (settings.BASE_DIR / ".env.example").read_text(encoding="utf-8").splitlines()
+    return [line.split("=", 1) for line in lines if line and not line.startswith("#")]
+
+
+def _readme_variables():
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## 配置 · Configuration", 1)[1].split("\n### ", 1)[0]
+    return [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")]
+
+
+def test_env_example_and_the_readme_list_every_variable_line_for_line():
+    from config import settings as portal_settings
+
+    names = [name for name, _value in _env_example()]
+    assert names == _readme_variables()
+    assert sorted(names) == sorted(set(portal_settings.ENVIRONMENT_VARIABLES))
+    assert len(names) == len(set(names))
+
+
+def test_the_env_example_starts_a_production_portal_behind_one_proxy():
+    env = dict(_env_example())
+    env["DJANGO_SECRET_KEY"] = PRODUCTION["DJANGO_SECRET_KEY"]
+    script = "from django.conf import settings; print(settings.DEBUG, settings.TRUSTED_PROXIES)"
+    result = manage("shell", "-c", script, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "False 1"
