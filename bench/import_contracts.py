@@ -56,6 +56,7 @@ def setup_django(workdir):
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["DJANGO_CACHE_DIR"] = str(workdir / "cache")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "true")  # a local run, not production
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -207,6 +208,7 @@ def child(method, path):
 def main():
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "true")  # a local run, not production
     import django
 
     django.setup()  # the headings come from the importer; no database is touched here

@@ -20,6 +20,7 @@ WORK = Path(tempfile.mkdtemp(prefix="bench-circular-"))
 os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
 os.environ["DJANGO_CACHE_DIR"] = str(WORK / "cache")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "true")  # a local run, not production
 
 import django  # noqa: E402
 

@@ -16,13 +16,13 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from posixpath import dirname, join, normpath
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
+from lxml import etree
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+VALUE = f"{MAIN}v"
+FORMULA = f"{MAIN}f"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -118,10 +118,11 @@ def inspect_xlsx(archive, budget):
 # ── parts ────────────────────────────────────────────────────────────────────────────
 
 
-def _elements(archive, part, size, limit_mb):
-    """The part's elements as they end, refusing a part too big or one that declares a DTD.
+def _elements(archive, part, size, limit_mb, tags=None, events=("end",)):
+    """The part's elements (those named in ``tags``, or all) as they end, streamed and pruned.
 
-    The declared size bounds the work: zipfile stops at it and then checks the CRC.
+    The declared size bounds the work: zipfile stops at it and then checks the CRC. Entities are
+    never resolved and nothing is fetched; a part that declares a DTD at all is refused.
     """
     if size > limit_mb * MB:
         raise UnreadableSpreadsheet(
@@ -131,30 +132,47 @@ def _elements(archive, part, size, limit_mb):
         )
     try:
         with archive.open(part) as stream:
-            yield from iterparse(stream, events=("end",), forbid_dtd=True)
-    except DefusedXmlException as error:
-        raise UnreadableSpreadsheet(_("XLSX 文件含有不允许的 XML 声明，拒绝处理。")) from error
-    except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError) as error:
+            parsed = etree.iterparse(
+                stream,
+                events=events,
+                tag=tags,
+                resolve_entities=False,
+                load_dtd=False,
+                no_network=True,
+                huge_tree=False,
+            )
+            checked = False
+            for event, element in parsed:
+                if not checked:
+                    if element.getroottree().docinfo.internalDTD is not None:
+                        raise UnreadableSpreadsheet(_("XLSX 文件含有不允许的 XML 声明，拒绝处理。"))
+                    checked = True
+                yield event, element
+                if event == "end":  # what has been looked at goes: memory stays flat
+                    element.clear(keep_tail=False)
+                    while element.getprevious() is not None:
+                        del element.getparent()[0]
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, KeyError) as error:
         raise UnreadableSpreadsheet(_("文件已损坏，无法作为 XLSX 打开。")) from error
 
 
 def _content_types(archive, sizes, budget):
     types = {}
     for _event, element in _elements(
-        archive, "[Content_Types].xml", sizes["[Content_Types].xml"], budget.other_part_mb
+        archive,
+        "[Content_Types].xml",
+        sizes["[Content_Types].xml"],
+        budget.other_part_mb,
+        tags=f"{CONTENT_TYPES}Override",
     ):
-        if element.tag == f"{CONTENT_TYPES}Override":
-            types[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
+        types[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
         if len(types) > budget.parts:
             raise UnreadableSpreadsheet(_("XLSX 文件包含的部件过多，拒绝处理。"))
     return types
 
 
 def _count_elements(archive, part, size, budget):
-    for count, (_event, element) in enumerate(
-        _elements(archive, part, size, budget.other_part_mb), start=1
-    ):
-        element.clear()
+    for count, _element in enumerate(_elements(archive, part, size, budget.other_part_mb), 1):
         if count > budget.elements:
             raise UnreadableSpreadsheet(
                 _("XLSX 文件的部件 {part} 过于复杂，拒绝处理。").format(part=part)
@@ -162,23 +180,30 @@ def _count_elements(archive, part, size, budget):
 
 
 def _check_shared_strings(archive, part, size, budget):
-    too_many = UnreadableSpreadsheet(
-        _(
-            "XLSX 文件含有超过 {limit} 个不同的文字内容，远超报表所需，拒绝处理。"
-            "请只保留需要导入的表格后再上传。"
-        ).format(limit=budget.strings)
-    )
     count = 0
-    for _event, element in _elements(archive, part, size, budget.shared_strings_mb):
-        if element.tag == f"{MAIN}si":
+    for event, element in _elements(
+        archive,
+        part,
+        size,
+        budget.shared_strings_mb,
+        tags=(f"{MAIN}sst", f"{MAIN}si"),
+        events=("start", "end"),
+    ):
+        if event == "end" and element.tag == f"{MAIN}si":
             count += 1
-            element.clear()
-            if count > budget.strings:
-                raise too_many
-        elif element.tag == f"{MAIN}sst":
-            declared = element.get("uniqueCount")
-            if declared and declared.isdigit() and int(declared) > budget.strings:
-                raise too_many
+            too_many = count > budget.strings
+        elif event == "start" and element.tag == f"{MAIN}sst":
+            declared = element.get("uniqueCount", "")  # believed when it says too many
+            too_many = declared.isdigit() and int(declared) > budget.strings
+        else:
+            too_many = False
+        if too_many:
+            raise UnreadableSpreadsheet(
+                _(
+                    "XLSX 文件含有超过 {limit} 个不同的文字内容，远超报表所需，拒绝处理。"
+                    "请只保留需要导入的表格后再上传。"
+                ).format(limit=budget.strings)
+            )
 
 
 def _first_sheet(archive, workbook, sizes, budget):
@@ -196,13 +221,16 @@ def _first_sheet(archive, workbook, sizes, budget):
     targets = {}
     if relations_part in sizes:
         for _event, element in _elements(
-            archive, relations_part, sizes[relations_part], budget.other_part_mb
+            archive,
+            relations_part,
+            sizes[relations_part],
+            budget.other_part_mb,
+            tags=f"{PACKAGE_RELATIONSHIPS}Relationship",
         ):
-            if element.tag == f"{PACKAGE_RELATIONSHIPS}Relationship":
-                if element.get("Type", "").endswith(WORKSHEET_RELATION):
-                    target = element.get("Target", "")
-                    target = target.lstrip("/") if target.startswith("/") else join(folder, target)
-                    targets[element.get("Id")] = normpath(target)
+            if element.get("Type", "").endswith(WORKSHEET_RELATION):
+                target = element.get("Target", "")
+                target = target.lstrip("/") if target.startswith("/") else join(folder, target)
+                targets[element.get("Id")] = normpath(target)
     for name, relation in sheets:
         if relation in targets and targets[relation] in sizes:
             return FirstSheet(name=name, part=targets[relation])
@@ -212,27 +240,18 @@ def _first_sheet(archive, workbook, sizes, budget):
 def _check_sheet(archive, sheet, size, budget):
     """Count rows and cells as they stream past; refuse what a reader would misread."""
     rows = cells = in_row = 0
-    for _event, element in _elements(archive, sheet.part, size, budget.sheet_mb):
+    last = ""
+    cell, row = f"{MAIN}c", f"{MAIN}row"
+    for _event, element in _elements(
+        archive, sheet.part, size, budget.sheet_mb, tags=(cell, row, f"{MAIN}dimension")
+    ):
         tag = element.tag
-        if tag == f"{MAIN}c":
+        if tag == cell:
             cells += 1
             in_row += 1
-            # A reader pads a row up to its last cell: a lone cell in column XFD costs 16,384.
-            match = CELL_REFERENCE.match(element.get("r", ""))
-            if match and _column_number(match.group(1)) > budget.cells_per_row:
-                in_row = budget.cells_per_row + 1
+            last = element.get("r") or last
             if in_row > budget.cells_per_row:
-                raise UnreadableSpreadsheet(
-                    _(
-                        "工作表“{sheet}”第 {row} 行有超过 {limit} 个单元格，"
-                        "远超报表所需（最多 {columns} 列），拒绝处理。"
-                    ).format(
-                        sheet=sheet.name,
-                        row=match.group(2) if match else rows + 1,
-                        limit=budget.cells_per_row,
-                        columns=budget.columns,
-                    )
-                )
+                _too_wide(sheet, budget, last, rows)
             if cells > budget.cells:
                 raise UnreadableSpreadsheet(
                     _("工作表“{sheet}”的单元格超过 {limit} 个，拒绝处理。").format(
@@ -240,19 +259,36 @@ def _check_sheet(archive, sheet, size, budget):
                     )
                 )
             _check_cell(element, sheet)
-            element.clear()
-        elif tag == f"{MAIN}row":
+        elif tag == row:
             rows += 1
-            in_row = 0
+            # A reader pads a row up to its last cell: a lone cell in column XFD costs 16,384.
+            match = CELL_REFERENCE.match(last)
+            if match and _column_number(match.group(1)) > budget.cells_per_row:
+                _too_wide(sheet, budget, last, rows)
+            in_row, last = 0, ""
             # A reader yields the empty rows before a numbered one: row 1,048,576 costs as much.
             number = element.get("r", "")
             if number.isdigit():
                 rows = max(rows, int(number))
-            element.clear()
             if rows > budget.rows:
                 raise UnreadableSpreadsheet(_("文件超过 {limit} 行。").format(limit=budget.rows))
-        elif tag == f"{MAIN}dimension":
+        else:
             _check_dimension(element.get("ref", ""), sheet, budget)
+
+
+def _too_wide(sheet, budget, reference, rows):
+    match = CELL_REFERENCE.match(reference)
+    raise UnreadableSpreadsheet(
+        _(
+            "工作表“{sheet}”第 {row} 行有超过 {limit} 个单元格，"
+            "远超报表所需（最多 {columns} 列），拒绝处理。"
+        ).format(
+            sheet=sheet.name,
+            row=match.group(2) if match else rows + 1,
+            limit=budget.cells_per_row,
+            columns=budget.columns,
+        )
+    )
 
 
 def _check_dimension(ref, sheet, budget):
@@ -286,14 +322,19 @@ def _column_number(letters):
 
 
 def _check_cell(element, sheet):
-    reference = element.get("r", "")
-    formula = element.find(f"{MAIN}f")
-    value = element.find(f"{MAIN}v")
-    where = _("工作表“{sheet}”单元格 {cell}").format(sheet=sheet.name, cell=reference)
-    if element.get("t") == "e":
+    kind = element.get("t")
+    if kind != "e" and (len(element) == 0 or (len(element) == 1 and element[0].tag == VALUE)):
+        return  # nearly every cell: a value, or nothing
+    formula = element.find(FORMULA)
+    value = element.find(VALUE)
+
+    def where():
+        return _("工作表“{sheet}”单元格 {cell}").format(sheet=sheet.name, cell=element.get("r", ""))
+
+    if kind == "e":
         raise UnreadableSpreadsheet(
             _("{where}的值是错误 {error}，请修正该单元格后再上传。").format(
-                where=where, error=value.text if value is not None else "#N/A"
+                where=where(), error=value.text if value is not None else "#N/A"
             )
         )
     if formula is None:
@@ -303,14 +344,14 @@ def _check_cell(element, sheet):
             _(
                 "{where}的公式引用了其他文件（={formula}），上传后无法取得其数值。"
                 "请将公式转换为数值后再上传。"
-            ).format(where=where, formula=formula.text)
+            ).format(where=where(), formula=formula.text)
         )
     if value is None or not (value.text or "").strip():
-        if element.get("t") in {"str", "inlineStr"} and value is not None:
+        if kind == "str" and value is not None:
             return  # a formula whose result is an empty text: its value is known
         raise UnreadableSpreadsheet(
             _(
                 "{where}是公式，但文件中没有它的计算结果（用程序生成的文件常见）。"
                 "请在 Excel 中打开并保存，或将公式转换为数值后再上传。"
-            ).format(where=where)
+            ).format(where=where())
         )

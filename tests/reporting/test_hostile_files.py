@@ -191,3 +191,12 @@ def test_a_hostile_upload_saves_nothing(client, zhengzhou_submitter, open_period
     assert response.status_code == 400
     assert "拒绝处理" in response.content.decode() or "计算结果" in response.content.decode()
     assert not PendingImport.objects.exists() and not PledgeFigures.objects.exists()
+
+
+def test_a_dtd_in_a_part_where_nothing_is_counted_is_refused_too():
+    strings = (
+        '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">]>'
+        f'<sst xmlns="{hostile_xlsx.MAIN}"><x>&a;</x></sst>'
+    )
+    message, _seconds, _peak = refused(build(sheet_xml(FIGURES), shared_strings=strings))
+    assert message == "XLSX 文件含有不允许的 XML 声明，拒绝处理。"

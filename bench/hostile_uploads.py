@@ -1,0 +1,270 @@
+"""Benchmark: hostile XLSX uploads against gunicorn, and whether the portal keeps answering.
+
+It starts the portal as production runs it (gunicorn, 3 workers, --timeout 60) on a fresh SQLite
+database with the demo, signs in as a city's submitter and uploads each hostile file to the
+figures import page: once alone, then three at once. Meanwhile it asks for the log-in page every
+0.2 s and samples every worker's resident memory. It prints, per file, the seconds to the answer,
+the answer, the highest worker memory and the slowest log-in page.
+
+Usage: python bench/hostile_uploads.py [--code DIR]...
+  --code DIR  also run the portal from another checkout (say, the previous release) in the same
+              run, so the figures compare side by side. Each checkout is measured in turn.
+Targets (issue "Fail closed"): each refused in under 2 s, workers under 200 MB, the log-in page
+under 1 s throughout.
+"""
+
+import argparse
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests import golden, hostile_xlsx  # noqa: E402
+
+
+def hostile_files():
+    formula = [golden.PATENT_HEADINGS, ["1", "郑州市", '<c r="C2"><f>100+23</f></c>', 2, 3]]
+    return {
+        "5.5M shared strings": hostile_xlsx.many_shared_strings(),
+        "160 rows x 16,384 cells": hostile_xlsx.very_wide_rows(),
+        "formula without value": hostile_xlsx.build(hostile_xlsx.sheet_xml(formula)),
+    }
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Portal:
+    """gunicorn serving one checkout on its own database."""
+
+    def __init__(self, code, work):
+        self.code = Path(code).resolve()
+        self.work = work
+        self.port = free_port()
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "true",  # the demo accounts exist only in a local run
+            "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
+            "DJANGO_CACHE_DIR": str(work / "cache"),
+        }
+        python = Path(sys.executable)
+        for command in (["migrate", "--no-input"], ["loaddemo"]):
+            subprocess.run(
+                [str(python), "manage.py", *command],
+                cwd=self.code,
+                env=self.env,
+                check=True,
+                capture_output=True,
+            )
+        self.log = (work / "gunicorn.log").open("wb")
+        self.server = subprocess.Popen(
+            [str(python.with_name("gunicorn")), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "3", "--timeout", "60"],
+            cwd=self.code, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if self.server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def period(self):
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c",
+             "from reporting.models import ReportingPeriod; "
+             "print(ReportingPeriod.objects.filter(year=2021).get().pk)"],
+            cwd=self.code, env=self.env, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        return result.stdout.strip().splitlines()[-1]
+
+    def workers_rss_mb(self):
+        total = []
+        for pid in Path("/proc").iterdir():
+            if not pid.name.isdigit():
+                continue
+            try:
+                status = (pid / "status").read_text()
+            except OSError:
+                continue
+            if f"PPid:\t{self.server.pid}\n" in status:
+                rss = re.search(r"VmRSS:\s+(\d+) kB", status)
+                total.append(int(rss.group(1)) / 1024 if rss else 0)
+        return total
+
+    def stop(self):
+        self.server.terminate()
+        try:
+            self.server.wait(10)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+        self.log.close()
+
+
+class Browser:
+    """A signed-in session: cookies and the CSRF token, as a browser keeps them."""
+
+    def __init__(self, url, username, password="henan-demo-2020"):
+        self.url = url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.open(f"{url}/accounts/login/", timeout=30).read()
+        body = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": self.csrf()}
+        ).encode()
+        self.post("/accounts/login/", body, "application/x-www-form-urlencoded")
+
+    def csrf(self):
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def post(self, path, body, content_type):
+        request = urllib.request.Request(
+            self.url + path,
+            data=body,
+            headers={"Content-Type": content_type, "Referer": self.url + path,
+                     "X-CSRFToken": self.csrf()},
+        )  # fmt: skip
+        try:
+            with self.opener.open(request, timeout=120) as response:
+                return response.status, response.read().decode(errors="replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+    def upload(self, content, period):
+        boundary = uuid.uuid4().hex
+        parts = [
+            (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n').encode()
+            for name, value in (("period", period), ("kind", "patent"), ("csrfmiddlewaretoken", self.csrf()))
+        ]  # fmt: skip
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.xlsx"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        started = time.perf_counter()
+        status, html = self.post(
+            "/imports/", b"".join(parts), f"multipart/form-data; boundary={boundary}"
+        )
+        seconds = time.perf_counter() - started
+        message = re.search(r'class="errorlist[^"]*"[^>]*>\s*<li>([^<]{0,80})', html)
+        message = re.search(
+            r'<span class="error">([^<]*)</span>|class="row-errors"><li>([^<]*)', html
+        )
+        return seconds, status, (next(filter(None, message.groups())) if message else "")
+
+
+class Watch:
+    """Samples the workers' memory and times the log-in page while uploads run."""
+
+    def __init__(self, portal):
+        self.portal = portal
+        self.peak_mb = 0.0
+        self.slowest_login = 0.0
+        self.login_errors = 0
+        self.running = True
+        self.threads = [threading.Thread(target=self.memory), threading.Thread(target=self.login)]
+        for thread in self.threads:
+            thread.start()
+
+    def memory(self):
+        while self.running:
+            self.peak_mb = max([self.peak_mb, *self.portal.workers_rss_mb()])
+            time.sleep(0.05)
+
+    def login(self):
+        while self.running:
+            started = time.perf_counter()
+            try:
+                urllib.request.urlopen(f"{self.portal.url}/accounts/login/", timeout=60).read()
+            except OSError:
+                self.login_errors += 1
+            self.slowest_login = max(self.slowest_login, time.perf_counter() - started)
+            time.sleep(0.2)
+
+    def stop(self):
+        self.running = False
+        for thread in self.threads:
+            thread.join()
+
+
+def measure(code, files):
+    work = Path(tempfile.mkdtemp(prefix="hostile-"))
+    portal = Portal(code, work)
+    try:
+        period = portal.period()
+        idle_mb = max(portal.workers_rss_mb())
+        label = "this checkout" if portal.code == ROOT else portal.code.name
+        print(f"\n== {label}  (workers at rest: {idle_mb:.0f} MB)")
+        print(
+            f"{'file':26} {'run':8} {'seconds':>8} {'status':>6} {'worker MB':>10} {'log-in page s':>14}  answer"
+        )
+        for name, content in files.items():
+            for together in (1, 3):
+                browsers = [Browser(portal.url, "zhengzhou") for _ in range(together)]
+                watch = Watch(portal)
+                results = [None] * together
+
+                def send(index, browser, content=content, results=results):
+                    results[index] = browser.upload(content, period)
+
+                threads = [
+                    threading.Thread(target=send, args=(i, browser))
+                    for i, browser in enumerate(browsers)
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                time.sleep(0.3)
+                watch.stop()
+                slowest = max(r[0] for r in results)
+                statuses = "/".join(sorted({str(r[1]) for r in results}))
+                print(
+                    f"{name:26} {'x' + str(together):8} {slowest:8.2f} {statuses:>6} "
+                    f"{watch.peak_mb:10.0f} {watch.slowest_login:14.2f}  {results[0][2][:60]}"
+                    + (
+                        f"  ({watch.login_errors} log-in pages failed)"
+                        if watch.login_errors
+                        else ""
+                    )
+                )
+    finally:
+        portal.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--code", action="append", default=[], help="another checkout to measure")
+    args = parser.parse_args()
+    files = hostile_files()
+    for name, content in files.items():
+        print(f"{name}: {len(content) / 1024:.0f} KB")
+    for code in [ROOT, *args.code]:
+        measure(code, files)
+
+
+if __name__ == "__main__":
+    main()
