@@ -156,7 +156,22 @@ def _read_xls(content, max_rows):
         raise ImportFileError(_("文件已损坏，无法作为 XLS 打开。")) from error
     if sheet.nrows > max_rows:
         raise ImportFileError(_("文件超过 {limit} 行。").format(limit=max_rows))
-    return [sheet.row_values(r)[:MAX_COLUMNS] for r in range(sheet.nrows)]
+    rows = []
+    for number in range(sheet.nrows):
+        types = sheet.row_types(number, 0, MAX_COLUMNS)
+        if xlrd.XL_CELL_ERROR in types:
+            column = list(types).index(xlrd.XL_CELL_ERROR)
+            error = xlrd.error_text_from_code.get(sheet.cell_value(number, column), "#N/A")
+            raise ImportFileError(
+                _("{where}的值是错误 {error}，请修正该单元格后再上传。").format(
+                    where=_("工作表“{sheet}”单元格 {cell}").format(
+                        sheet=sheet.name, cell=xlrd.cellname(number, column)
+                    ),
+                    error=error,
+                )
+            )
+        rows.append(sheet.row_values(number, 0, MAX_COLUMNS))
+    return rows
 
 
 # ── numbers as people type them ──────────────────────────────────────────────────────

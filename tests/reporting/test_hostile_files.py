@@ -200,3 +200,31 @@ def test_a_dtd_in_a_part_where_nothing_is_counted_is_refused_too():
     )
     message, _seconds, _peak = refused(build(sheet_xml(FIGURES), shared_strings=strings))
     assert message == "XLSX 文件含有不允许的 XML 声明，拒绝处理。"
+
+
+def test_an_error_cell_in_a_legacy_xls_is_refused_naming_the_cell():
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("专利")
+    for column, heading in enumerate(golden.PATENT_HEADINGS):
+        sheet.write(0, column, heading)
+    sheet.write(1, 1, "郑州市")
+    sheet.row(1).set_cell_error(2, "#REF!")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    message, _seconds, _peak = refused(buffer.getvalue())
+    assert message == "工作表“专利”单元格 C2的值是错误 #REF!，请修正该单元格后再上传。"
+
+
+def test_the_command_refuses_a_hostile_file_quickly(tmp_path, wide_rows):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "wide.xlsx"
+    path.write_bytes(wide_rows)
+    started = time.perf_counter()
+    with pytest.raises(CommandError, match="第 1 行有超过 1024 个单元格"):
+        call_command("import_pledges", str(path), "--period", "2019", "--kind", "patent")
+    assert time.perf_counter() - started < 2
