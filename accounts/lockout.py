@@ -16,7 +16,7 @@ from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 
@@ -67,6 +67,14 @@ def duration_in_words(delta):
     return _("{minutes} 分钟").format(minutes=minutes)
 
 
+def _moment(value):
+    """A time of today as 16:35; of another day with its date (a lock set at 23:50 ends tomorrow)."""
+    clock = formats.time_format(value, "H:i")
+    if value.date() == timezone.localdate():
+        return clock
+    return f"{formats.date_format(value, 'MONTH_DAY_FORMAT')} {clock}"
+
+
 def locked_out(request, original_response=None, credentials=None):
     """The page a locked-out log-in gets: which lock, for how long, until when (local time)."""
     cool_off = get_cool_off(request)
@@ -86,7 +94,7 @@ def locked_out(request, original_response=None, credentials=None):
             settings.AXES_ADDRESS_FAILURE_LIMIT if by_address else settings.AXES_FAILURE_LIMIT
         ),
         "cool_off": duration_in_words(cool_off),
-        "until": timezone.localtime(until),
+        "until": _moment(timezone.localtime(until)),
         "username": username or "",
     }
     return render(request, "registration/locked_out.html", context, status=429)

@@ -87,10 +87,18 @@ def inspect_xlsx(archive, budget):
     """
     infos = archive.infolist()
     if len(infos) > budget.parts:
-        raise UnreadableSpreadsheet(_("XLSX 文件包含的部件过多，拒绝处理。"))
+        raise UnreadableSpreadsheet(
+            _(
+                "XLSX 文件包含的部件过多，远超报表所需，拒绝处理。请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
+            )
+        )
     sizes = {info.filename: info.file_size for info in infos}
     if sum(sizes.values()) > budget.inflated_mb * MB:
-        raise UnreadableSpreadsheet(_("XLSX 文件解压后过大，拒绝处理。"))
+        raise UnreadableSpreadsheet(
+            _(
+                "XLSX 文件解压后过大，远超报表所需，拒绝处理。请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
+            )
+        )
     if "[Content_Types].xml" not in sizes:
         raise UnreadableSpreadsheet(_("无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。"))
     types = _content_types(archive, sizes, budget)
@@ -126,9 +134,10 @@ def _elements(archive, part, size, limit_mb, tags=None, events=("end",)):
     """
     if size > limit_mb * MB:
         raise UnreadableSpreadsheet(
-            _("XLSX 文件的部件 {part} 解压后超过 {limit} MB，拒绝处理。").format(
-                part=part, limit=limit_mb
-            )
+            _(
+                "文件内容解压后超过 {limit} MB（{part}），远超报表所需，拒绝处理。"
+                "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
+            ).format(part=part, limit=limit_mb)
         )
     try:
         with archive.open(part) as stream:
@@ -167,7 +176,11 @@ def _content_types(archive, sizes, budget):
     ):
         types[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
         if len(types) > budget.parts:
-            raise UnreadableSpreadsheet(_("XLSX 文件包含的部件过多，拒绝处理。"))
+            raise UnreadableSpreadsheet(
+                _(
+                    "XLSX 文件包含的部件过多，远超报表所需，拒绝处理。请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
+                )
+            )
     return types
 
 
@@ -175,7 +188,10 @@ def _count_elements(archive, part, size, budget):
     for count, _element in enumerate(_elements(archive, part, size, budget.other_part_mb), 1):
         if count > budget.elements:
             raise UnreadableSpreadsheet(
-                _("XLSX 文件的部件 {part} 过于复杂，拒绝处理。").format(part=part)
+                _(
+                    "文件内容过于复杂（{part}），远超报表所需，拒绝处理。"
+                    "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
+                ).format(part=part)
             )
 
 
@@ -201,7 +217,7 @@ def _check_shared_strings(archive, part, size, budget):
             raise UnreadableSpreadsheet(
                 _(
                     "XLSX 文件含有超过 {limit} 个不同的文字内容，远超报表所需，拒绝处理。"
-                    "请只保留需要导入的表格后再上传。"
+                    "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
                 ).format(limit=budget.strings)
             )
 
@@ -213,7 +229,11 @@ def _first_sheet(archive, workbook, sizes, budget):
         _elements(archive, workbook, sizes[workbook], budget.other_part_mb), start=1
     ):
         if count > budget.elements:
-            raise UnreadableSpreadsheet(_("XLSX 文件的工作簿过于复杂，拒绝处理。"))
+            raise UnreadableSpreadsheet(
+                _(
+                    "XLSX 文件的工作簿过于复杂，拒绝处理。请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
+                )
+            )
         if element.tag == f"{MAIN}sheet":
             sheets.append((element.get("name", ""), element.get(f"{RELATIONSHIPS}id")))
     folder = dirname(workbook)
@@ -254,9 +274,10 @@ def _check_sheet(archive, sheet, size, budget):
                 _too_wide(sheet, budget, last, rows)
             if cells > budget.cells:
                 raise UnreadableSpreadsheet(
-                    _("工作表“{sheet}”的单元格超过 {limit} 个，拒绝处理。").format(
-                        sheet=sheet.name, limit=budget.cells
-                    )
+                    _(
+                        "工作表“{sheet}”的单元格超过 {limit} 个，远超报表所需，拒绝处理。"
+                        "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
+                    ).format(sheet=sheet.name, limit=budget.cells)
                 )
             _check_cell(element, sheet)
         elif tag == row:
@@ -281,7 +302,7 @@ def _too_wide(sheet, budget, reference, rows):
     raise UnreadableSpreadsheet(
         _(
             "工作表“{sheet}”第 {row} 行有超过 {limit} 个单元格，"
-            "远超报表所需（最多 {columns} 列），拒绝处理。"
+            "远超报表所需（最多 {columns} 列），拒绝处理。请删除多余的列，或把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
         ).format(
             sheet=sheet.name,
             row=match.group(2) if match else rows + 1,
@@ -302,7 +323,7 @@ def _check_dimension(ref, sheet, budget):
         raise UnreadableSpreadsheet(
             _(
                 "工作表“{sheet}”的范围是 {ref}（{rows} 行 × {columns} 列），"
-                "超过上限（{row_limit} 行 × {column_limit} 列），拒绝处理。"
+                "超过上限（{row_limit} 行 × {column_limit} 列），拒绝处理。请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
             ).format(
                 sheet=sheet.name,
                 ref=ref,
@@ -333,7 +354,7 @@ def _check_cell(element, sheet):
 
     if kind == "e":
         raise UnreadableSpreadsheet(
-            _("{where}的值是错误 {error}，请修正该单元格后再上传。").format(
+            _("{where} 的值是错误 {error}，请修正该单元格后再上传。").format(
                 where=where(), error=value.text if value is not None else "#N/A"
             )
         )
@@ -342,7 +363,7 @@ def _check_cell(element, sheet):
     if formula.text and EXTERNAL_REFERENCE.search(formula.text):
         raise UnreadableSpreadsheet(
             _(
-                "{where}的公式引用了其他文件（={formula}），上传后无法取得其数值。"
+                "{where} 的公式引用了其他文件（={formula}），上传后无法取得其数值。"
                 "请将公式转换为数值后再上传。"
             ).format(where=where(), formula=formula.text)
         )
@@ -351,7 +372,7 @@ def _check_cell(element, sheet):
             return  # a formula whose result is an empty text: its value is known
         raise UnreadableSpreadsheet(
             _(
-                "{where}是公式，但文件中没有它的计算结果（用程序生成的文件常见）。"
+                "{where} 是公式，但文件中没有它的计算结果（用程序生成的文件常见）。"
                 "请在 Excel 中打开并保存，或将公式转换为数值后再上传。"
             ).format(where=where())
         )

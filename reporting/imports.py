@@ -163,7 +163,7 @@ def _read_xls(content, max_rows):
             column = list(types).index(xlrd.XL_CELL_ERROR)
             error = xlrd.error_text_from_code.get(sheet.cell_value(number, column), "#N/A")
             raise ImportFileError(
-                _("{where}的值是错误 {error}，请修正该单元格后再上传。").format(
+                _("{where} 的值是错误 {error}，请修正该单元格后再上传。").format(
                     where=_("工作表“{sheet}”单元格 {cell}").format(
                         sheet=sheet.name, cell=xlrd.cellname(number, column)
                     ),

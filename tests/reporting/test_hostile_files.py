@@ -50,7 +50,7 @@ def test_the_finding_files_are_as_small_as_reported(many_strings, wide_rows):
 @pytest.mark.parametrize("max_rows", [None, MAX_CONTRACTS])
 def test_five_million_shared_strings_are_refused_before_they_are_read(many_strings, max_rows):
     message, seconds, peak = refused(many_strings, max_rows)
-    assert "解压后超过 16 MB" in message
+    assert message.startswith("文件内容解压后超过 16 MB（xl/sharedStrings.xml），远超报表所需")
     assert seconds < 2 and peak < 50
 
 
@@ -61,7 +61,7 @@ def test_shared_strings_are_counted_when_the_file_does_not_declare_them():
     message, seconds, _peak = refused(build(sheet_xml(FIGURES), shared_strings=strings))
     assert message == (
         "XLSX 文件含有超过 8000 个不同的文字内容，远超报表所需，拒绝处理。"
-        "请只保留需要导入的表格后再上传。"
+        "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
     )
 
 
@@ -76,6 +76,7 @@ def test_rows_of_16384_cells_are_refused_at_the_first_row(wide_rows, max_rows):
     message, seconds, peak = refused(wide_rows, max_rows)
     assert message == (
         "工作表“表1”第 1 行有超过 1024 个单元格，远超报表所需（最多 50 列），拒绝处理。"
+        "请删除多余的列，或把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
     )
     assert seconds < 2 and peak < 50
 
@@ -96,21 +97,23 @@ def test_a_declared_dimension_beyond_the_limits_is_refused():
     message, _seconds, _peak = refused(build(sheet_xml(FIGURES, dimension="A1:XFD160")))
     assert message == (
         "工作表“表1”的范围是 A1:XFD160（160 行 × 16384 列），"
-        "超过上限（1000 行 × 50 列），拒绝处理。"
+        "超过上限（1000 行 × 50 列），拒绝处理。请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
     )
 
 
 def test_too_many_cells_in_all_are_refused():
     rows = [[1] * 60 for _ in range(1800)]
     message, _seconds, _peak = refused(build(sheet_xml(rows)), max_rows=2000)
-    assert message == "工作表“表1”的单元格超过 100000 个，拒绝处理。"
+    assert message == (
+        "工作表“表1”的单元格超过 100000 个，远超报表所需，拒绝处理。请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
+    )
 
 
 def test_a_formula_without_a_cached_value_is_refused_naming_the_cell():
     rows = [golden.PATENT_HEADINGS, ["1", "郑州市", '<c r="C2"><f>100+23</f></c>', "2", "3"]]
     message, _seconds, _peak = refused(build(sheet_xml(rows)))
     assert message == (
-        "工作表“表1”单元格 C2是公式，但文件中没有它的计算结果（用程序生成的文件常见）。"
+        "工作表“表1”单元格 C2 是公式，但文件中没有它的计算结果（用程序生成的文件常见）。"
         "请在 Excel 中打开并保存，或将公式转换为数值后再上传。"
     )
 
@@ -123,14 +126,14 @@ def test_a_formula_with_its_cached_value_reads_the_value():
 def test_a_cell_error_is_refused_naming_the_cell():
     rows = [golden.PATENT_HEADINGS, ["1", "郑州市", '<c r="C2" t="e"><f>A1/0</f><v>#REF!</v></c>']]
     message, _seconds, _peak = refused(build(sheet_xml(rows), sheet_name="专利"))
-    assert message == "工作表“专利”单元格 C2的值是错误 #REF!，请修正该单元格后再上传。"
+    assert message == "工作表“专利”单元格 C2 的值是错误 #REF!，请修正该单元格后再上传。"
 
 
 def test_a_formula_that_reads_another_workbook_is_refused_even_with_a_value():
     rows = [golden.PATENT_HEADINGS, ["1", "郑州市", '<c r="C2"><f>[1]Sheet1!A1</f><v>5</v></c>']]
     message, _seconds, _peak = refused(build(sheet_xml(rows)))
     assert message == (
-        "工作表“表1”单元格 C2的公式引用了其他文件（=[1]Sheet1!A1），上传后无法取得其数值。"
+        "工作表“表1”单元格 C2 的公式引用了其他文件（=[1]Sheet1!A1），上传后无法取得其数值。"
         "请将公式转换为数值后再上传。"
     )
 
@@ -216,7 +219,7 @@ def test_an_error_cell_in_a_legacy_xls_is_refused_naming_the_cell():
     buffer = io.BytesIO()
     book.save(buffer)
     message, _seconds, _peak = refused(buffer.getvalue())
-    assert message == "工作表“专利”单元格 C2的值是错误 #REF!，请修正该单元格后再上传。"
+    assert message == "工作表“专利”单元格 C2 的值是错误 #REF!，请修正该单元格后再上传。"
 
 
 def test_the_command_refuses_a_hostile_file_quickly(tmp_path, wide_rows):
