@@ -27,9 +27,17 @@ def test_submit_return_correct_resubmit_approve_rank(
     live_server, browser, zhengzhou_submitter, reviewer, open_period, screenshot
 ):
     base = live_server.url
+    contexts = [browser.new_context(locale="zh-CN") for _ in range(2)]
+    try:
+        journey(base, *(context.new_page() for context in contexts), screenshot)
+    finally:
+        # Open connections would reach the live server after its test and its database.
+        for context in contexts:
+            context.close()
+
+
+def journey(base, submitter, province, screenshot):
     unit_page = f"{base}/periods/2021/410100/"
-    submitter = browser.new_context(locale="zh-CN").new_page()
-    province = browser.new_context(locale="zh-CN").new_page()
 
     # The submitter logs in, finds the task, fills in and submits.
     log_in(submitter, base, "zhengzhou")
