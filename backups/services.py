@@ -349,6 +349,32 @@ def _archive_tables(path):
     return tables
 
 
+def _archive_rows(path):
+    """Rows per table in a ``pg_dump`` custom archive, counted in its data: one line per row.
+
+    pg_restore writes the data as COPY sections without touching a database; a row's own line
+    breaks are escaped in that format, so lines are rows.
+    """
+    process = subprocess.Popen(
+        [_tool("pg_restore"), "--data-only", "--file=-", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    rows, table = {}, None
+    for line in process.stdout:
+        if table is None:
+            if line.startswith(b"COPY "):
+                table = line.split()[1].decode().rsplit(".", 1)[-1].strip('"')
+                rows[table] = 0
+        elif line == b"\\.\n":
+            table = None
+        else:
+            rows[table] += 1
+    if process.wait() != 0:
+        raise _not_a_backup(path, "postgresql")
+    return rows
+
+
 # ── Restore ───────────────────────────────────────────────────────────────────────────────
 
 
@@ -365,8 +391,8 @@ def restore(path, settings_dict, *, force=False):
         expected = _sqlite_backup_rows(path)
         tables = set(expected)
     else:
-        expected = None
         tables = _archive_tables(path)
+        expected = _archive_rows(path)
 
     with connected(settings_dict) as connection:
         existing = table_rows(connection)
@@ -393,7 +419,7 @@ def restore(path, settings_dict, *, force=False):
     if missing:
         raise refusal(_("恢复后缺少这些表：%(tables)s"), tables=", ".join(missing))
     if expected is not None:
-        differing = sorted(name for name, count in expected.items() if rows[name] != count)
+        differing = sorted(name for name, count in expected.items() if rows.get(name) != count)
         if differing:
             raise refusal(
                 _("恢复后这些表的行数与备份不同：%(tables)s"), tables=", ".join(differing)
