@@ -29,6 +29,7 @@ from reporting.imports import (
     parse_amount,
     parse_count,
     portable_limit_error,
+    read_rows,
     refusal_message,
     stored_reports,
 )
@@ -51,7 +52,10 @@ COLUMNS = {
     "effective_on": ["质权设立日", "质权设立日期", "登记日期"],
     "loan_term_months": ["贷款期限(月)", "贷款期限", "期限(月)"],
 }
-MAX_CONTRACTS = 50_000  # rows in one file: a national-scale year is about 20,000
+# Rows in one file: a national-scale year is about 20,000. A contract has a dozen columns;
+# sixteen cells a row leave room for a few more, and bound what one upload can cost.
+MAX_CONTRACTS = 25_000
+MAX_CONTRACT_CELLS = MAX_CONTRACTS * 16
 REQUIRED = ["pledgor", "uscc", "bank", "registration_number", "items", "amount", "effective_on"]
 HEADINGS = {
     "unit": "地市",
@@ -249,6 +253,11 @@ def _field_limit_error(name, value):
         except ValidationError as error:
             return " ".join(error.messages)
     return None
+
+
+def read_contract_rows(content, filename=""):
+    """The rows of a contracts file, within the limits of a contracts file."""
+    return read_rows(content, filename, max_rows=MAX_CONTRACTS, max_cells=MAX_CONTRACT_CELLS)
 
 
 def parse_contracts(

@@ -12,14 +12,13 @@ from cities.models import ReportingUnit
 from lib.downloads import XLSX, attachment_response, plain_table_response
 from lib.views import RuleRequiredMixin
 from reporting.forms import VersionForm
-from reporting.imports import read_rows
 from reporting.models import IPKind, PledgeReport
 from reporting.views import act, get_period, get_unit_for
 from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 
 from .exports import banks_table, contract_template
 from .forms import ContractImportForm
-from .imports import MAX_CONTRACTS, apply_contracts, parse_contracts
+from .imports import apply_contracts, parse_contracts, read_contract_rows
 from .models import ContractBatch, PledgeContract
 from .queries import rank_banks
 from .services import may_withdraw, withdraw_batch
@@ -43,7 +42,7 @@ class ContractsImport:
         }
 
     def preview(self, pending, approve):
-        rows = read_rows(bytes(pending.content), pending.filename, max_rows=MAX_CONTRACTS)
+        rows = read_contract_rows(bytes(pending.content), pending.filename)
         return parse_contracts(
             rows,
             pending.period,

@@ -129,3 +129,56 @@ def very_wide_rows(rows=160, columns=16_384):
         f"<sheetData>{body}</sheetData></worksheet>"
     )
     return build(sheet.encode())
+
+
+def package(parts):
+    """The bytes of a zip of exactly these parts, in this order (names as given)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def parts_of(content):
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def workbook_xml(*sheets, date1904=False):
+    """``sheets``: (name, relationship id) pairs, in the workbook's order."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}">'
+        + ('<workbookPr date1904="1"/>' if date1904 else "")
+        + "<sheets>"
+        + "".join(
+            f'<sheet name="{name}" sheetId="{n}" r:id="{rid}"/>'
+            for n, (name, rid) in enumerate(sheets, start=1)
+        )
+        + "</sheets></workbook>"
+    )
+
+
+def relations_xml(*relations):
+    """``relations``: (id, type's last word, target) triples."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE}">'
+        + "".join(
+            f'<Relationship Id="{rid}" Type="{RELATIONSHIPS}/{kind}" Target="{target}"/>'
+            for rid, kind, target in relations
+        )
+        + "</Relationships>"
+    )
+
+
+def encrypted(content, member):
+    """The zip with ``member`` flagged as encrypted, as a password-protected entry is."""
+    data = bytearray(content)
+    name = member.encode()
+    for signature, flag_offset, name_offset in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            if data[start + name_offset : start + name_offset + len(name)] == name:
+                data[start + flag_offset] |= 1
+            start += 4
+    return bytes(data)
