@@ -1,6 +1,7 @@
 """Lock-out after repeated failed log-ins, on top of django-axes.
 
-Two limits count the failures of the last cool-off period:
+Two limits count recent failures (axes keeps a count per user name, address and browser, which
+grows while each failure comes within a cool-off of the one before, and lapses after it):
 - a user name from one address (``AXES_FAILURE_LIMIT``, 5): guessing one colleague's password;
 - an address across all user names (``AXES_ADDRESS_FAILURE_LIMIT``, 20): trying one password on
   many accounts. Offices share one address behind NAT, so this limit is higher.

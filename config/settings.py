@@ -178,6 +178,13 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# SQLite is the embedded default; DATABASE_URL selects PostgreSQL in production, where it must
+# be set: a misspelt name would otherwise put the official data in a local file nobody backs up.
+if not DEBUG and not os.environ.get("DATABASE_URL", "").strip():
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when DJANGO_DEBUG is off (postgres://... in production; "
+        "an explicit sqlite:///path is accepted)."
+    )
 # SQLite is the embedded default; DATABASE_URL selects PostgreSQL in production.
 DATABASES = {
     "default": dj_database_url.parse(

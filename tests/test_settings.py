@@ -9,6 +9,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "x7#kq2!vB9zR4mW8pL1sT6yN3cF5hJ0dG2eA9uQ7iO4wE8rY1tU6",
     "DJANGO_ALLOWED_HOSTS": "zscq.example.gov.cn",
+    "DATABASE_URL": "sqlite:///var/production-check.sqlite3",
 }
 
 
@@ -40,6 +41,13 @@ def test_production_refuses_a_short_secret_key():
     result = manage("check", **{**PRODUCTION, "DJANGO_SECRET_KEY": "too-short"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    env = {**PRODUCTION, "DATABASE_URL": ""}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set when DJANGO_DEBUG is off" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
