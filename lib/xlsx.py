@@ -1,12 +1,15 @@
-"""An uploaded XLSX, checked part by part and repacked before a reader expands it.
+"""An uploaded XLSX, read within a budget by a reader that looks at every element itself.
 
 An XLSX is a zip of XML parts. What a reader spends on it is set by those parts, not by the
-size of the upload: 229 KB of zip can hold millions of shared strings, and a 289 KB sheet can
-hold 160 rows of 16,384 cells each. ``checked_xlsx`` finds the parts a table is read from (the
-workbook, its first worksheet, the shared strings and the styles) the way the format defines
-them, streams each within a budget, stops at the first limit passed, and returns a new, minimal
-XLSX made of those parts alone. The reader (openpyxl) gets only that: it cannot be sent to a
-part that was not checked, however the original names or lists its parts.
+size of the upload: 229 KB of zip can hold millions of shared strings, a 289 KB sheet 160 rows
+of 16,384 cells each, 2 KB of styles a number format that sends a regular expression into hours.
+A general reader (openpyxl) parses whatever a part holds, rows of non-cells, validations, rich
+text of a million runs, before the caller sees a value. So the table is read here, in one pass
+over the parts it needs (the workbook, its first worksheet, the shared strings, the number
+formats of the styles), found the way the format defines them. Every element is counted against
+a budget and dropped once seen; the pass stops at the first limit passed, with a message that
+says what to do. Values are made as openpyxl makes them (its date helpers are used on number
+formats no longer than Excel allows).
 
 It also refuses what would be read wrongly: a formula without a cached value (a reader sees an
 empty cell), an error value (``#REF!``) and a reference to another workbook. The caller sets the
@@ -14,22 +17,18 @@ budget from what the file is for (a table of figures, a list of contracts).
 """
 
 import io
+import math
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 from posixpath import dirname, join, normpath
-from xml.sax.saxutils import quoteattr
 
 from django.utils.translation import gettext as _
 from lxml import etree
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-VALUE = f"{MAIN}v"
-FORMULA = f"{MAIN}f"
-CELL = f"{MAIN}c"
-ROW = f"{MAIN}row"
-SHEET_TAGS = (CELL, ROW, f"{MAIN}dimension")
+CELL, ROW, VALUE, FORMULA = f"{MAIN}c", f"{MAIN}row", f"{MAIN}v", f"{MAIN}f"
+TEXT, RUN, PHONETIC, INLINE = f"{MAIN}t", f"{MAIN}r", f"{MAIN}rPh", f"{MAIN}is"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -39,6 +38,11 @@ EXTERNAL_LINK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetm
 EXTERNAL_REFERENCE = re.compile(r"(?:^|[^\w\].\[\"])'?\[\d+\][^\[\]!]*!")
 CELL_REFERENCE = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 MB = 1024 * 1024
+# Excel's own limits: characters in a cell, in a number format, and cell formats in a workbook.
+CELL_CHARACTERS = 32_767
+FORMAT_CHARACTERS = 255
+CELL_FORMATS = 65_000
+SMALL_PART_MB = 1  # content types and relationships
 
 
 class UnreadableSpreadsheet(ValueError):
@@ -47,17 +51,15 @@ class UnreadableSpreadsheet(ValueError):
 
 @dataclass(frozen=True)
 class Budget:
-    """What one upload may make a reader do, for the first worksheet."""
+    """What one upload may make the reader do, for the first worksheet."""
 
-    rows: int  # the highest row number (empty rows cost little, but a reader yields each)
+    rows: int  # the highest row number
     cells: int  # cells listed in the sheet, empty styled ones included
-    columns: int  # the columns a table has; a row may list more cells (styled empty ones)
+    columns: int  # the columns read; a row may list more cells (styled empty ones), not read
     cells_per_row: int = 1024
     inflated_mb: int = 100
     parts: int = 2000
-    other_part_mb: int = 8
-    # Elements of the workbook and styles parts (sheets, number formats, cell formats...).
-    elements: int = 200_000
+    styles_mb: int = 8
 
     @property
     def strings(self):
@@ -71,47 +73,49 @@ class Budget:
     def sheet_mb(self):
         return max(self.cells * 128 // MB, 4)
 
+    @property
+    def elements(self):
+        """XML elements one part may hold: a cell with its value and formula is three."""
+        return self.cells * 4 + 100_000
+
 
 def _broken():
     return UnreadableSpreadsheet(_("文件已损坏，无法作为 XLSX 打开。"))
 
 
-def checked_xlsx(content, budget):
-    """The XLSX ``content`` reduced to its first worksheet, after checking it against ``budget``.
+def _copy_advice(problem):
+    # The advice's translation starts with a space where its language needs one.
+    return UnreadableSpreadsheet(
+        problem + _("请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。")
+    )
 
-    Returns the bytes of a new XLSX (workbook, that sheet, its shared strings and styles) and
-    the sheet's name. Raises ``UnreadableSpreadsheet`` with a message for the user.
+
+def read_xlsx(content, budget):
+    """The first worksheet's rows (lists of values, ``budget.columns`` wide) and its name.
+
+    Raises ``UnreadableSpreadsheet`` with a message for the user: never anything else.
     """
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError) as error:
+        return _read(content, budget)
+    except UnreadableSpreadsheet:
+        raise
+    except Exception as error:  # a damaged, encrypted or oddly made zip or part
         raise _broken() from error
+
+
+def _read(content, budget):
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    infos = archive.infolist()
     if len(infos) > budget.parts:
-        raise UnreadableSpreadsheet(
-            _(
-                "XLSX 文件包含的部件过多，远超报表所需，拒绝处理。"
-                "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
-            )
-        )
+        raise _copy_advice(_("XLSX 文件包含的部件过多，远超报表所需，拒绝处理。"))
     sizes = {}
     for info in infos:
         if info.filename in sizes:  # two parts of one name: which one is meant is unknowable
             raise _broken()
         sizes[info.filename] = info.file_size
     if sum(sizes.values()) > budget.inflated_mb * MB:
-        raise UnreadableSpreadsheet(
-            _(
-                "XLSX 文件解压后过大，远超报表所需，拒绝处理。"
-                "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
-            )
-        )
-    package = _Package(archive, sizes, budget)
-    try:
-        return package.repacked()
-    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
-        # A damaged, encrypted or oddly compressed part.
-        raise _broken() from error
+        raise _copy_advice(_("XLSX 文件解压后过大，远超报表所需，拒绝处理。"))
+    return _Package(archive, sizes, budget).rows()
 
 
 class _Package:
@@ -120,19 +124,16 @@ class _Package:
         self.sizes = sizes
         self.budget = budget
 
-    def read(self, part, limit_mb):
-        """A part's bytes, refused beyond ``limit_mb`` (zipfile stops at the declared size)."""
-        if self.sizes[part] > limit_mb * MB:
-            raise _too_big(part, limit_mb)
-        return self.archive.read(part)
+    def elements(self, part, limit_mb, limit_elements, tags=None, believe_size=True):
+        """The part's elements as they end, within ``limit_mb`` and ``limit_elements``.
 
-    def stream(self, part, limit_mb):
-        """A part to stream through, refused once more than ``limit_mb`` has come out of it.
-
-        Counting what comes out rather than believing the declared size lets the count of
-        cells speak first: "row 1 has 16,384 cells" says more than "the sheet is too big".
+        The declared size refuses a part at once; a sheet is streamed up to the limit instead,
+        so that the count of cells speaks first ("row 1 has 16,384 cells" says more).
         """
-        return _Limited(self.archive.open(part), limit_mb * MB, part)
+        if believe_size and self.sizes[part] > limit_mb * MB:
+            raise _too_big(part, limit_mb)
+        with self.archive.open(part) as stream:
+            yield from _elements(_Limited(stream, limit_mb * MB, part), limit_elements, part, tags)
 
     def relations(self, source):
         """{id: (type, part)} of ``source``'s relationships (the package's for "")."""
@@ -142,10 +143,7 @@ class _Package:
         if rels not in self.sizes:
             return found
         tag = f"{PACKAGE_RELATIONSHIPS}Relationship"
-        data = self.read(rels, self.budget.other_part_mb)
-        for count, (_event, element) in enumerate(_elements(data, tags=tag), start=1):
-            if count > self.budget.parts:
-                raise _broken()
+        for element in self.elements(rels, SMALL_PART_MB, self.budget.parts * 2, tag):
             relation = element.get("Id")
             if relation in found:  # one id, two meanings: refuse rather than guess
                 raise _broken()
@@ -161,16 +159,19 @@ class _Package:
 
     def only(self, relations, kind):
         parts = [part for relation, part in relations.values() if relation == kind]
-        if len(parts) > 1:
-            raise _broken()
-        if parts and parts[0] not in self.sizes:
+        if len(parts) > 1 or (parts and parts[0] not in self.sizes):
             raise _broken()
         return parts[0] if parts else None
 
-    def repacked(self):
+    def rows(self):
         if "[Content_Types].xml" not in self.sizes:
             raise UnreadableSpreadsheet(_("无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。"))
-        self.check_content_types()
+        tag = f"{CONTENT_TYPES}Override"
+        for element in self.elements(
+            "[Content_Types].xml", SMALL_PART_MB, self.budget.parts * 2, tag
+        ):
+            if element.get("ContentType") == EXTERNAL_LINK_TYPE:
+                raise _external_links()
         workbook = self.only(self.relations(""), "officeDocument")
         if workbook is None:
             raise UnreadableSpreadsheet(_("无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。"))
@@ -178,38 +179,29 @@ class _Package:
         if any(kind == "externalLink" for kind, _part in relations.values()):
             raise _external_links()
         name, sheet, date1904 = self.first_worksheet(workbook, relations)
-        parts = {"xl/worksheets/sheet1.xml": self.checked_sheet(name, sheet)}
         strings = self.only(relations, "sharedStrings")
-        if strings is not None:
-            parts["xl/sharedStrings.xml"] = self.checked_strings(strings)
         styles = self.only(relations, "styles")
-        if styles is not None:
-            parts["xl/styles.xml"] = self.checked_styles(styles)
-        return _minimal_xlsx(name, date1904, parts), name
-
-    def check_content_types(self):
-        data = self.read("[Content_Types].xml", self.budget.other_part_mb)
-        tag = f"{CONTENT_TYPES}Override"
-        for count, (_event, element) in enumerate(_elements(data, tags=tag), start=1):
-            if count > self.budget.parts:
-                raise _broken()
-            if element.get("ContentType") == EXTERNAL_LINK_TYPE:
-                raise _external_links()
+        reader = _SheetReader(
+            name,
+            self.budget,
+            strings=self.shared_strings(strings) if strings else [],
+            formats=self.number_formats(styles) if styles else [],
+            date1904=date1904,
+        )
+        for element in self.elements(
+            sheet, self.budget.sheet_mb, self.budget.elements, believe_size=False
+        ):
+            reader.take(element)
+        # Every row as wide as the widest, as a reader pads them (columns are found by heading).
+        width = max((len(row) for row in reader.rows), default=0)
+        return [row + [None] * (width - len(row)) for row in reader.rows], name
 
     def first_worksheet(self, workbook, relations):
         """The first sheet, in the workbook's order, that is a worksheet (not a chart sheet)."""
-        data = self.read(workbook, self.budget.other_part_mb)
         sheets, date1904 = [], False
-        for count, (_event, element) in enumerate(_elements(data), start=1):
-            if count > self.budget.elements:
-                raise UnreadableSpreadsheet(
-                    _(
-                        "XLSX 文件的工作簿过于复杂，拒绝处理。"
-                        "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
-                    )
-                )
+        for element in self.elements(workbook, SMALL_PART_MB * 8, 200_000):
             if element.tag == f"{MAIN}sheet":
-                sheets.append((element.get("name", ""), element.get(f"{RELATIONSHIPS}id")))
+                sheets.append((element.get("name", "")[:31], element.get(f"{RELATIONSHIPS}id")))
             elif element.tag == f"{MAIN}workbookPr":
                 date1904 = element.get("date1904", "").lower() in {"1", "true"}
         for name, relation in sheets:
@@ -220,45 +212,186 @@ class _Package:
                 return name, part, date1904
         raise UnreadableSpreadsheet(_("XLSX 文件中没有工作表。"))
 
-    def checked_strings(self, part):
-        data = self.read(part, self.budget.shared_strings_mb)
-        count = 0
-        tags = (f"{MAIN}sst", f"{MAIN}si")
-        for event, element in _elements(data, tags=tags, events=("start", "end")):
-            if event == "end" and element.tag == f"{MAIN}si":
-                count += 1
-                too_many = count > self.budget.strings
-            elif event == "start" and element.tag == f"{MAIN}sst":
-                declared = element.get("uniqueCount", "")  # believed when it says too many
-                too_many = declared.isdigit() and int(declared) > self.budget.strings
+    def shared_strings(self, part):
+        """The strings: each the text of its runs, phonetic guides left out, as Excel shows it."""
+        budget = self.budget
+        strings, pieces, length = [], [], 0
+        limit = budget.strings * 8 + 1000
+        for element in self.elements(part, budget.shared_strings_mb, limit):
+            tag = element.tag
+            if tag == TEXT:
+                if element.getparent().tag != PHONETIC:
+                    pieces.append(element.text or "")
+                    length += len(pieces[-1])
+                    if length > CELL_CHARACTERS:
+                        raise _broken()
+            elif tag == f"{MAIN}si":
+                if not strings:  # the declared count is believed when it says too many
+                    declared = element.getparent().get("uniqueCount", "")
+                    if declared.isdigit() and int(declared) > budget.strings:
+                        raise _too_many_strings(budget)
+                strings.append("".join(pieces))
+                pieces, length = [], 0
+                if len(strings) > budget.strings:
+                    raise _too_many_strings(budget)
+        return strings
+
+    def number_formats(self, part):
+        """For each cell format (by index), "date", "timedelta" or None, from its number format."""
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
+        custom, formats = {}, []
+        too_complex = _copy_advice(
+            _("文件内容过于复杂（{part}），远超报表所需，拒绝处理。").format(part=part)
+        )
+        for element in self.elements(part, self.budget.styles_mb, CELL_FORMATS * 4 + 100_000):
+            if element.tag == f"{MAIN}numFmt":
+                code = element.get("formatCode", "")
+                if len(code) > FORMAT_CHARACTERS or len(custom) >= CELL_FORMATS:
+                    raise too_complex  # Excel writes neither; a long one is slow to look at
+                custom[element.get("numFmtId")] = code
+            elif element.tag == f"{MAIN}xf" and element.getparent().tag == f"{MAIN}cellXfs":
+                formats.append(element.get("numFmtId", "0"))
+                if len(formats) > CELL_FORMATS:
+                    raise too_complex
+        kinds = []
+        for number in formats:
+            code = custom.get(number)
+            if code is None and number.isdigit():
+                code = BUILTIN_FORMATS.get(int(number))
+            if code and is_timedelta_format(code):
+                kinds.append("timedelta")
+            elif code and is_date_format(code):
+                kinds.append("date")
             else:
-                too_many = False
-            if too_many:
+                kinds.append(None)
+        return kinds
+
+
+class _SheetReader:
+    """Takes the sheet's elements as they come and keeps the rows' values, nothing else."""
+
+    def __init__(self, name, budget, strings, formats, date1904):
+        self.name, self.budget = name, budget
+        self.strings, self.formats = strings, formats
+        from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
+
+        self.epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
+        self.rows, self.row = [], []
+        self.row_number = self.cells = self.column = 0
+        self.cell = None  # the cell being read: its value, formula and text so far
+
+    def take(self, element):
+        tag = element.tag
+        if tag == CELL:
+            self.end_cell(element)
+        elif tag == ROW:
+            self.end_row(element)
+        elif tag == f"{MAIN}dimension":
+            _check_dimension(element.get("ref", ""), self.name, self.budget)
+        elif tag in (VALUE, FORMULA, TEXT) and element.getparent().tag in (CELL, INLINE, RUN):
+            cell = self.cell or self.new_cell()
+            if tag == VALUE:
+                cell["value"] = element.text or ""
+            elif tag == FORMULA:
+                cell["formula"] = element.text or ""
+            else:  # the text of an inline string, phonetic guides (rPh) left out
+                cell["text"].append(element.text or "")
+                cell["length"] += len(cell["text"][-1])
+                if cell["length"] > CELL_CHARACTERS:
+                    raise _broken()
+
+    def new_cell(self):
+        self.cell = {"value": None, "formula": None, "text": [], "length": 0}
+        return self.cell
+
+    def end_row(self, element):
+        self.row_number += 1
+        number = element.get("r")
+        if number is not None:
+            if not number.isdigit() or len(number) > 7:
+                raise _broken()
+            self.row_number = max(self.row_number, int(number))
+        if self.row_number > self.budget.rows:
+            raise _too_long(self.budget)
+        self.rows.append(self.row)
+        self.row, self.column = [], 0
+
+    def end_cell(self, element):
+        budget, cell, self.cell = self.budget, self.cell, None
+        self.cells += 1
+        if self.cells > budget.cells:
+            raise _copy_advice(
+                _("工作表“{sheet}”的单元格超过 {limit} 个，远超报表所需，拒绝处理。").format(
+                    sheet=self.name, limit=budget.cells
+                )
+            )
+        reference = element.get("r")
+        if reference is None:
+            self.column += 1
+        else:
+            match = CELL_REFERENCE.match(reference)
+            if not match:
+                raise _broken()
+            self.column = _column_number(match.group(1))
+        if self.column > budget.cells_per_row:
+            _too_wide(self.name, budget, reference, self.row_number)
+        value = self.value(element, cell or self.new_cell(), reference or "")
+        self.cell = None
+        if self.column <= budget.columns and value is not None:
+            self.row.extend([None] * (self.column - len(self.row)))
+            self.row[self.column - 1] = value
+
+    def value(self, element, cell, reference):
+        """The cell's value as openpyxl (data only) gives it; refused where it would mislead."""
+        kind, raw, formula = element.get("t", "n"), cell["value"], cell["formula"]
+        if kind == "e":
+            raise cell_error(self.name, reference, raw or "#N/A")
+        if formula is not None:
+            if EXTERNAL_REFERENCE.search(formula):
                 raise UnreadableSpreadsheet(
                     _(
-                        "XLSX 文件含有超过 {limit} 个不同的文字内容，远超报表所需，拒绝处理。"
-                        "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
-                    ).format(limit=self.budget.strings)
+                        "{where} 的公式引用了其他文件（={formula}），上传后无法取得其数值。"
+                        "请将公式转换为数值后再上传。"
+                    ).format(where=cell_place(self.name, reference), formula=formula[:100])
                 )
-        return data
-
-    def checked_styles(self, part):
-        data = self.read(part, self.budget.other_part_mb)
-        for count, _element in enumerate(_elements(data), start=1):
-            if count > self.budget.elements:
+            if not (raw or "").strip() and not (kind == "str" and raw is not None):
                 raise UnreadableSpreadsheet(
                     _(
-                        "文件内容过于复杂（{part}），远超报表所需，拒绝处理。"
-                        "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
-                    ).format(part=part)
+                        "{where} 是公式，但文件中没有它的计算结果（用程序生成的文件常见）。"
+                        "请在 Excel 中打开并保存，或将公式转换为数值后再上传。"
+                    ).format(where=cell_place(self.name, reference))
                 )
-        return data
+        if kind == "inlineStr":
+            return "".join(cell["text"])
+        if raw is None:
+            return None
+        if kind == "s":
+            return self.strings[int(raw)]  # a damaged index is a damaged file
+        if kind == "str":
+            return raw
+        if kind == "b":
+            return raw.strip() in {"1", "true"}
+        if kind == "d":
+            from openpyxl.utils.datetime import from_ISO8601
 
-    def checked_sheet(self, name, part):
-        """Count rows and cells as they stream past; refuse what a reader would misread."""
-        with self.stream(part, self.budget.sheet_mb) as stream:
-            _check_rows(_elements(stream, tags=SHEET_TAGS), name, self.budget)
-        return self.read(part, self.budget.sheet_mb)
+            return from_ISO8601(raw)
+        if not raw.strip():
+            return None
+        number = float(raw) if any(c in raw for c in ".eE") else int(raw)
+        if isinstance(number, float) and not math.isfinite(number):
+            raise _broken()
+        style = element.get("s")
+        form = (
+            self.formats[int(style)]
+            if style and style.isdigit() and int(style) < len(self.formats)
+            else None
+        )
+        if form is not None:
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(number, self.epoch, timedelta=form == "timedelta")
+        return number
 
 
 class _Limited:
@@ -274,162 +407,53 @@ class _Limited:
             raise _too_big(self.part, self.limit // MB)
         return data
 
-    def __enter__(self):
-        return self
 
-    def __exit__(self, *exc):
-        self.stream.close()
+def _elements(source, limit, part, tags=None):
+    """An XML part's elements (those named in ``tags``, or all) as they end.
 
-
-def _check_rows(elements, name, budget):
-    rows = cells = in_row = 0
-    for _event, element in elements:
-        tag = element.tag
-        if tag == CELL:
-            cells += 1
-            in_row += 1
-            reference = element.get("r")
-            if reference is not None:
-                # A reader pads a row up to its last cell (a lone cell in column XFD costs
-                # 16,384), and believes the cell's row number.
-                match = CELL_REFERENCE.match(reference)
-                if not match:
-                    raise _broken()
-                if _column_number(match.group(1)) > budget.cells_per_row:
-                    in_row = budget.cells_per_row + 1
-                if int(match.group(2)) > budget.rows:
-                    raise _too_long(budget)
-            if in_row > budget.cells_per_row:
-                _too_wide(name, budget, reference, rows)
-            if cells > budget.cells:
-                raise UnreadableSpreadsheet(
-                    _(
-                        "工作表“{sheet}”的单元格超过 {limit} 个，远超报表所需，拒绝处理。"
-                        "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
-                    ).format(sheet=name, limit=budget.cells)
-                )
-            _check_cell(element, name)
-        elif tag == ROW:
-            rows += 1
-            in_row = 0
-            # A reader yields the empty rows before a numbered one: row 1,048,576 costs as
-            # much as a full sheet.
-            number = element.get("r")
-            if number is not None:
-                if not number.isdigit() or len(number) > 7:
-                    raise _broken()
-                rows = max(rows, int(number))
-            if rows > budget.rows:
-                raise _too_long(budget)
-        else:
-            _check_dimension(element.get("ref", ""), name, budget)
-
-
-def _too_big(part, limit_mb):
-    return UnreadableSpreadsheet(
-        _(
-            "文件内容解压后超过 {limit} MB（{part}），远超报表所需，拒绝处理。"
-            "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
-        ).format(limit=limit_mb, part=part)
-    )
-
-
-def _elements(source, tags=None, events=("end",)):
-    """The elements (those named in ``tags``, or all) of an XML part as they end, pruned.
-
-    Entities are never resolved and nothing is fetched; a part that declares a DTD at all is
-    refused. Memory stays flat: what has been looked at is dropped.
+    Every element counts against ``limit`` and is dropped once seen: memory stays flat,
+    whatever the part holds. Entities are never resolved and nothing is fetched; a part that
+    declares a DTD at all is refused.
     """
+    wanted = None if tags is None else ({tags} if isinstance(tags, str) else set(tags))
     parsed = etree.iterparse(
-        io.BytesIO(source) if isinstance(source, bytes) else source,
-        events=events,
-        tag=tags,
+        source,
+        events=("end",),
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
         huge_tree=False,
     )
-    checked = False
-    try:
-        for event, element in parsed:
-            if not checked:
-                _refuse_dtd(element)
-                checked = True
-            yield event, element
-            if event == "end":
-                element.clear(keep_tail=False)
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
-    except etree.XMLSyntaxError as error:
-        raise _broken() from error
-    if not checked and parsed.root is not None:  # nothing matched: look all the same
-        _refuse_dtd(parsed.root)
-
-
-def _refuse_dtd(element):
-    if element.getroottree().docinfo.internalDTD is not None:
-        raise UnreadableSpreadsheet(_("XLSX 文件含有不允许的 XML 声明，拒绝处理。"))
-
-
-def _minimal_xlsx(name, date1904, parts):
-    """A workbook of one sheet, made of checked parts only (stored: they are in memory anyway)."""
-    spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    types = {
-        "xl/workbook.xml": f"{spreadsheet}.sheet.main+xml",
-        "xl/worksheets/sheet1.xml": f"{spreadsheet}.worksheet+xml",
-        "xl/sharedStrings.xml": f"{spreadsheet}.sharedStrings+xml",
-        "xl/styles.xml": f"{spreadsheet}.styles+xml",
-    }
-    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    workbook_relations = [("worksheet", "worksheets/sheet1.xml")] + [
-        (kind, part.removeprefix("xl/"))
-        for kind, part in (("sharedStrings", "xl/sharedStrings.xml"), ("styles", "xl/styles.xml"))
-        if part in parts
-    ]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as package:
-        package.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" '
-            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            + "".join(
-                f'<Override PartName="/{part}" ContentType="{kind}"/>'
-                for part, kind in types.items()
-                if part in parts or part == "xl/workbook.xml"
+    count = 0
+    for _event, element in parsed:
+        if count == 0 and element.getroottree().docinfo.internalDTD is not None:
+            raise UnreadableSpreadsheet(_("XLSX 文件含有不允许的 XML 声明，拒绝处理。"))
+        count += 1
+        if count > limit:
+            raise _copy_advice(
+                _("文件内容过于复杂（{part}），远超报表所需，拒绝处理。").format(part=part)
             )
-            + "</Types>",
+        if wanted is None or element.tag in wanted:
+            yield element
+        element.clear(keep_tail=False)
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+
+
+def _too_big(part, limit_mb):
+    return _copy_advice(
+        _("文件内容解压后超过 {limit} MB（{part}），远超报表所需，拒绝处理。").format(
+            limit=limit_mb, part=part
         )
-        package.writestr(
-            "_rels/.rels",
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS[1:-1]}">'
-            f'<Relationship Id="rId1" Type="{relation}/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>",
+    )
+
+
+def _too_many_strings(budget):
+    return _copy_advice(
+        _("XLSX 文件含有超过 {limit} 个不同的文字内容，远超报表所需，拒绝处理。").format(
+            limit=budget.strings
         )
-        package.writestr(
-            "xl/workbook.xml",
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            f'<workbook xmlns="{MAIN[1:-1]}" xmlns:r="{relation}">'
-            + ('<workbookPr date1904="1"/>' if date1904 else "")
-            + f'<sheets><sheet name={quoteattr(name)} sheetId="1" r:id="rId1"/></sheets>'
-            "</workbook>",
-        )
-        package.writestr(
-            "xl/_rels/workbook.xml.rels",
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS[1:-1]}">'
-            + "".join(
-                f'<Relationship Id="rId{n}" Type="{relation}/{kind}" Target="{target}"/>'
-                for n, (kind, target) in enumerate(workbook_relations, start=1)
-            )
-            + "</Relationships>",
-        )
-        for part, data in parts.items():
-            package.writestr(part, data)
-    return buffer.getvalue()
+    )
 
 
 def _external_links():
@@ -445,7 +469,7 @@ def _too_long(budget):
     return UnreadableSpreadsheet(_("文件超过 {limit} 行。").format(limit=budget.rows))
 
 
-def _too_wide(sheet, budget, reference, rows):
+def _too_wide(sheet, budget, reference, row):
     match = CELL_REFERENCE.match(reference or "")
     raise UnreadableSpreadsheet(
         _(
@@ -454,7 +478,7 @@ def _too_wide(sheet, budget, reference, rows):
             "请删除多余的列，或把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
         ).format(
             sheet=sheet,
-            row=match.group(2) if match else rows + 1,
+            row=match.group(2) if match else row + 1,
             limit=budget.cells_per_row,
             columns=budget.columns,
         )
@@ -469,11 +493,10 @@ def _check_dimension(ref, sheet, budget):
     columns = _column_number(match.group(1))
     rows = int(match.group(2))
     if columns > budget.cells_per_row or rows > budget.rows:
-        raise UnreadableSpreadsheet(
+        raise _copy_advice(
             _(
                 "工作表“{sheet}”的范围是 {ref}（{rows} 行 × {columns} 列），"
                 "超过上限（{row_limit} 行 × {column_limit} 列），拒绝处理。"
-                "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
             ).format(
                 sheet=sheet,
                 ref=ref,
@@ -500,35 +523,6 @@ def cell_place(sheet, cell):
 def cell_error(sheet, cell, error):
     return UnreadableSpreadsheet(
         _("{where} 的值是错误 {error}，请修正该单元格后再上传。").format(
-            where=cell_place(sheet, cell), error=error
+            where=cell_place(sheet, cell), error=error[:20]
         )
     )
-
-
-def _check_cell(element, sheet):
-    kind = element.get("t")
-    if kind != "e" and (len(element) == 0 or (len(element) == 1 and element[0].tag == VALUE)):
-        return  # nearly every cell: a value, or nothing
-    formula = element.find(FORMULA)
-    value = element.find(VALUE)
-    reference = element.get("r", "")
-    if kind == "e":
-        raise cell_error(sheet, reference, value.text if value is not None else "#N/A")
-    if formula is None:
-        return
-    if formula.text and EXTERNAL_REFERENCE.search(formula.text):
-        raise UnreadableSpreadsheet(
-            _(
-                "{where} 的公式引用了其他文件（={formula}），上传后无法取得其数值。"
-                "请将公式转换为数值后再上传。"
-            ).format(where=cell_place(sheet, reference), formula=formula.text)
-        )
-    if value is None or not (value.text or "").strip():
-        if kind == "str" and value is not None:
-            return  # a formula whose result is an empty text: its value is known
-        raise UnreadableSpreadsheet(
-            _(
-                "{where} 是公式，但文件中没有它的计算结果（用程序生成的文件常见）。"
-                "请在 Excel 中打开并保存，或将公式转换为数值后再上传。"
-            ).format(where=cell_place(sheet, reference))
-        )

@@ -9,6 +9,7 @@ says what it would change; ``apply_import`` saves all rows in one transaction, o
 
 import csv
 import io
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -81,7 +82,7 @@ def read_rows(content, filename="", max_rows=None, max_cells=None):
 def _cell_text(value):
     if value is None:
         return ""
-    if isinstance(value, float):
+    if isinstance(value, float) and math.isfinite(value):
         value = Decimal(repr(value))
         if value == value.to_integral():
             value = value.quantize(Decimal(1))
@@ -125,24 +126,14 @@ def _read_csv(content, max_rows):
 
 
 def _read_xlsx(content, max_rows, max_cells):
-    from lib.xlsx import Budget, UnreadableSpreadsheet, checked_xlsx
+    from lib.xlsx import Budget, UnreadableSpreadsheet, read_xlsx
 
-    budget = Budget(rows=max_rows, cells=max_cells, columns=MAX_COLUMNS)
     try:
-        # openpyxl reads the checked parts only, repacked: nothing else of the upload.
-        checked, _sheet = checked_xlsx(content, budget)
+        rows, _sheet = read_xlsx(
+            content, Budget(rows=max_rows, cells=max_cells, columns=MAX_COLUMNS)
+        )
     except UnreadableSpreadsheet as error:
         raise ImportFileError(str(error)) from error
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(checked), read_only=True, data_only=True)
-        rows = [
-            list(row[:MAX_COLUMNS]) for row in workbook.worksheets[0].iter_rows(values_only=True)
-        ]
-        workbook.close()
-    except Exception as error:  # openpyxl raises many kinds on a damaged part
-        raise ImportFileError(_("文件已损坏，无法作为 XLSX 打开。")) from error
     return rows
 
 

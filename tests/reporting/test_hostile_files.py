@@ -380,8 +380,11 @@ def test_an_encrypted_part_is_a_damaged_file():
 
 def test_contracts_are_bounded_by_their_cells_not_only_their_rows():
     rows = [[n] * 50 for n in range(1, 12_001)]  # fewer rows than the limit, 600,000 cells
+    started = time.perf_counter()
     with pytest.raises(ImportFileError, match="的单元格超过 400000 个"):
-        read_quickly(build(sheet_xml(rows)), max_rows=MAX_CONTRACTS, max_cells=400_000)
+        read_contract_rows(build(sheet_xml(rows)), "x.xlsx")
+    # A contracts file may cost what 400,000 cells cost (about 2 s), and no more.
+    assert time.perf_counter() - started < 10
 
 
 # ── what Excel writes is read ──
@@ -439,3 +442,193 @@ def test_a_1904_workbook_keeps_its_dates():
     buffer = io.BytesIO()
     workbook.save(buffer)
     assert read_quickly(buffer.getvalue())[1] == ["2020-06-30 00:00:00"]
+
+
+# ── a second look: what a general reader would have parsed before the first value ──
+
+
+def bounded(content, seconds=2, megabytes=60, **limits):
+    """read_rows' answer (rows or the refusal), checked to stay within time and memory."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        answer = read_rows(content, "x.xlsx", **limits)
+    except ImportFileError as error:
+        answer = str(error)
+    finally:
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+    assert elapsed < seconds and peak < megabytes, (elapsed, peak)
+    return answer
+
+
+HEAD = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{hostile_xlsx.MAIN}">'
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        HEAD + '<sheetData><row r="1">' + "<x/>" * 1_000_000 + "</row></sheetData></worksheet>",
+        HEAD + "<sheetData/>" + "<x/>" * 1_000_000 + "</worksheet>",
+        HEAD + "<sheetData/><dataValidations>"
+        + '<dataValidation type="list" sqref="A1"><formula1>"a,b"</formula1></dataValidation>' * 50_000
+        + "</dataValidations></worksheet>",
+        HEAD + '<sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
+        + "<r><rPr><b/></rPr><t>x</t></r>" * 100_000
+        + "</is></c></row></sheetData></worksheet>",
+    ],
+    ids=["non-cells-in-a-row", "elements-after-the-data", "validations", "rich-inline-text"],
+)  # fmt: skip
+def test_elements_that_are_no_cells_count_against_the_budget(sheet):
+    # Refused as too complex, or (within the budget) passed over; a cell's text beyond what
+    # Excel allows in a cell is a damaged file.
+    assert bounded(build(sheet)).startswith(
+        ("文件内容过于复杂（xl/worksheets/sheet1.xml）", "文件中没有数据。", "文件已损坏")
+    )
+
+
+def test_cells_of_another_namespace_are_not_read_and_cannot_slip_an_error_in():
+    rows = [
+        *FIGURES,
+        ['<q:c xmlns:q="urn:x" r="A3" t="e"><v>#REF!</v></q:c>',
+         '<q:c xmlns:q="urn:x" r="B3"><f>[1]Sheet1!A1</f><v>7</v></q:c>'],
+    ]  # fmt: skip
+    assert bounded(build(sheet_xml(rows))) == DECOY_ROWS
+
+
+def styles(body):
+    return f'<styleSheet xmlns="{hostile_xlsx.MAIN}">{body}</styleSheet>'
+
+
+def with_styles(style_part, sheet=DECOY):
+    return hostile_xlsx.package(
+        {
+            **hostile_xlsx.parts_of(build(sheet)),
+            "xl/styles.xml": style_part,
+            "xl/_rels/workbook.xml.rels": hostile_xlsx.relations_xml(
+                ("rId1", "worksheet", "worksheets/sheet1.xml"), ("rId2", "styles", "styles.xml")
+            ),
+        }
+    )
+
+
+def test_a_number_format_longer_than_excel_writes_is_refused_before_it_is_looked_at():
+    part = styles(
+        '<numFmts><numFmt numFmtId="164" formatCode="' + "[" * 300_000 + '"/></numFmts>'
+        '<cellXfs><xf numFmtId="164"/></cellXfs>'
+    )
+    assert bounded(with_styles(part)).startswith("文件内容过于复杂（xl/styles.xml）")
+
+
+def test_a_shared_string_of_countless_runs_is_refused():
+    strings = (
+        f'<sst xmlns="{hostile_xlsx.MAIN}"><si>'
+        + "<r><rPr><b/><i/><sz val='9'/></rPr><t>x</t></r>" * 80_000
+        + "</si></sst>"
+    )
+    sheet = sheet_xml([['<c r="A1" t="s"><v>0</v></c>']])
+    assert bounded(build(sheet, shared_strings=strings)).startswith(
+        "文件内容过于复杂（xl/sharedStrings.xml）"
+    )
+
+
+@pytest.mark.parametrize("value", ["1e999", "-1E400", "nan"])
+def test_a_number_that_is_no_finite_number_is_a_damaged_file(value):
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", f'<c r="C2"><v>{value}</v></c>', 2, 3]]
+    assert bounded(build(sheet_xml(rows))) == "文件已损坏，无法作为 XLSX 打开。"
+
+
+def damaged_zip(change):
+    data = bytearray(build(DECOY))
+    change(data)
+    return bytes(data)
+
+
+def _version_needed_99(data):
+    data[data.find(b"PK\x01\x02") + 6] = 99
+
+
+def _directory_offset_beyond(data):
+    end = data.rfind(b"PK\x05\x06")
+    offset = int.from_bytes(data[end + 16 : end + 20], "little")
+    data[end + 16 : end + 20] = (offset + 5000).to_bytes(4, "little")
+
+
+def _name_not_utf8(data):
+    start = data.find(b"PK\x03\x04")
+    data[start + 7] |= 8  # the name is said to be UTF-8
+    data[start + 30] = 0xFF
+
+
+@pytest.mark.parametrize("change", [_version_needed_99, _directory_offset_beyond, _name_not_utf8])
+def test_a_zip_damaged_in_its_headers_is_a_damaged_file_not_a_server_error(change):
+    answer = bounded(damaged_zip(change))
+    assert answer == "文件已损坏，无法作为 XLSX 打开。"
+
+
+def test_a_readers_values_rich_text_booleans_dates_and_durations():
+    strings = (
+        f'<sst xmlns="{hostile_xlsx.MAIN}" uniqueCount="1"><si><r><t>郑州</t></r><r><rPr><b/></rPr>'
+        "<t>市</t></r><rPh sb='0' eb='1'><t>zheng</t></rPh></si></sst>"
+    )
+    part = styles(
+        '<numFmts><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/>'
+        '<numFmt numFmtId="165" formatCode="[h]:mm:ss"/></numFmts>'
+        '<cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="10"/></cellXfs>'
+    )
+    sheet = sheet_xml([[
+        '<c r="A1" t="s"><v>0</v></c>',
+        '<c r="B1" t="inlineStr"><is><r><t>洛</t></r><r><t>阳</t></r></is></c>',
+        '<c r="C1" t="b"><v>1</v></c>',
+        '<c r="D1" s="1"><v>44012</v></c>',
+        '<c r="E1" s="2"><v>1.5</v></c>',
+        '<c r="F1" s="3"><v>0.125</v></c>',
+        '<c r="G1" t="d"><v>2020-06-30T00:00:00</v></c>',
+        '<c r="H1"><v>18500</v></c>',
+    ]])  # fmt: skip
+    content = hostile_xlsx.package(
+        {
+            **hostile_xlsx.parts_of(build(sheet, shared_strings=strings)),
+            "xl/styles.xml": part,
+            "xl/_rels/workbook.xml.rels": hostile_xlsx.relations_xml(
+                ("rId1", "worksheet", "worksheets/sheet1.xml"),
+                ("rId2", "sharedStrings", "sharedStrings.xml"),
+                ("rId3", "styles", "styles.xml"),
+            ),
+        }
+    )
+    assert bounded(content) == [[
+        "郑州市", "洛阳", "True", "2020-06-30 00:00:00", "1 day, 12:00:00", "0.125",
+        "2020-06-30 00:00:00", "18500",
+    ]]  # fmt: skip
+
+
+def test_what_openpyxl_writes_reads_the_same_through_the_portals_reader():
+    import datetime
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["地市", "金额（万元）", "日期", "是否", "比例"])
+    sheet.append(["郑州市", 19060.5, datetime.date(2021, 3, 31), True, 0.25])
+    sheet.append(["洛阳市", 12, datetime.datetime(2021, 1, 4, 9, 30), False, None])
+    sheet["E2"].number_format = "0.00%"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = buffer.getvalue()
+    theirs = [
+        [reporting_text(v) for v in row]
+        for row in load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True
+        ).active.iter_rows(values_only=True)
+    ]
+    assert bounded(content) == [[cell for cell in row] for row in theirs]
+
+
+def reporting_text(value):
+    from reporting.imports import _cell_text
+
+    return _cell_text(value)
