@@ -33,7 +33,7 @@ from reporting.imports import (
     refusal_message,
     stored_reports,
 )
-from reporting.models import FIGURE_FIELDS, FigureSource, IPKind
+from reporting.models import FIGURE_FIELDS, FigureSource, IPKind, PledgeReport
 from reporting.queries import figure_label, show_figure
 
 from .banks import bank_group
@@ -436,7 +436,7 @@ def apply_contracts(
                 "导入的质押合同将替换手工填写的数据：请核对预览中的原数据和导入后的数据，勾选确认后再导入。"
             )
         )
-    versions = preview.versions if versions is None else versions
+    versions = dict(preview.versions if versions is None else versions)
     changed, problems = 0, []
     for group in preview.groups:
         if group.status == "unchanged" and not group.moves:
@@ -447,6 +447,14 @@ def apply_contracts(
             )
         except (services.WorkflowError, ValidationError, PermissionDenied) as error:
             problems.append(refusal_message(group.unit, error))
+            continue
+        # The unit's other kind, next, finds the report as this import left it: the version
+        # the preview saw guards against others' changes, not against this import's own.
+        versions[str(group.unit.pk)] = (
+            PledgeReport.objects.filter(unit=group.unit, period=preview.period)
+            .values_list("version", flat=True)
+            .first()
+        )
     if problems:
         raise ImportFileError("；".join(problems))
     return changed

@@ -293,3 +293,19 @@ def test_a_submitter_cannot_upload_another_units_contracts(
         "第 2 行是郑州市的合同，您只能导入本单位的数据，整个文件未导入。"
         in response.content.decode()
     )
+
+
+def test_both_kinds_of_one_unit_in_one_file_are_imported_together(period, reviewer):
+    rows = [HEAD,
+            contract(n=1, items=2, amount="500"),
+            contract(n=2, kind="商标", items=3, amount="60")]  # fmt: skip
+    preview = parse_contracts(read_rows(xlsx(rows)), period)
+    assert preview.ok, [r.errors for r in preview.rows]
+    assert apply_contracts(preview, reviewer, "合同.xlsx") == 2
+    report = PledgeReport.objects.get(unit__short_name="洛阳")
+    assert sorted(report.figures.values_list("kind", "amount")) == [
+        (IPKind.PATENT, Decimal("500.00")),
+        (IPKind.TRADEMARK, Decimal("60.00")),
+    ]
+    # Both kinds in: the province's import submits the report.
+    assert report.state == ReportState.SUBMITTED
