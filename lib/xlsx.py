@@ -254,18 +254,18 @@ class _Package:
                 formats.append(element.get("numFmtId", "0"))
                 if len(formats) > CELL_FORMATS:
                     raise too_complex
-        kinds = []
-        for number in formats:
+        kinds = {}  # by number format: many cell formats share a few
+        for number in set(formats):
             code = custom.get(number)
             if code is None and number.isdigit():
                 code = BUILTIN_FORMATS.get(int(number))
             if code and is_timedelta_format(code):
-                kinds.append("timedelta")
+                kinds[number] = "timedelta"
             elif code and is_date_format(code):
-                kinds.append("date")
+                kinds[number] = "date"
             else:
-                kinds.append(None)
-        return kinds
+                kinds[number] = None
+        return [kinds[number] for number in formats]
 
 
 class _SheetReader:
