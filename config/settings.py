@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# Every DJANGO_ variable the portal reads, in the order of .env.example and the README's table.
+# Every variable the portal reads, as env() records it: .env.example and the README list the same.
 ENVIRONMENT_VARIABLES = []
 # Variables Django itself reads: never ours, never refused.
 DJANGOS_OWN_VARIABLES = {
