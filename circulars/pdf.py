@@ -1,17 +1,21 @@
 """PDF of circulars and attachments with WeasyPrint, in the GB/T 9704-2012 layout.
 
 WeasyPrint reads nothing but the fonts (``PortalURLFetcher``): no other file, no network.
-Renders are cached by a fingerprint of everything printed, so an unchanged document is
-served again without rendering.
+Renders are cached by a fingerprint of everything printed and of everything that prints it
+(``render_digest``: the templates, the code, the library's version, the fonts), so an unchanged
+document is served again without rendering, and a deploy or newly installed fonts change the next
+download.
 """
 
 import atexit
+import functools
 import hashlib
 import json
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
@@ -107,9 +111,47 @@ def fingerprint(*parts):
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+# What shapes a printed document besides its data, read once per process (a deploy restarts
+# it): the templates and the code of the circulars and of the shared printing helpers. Broad on
+# purpose: an unrelated change costs one render, a forgotten file a stale document.
+PRINTING_SOURCES = ["templates/circulars/*", "circulars/*.py", "lib/*.py"]
+
+
+@functools.cache
+def _code_digest():
+    import weasyprint
+
+    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__}".encode())
+    base = Path(settings.BASE_DIR)
+    for pattern in PRINTING_SOURCES:
+        for path in sorted(base.glob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _font_files():
+    """The font files a render may use, as they are now: installing one changes the output."""
+    folders = fonts.font_dirs()
+    found = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.suffix.lower() in {".otf", ".ttf", ".ttc", ".otc"}:
+                    state = path.stat()
+                    found.append((str(path), state.st_size, state.st_mtime_ns))
+    return found
+
+
+def render_digest():
+    """A digest of everything that shapes a render besides the document's data."""
+    return fingerprint(_code_digest(), _font_files())
+
+
 def cached_pdf(key, produce):
     """The PDF for ``key`` from the cache, or produced and cached."""
-    cache_key = f"circulars:pdf:{key}"
+    cache_key = f"circulars:pdf:{render_digest()}:{key}"
     pdf = cache.get(cache_key)
     if pdf is None:
         pdf = produce()
