@@ -551,6 +551,33 @@ class DeadlineExtension(models.Model):
         return f"{self.unit} · {self.period} → {self.until}"
 
 
+class DeadlineReminder(models.Model):
+    """A reminder sent: one per unit, period, deadline and day, however often the job runs."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="+", verbose_name=_("报送周期")
+    )
+    unit = models.ForeignKey(
+        ReportingUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("填报单位")
+    )
+    deadline = models.DateField(_("截止日期"))
+    days = models.SmallIntegerField(_("距截止天数"))  # negative: days overdue
+    recipients = models.PositiveSmallIntegerField(_("收件人数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("截止提醒")
+        verbose_name_plural = _("截止提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "unit", "deadline", "days"], name="reminder_sent_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period} · {self.deadline} ({self.days:+d})"
+
+
 class PendingImport(models.Model):
     """An uploaded file between its preview and its confirmation.
 

@@ -1,7 +1,9 @@
 """Files that would cost the portal more than a real table costs, or be read wrongly.
 
-Each is refused quickly (a bound on what a worker spends is the point), with a message that
-names the sheet and the cell where there is one, and nothing is saved.
+Each is refused within a bound on what a worker spends, with a message that names the sheet
+and the cell where there is one, and nothing is saved. The time bounds here are loose on purpose
+(shared machines are noisy): they catch a reader that expands a file, not a slow second. The
+figures are measured by bench/hostile_uploads.py against gunicorn.
 """
 
 import re
@@ -17,6 +19,8 @@ from reporting.models import PendingImport, PledgeFigures
 from tests import golden, hostile_xlsx
 from tests.hostile_xlsx import build, sheet_xml
 
+# The old reader took 15 to 50 s on these files; the new one refuses them in well under 0.1 s.
+SECONDS = 10
 FIGURES = [golden.PATENT_HEADINGS, ["1", "郑州市", "100", "2", "3"]]
 
 
@@ -52,7 +56,7 @@ def test_the_finding_files_are_as_small_as_reported(many_strings, wide_rows):
 def test_five_million_shared_strings_are_refused_before_they_are_read(many_strings, max_rows):
     message, seconds, peak = refused(many_strings, max_rows)
     assert re.match(r"文件内容解压后超过 \d+ MB（xl/sharedStrings.xml），远超报表所需", message)
-    assert seconds < 2 and peak < 50
+    assert seconds < SECONDS and peak < 50
 
 
 def test_shared_strings_are_counted_when_the_file_does_not_declare_them():
@@ -79,7 +83,7 @@ def test_rows_of_16384_cells_are_refused_at_the_first_row(wide_rows, max_rows):
         "工作表“表1”第 1 行有超过 1024 个单元格，远超报表所需（最多 50 列），拒绝处理。"
         "请删除多余的列，或把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
     )
-    assert seconds < 2 and peak < 50
+    assert seconds < SECONDS and peak < 50
 
 
 def test_a_lone_cell_in_the_last_column_is_refused():
@@ -231,7 +235,7 @@ def test_the_command_refuses_a_hostile_file_quickly(tmp_path, wide_rows):
     started = time.perf_counter()
     with pytest.raises(CommandError, match="第 1 行有超过 1024 个单元格"):
         call_command("import_pledges", str(path), "--period", "2019", "--kind", "patent")
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < SECONDS
 
 
 # ── what is checked is what is read (each trick below got past the first version) ──
@@ -257,7 +261,7 @@ def read_quickly(content, **limits):
     try:
         return read_rows(content, "x.xlsx", **limits)
     finally:
-        assert time.perf_counter() - started < 2
+        assert time.perf_counter() - started < SECONDS
 
 
 def test_a_sheet_named_with_two_leading_slashes_is_the_one_checked(wide_rows):
@@ -447,7 +451,7 @@ def test_a_1904_workbook_keeps_its_dates():
 # ── a second look: what a general reader would have parsed before the first value ──
 
 
-def bounded(content, seconds=2, megabytes=60, **limits):
+def bounded(content, seconds=SECONDS, megabytes=60, **limits):
     """read_rows' answer (rows or the refusal), checked to stay within time and memory."""
     tracemalloc.start()
     started = time.perf_counter()

@@ -82,3 +82,38 @@ def test_a_dry_run_sends_nothing(period, units, zhengzhou_submitter):
 def test_bad_arguments_are_refused(period, args):
     with pytest.raises(CommandError):
         call_command("remind_deadlines", *args, stdout=io.StringIO())
+
+
+def test_a_second_run_on_the_same_day_sends_nothing_again(period, units, zhengzhou_submitter):
+    day = DEADLINE - datetime.timedelta(days=3)
+    remind(day)
+    assert len(mail.outbox) == 1
+    out = remind(day)
+    assert len(mail.outbox) == 1
+    assert "already reminded 郑州市 (2021, +3 days)" in out
+    assert "0 unit(s) to remind, 0 e-mail(s) sent" in out
+
+
+def test_the_next_reminder_day_still_sends(period, units, zhengzhou_submitter):
+    remind(DEADLINE - datetime.timedelta(days=3))
+    remind(DEADLINE - datetime.timedelta(days=1))
+    assert len(mail.outbox) == 2
+
+
+def test_a_send_that_failed_is_tried_again_by_the_next_run(
+    period, units, zhengzhou_submitter, monkeypatch
+):
+    from reporting.management.commands import remind_deadlines
+
+    day = DEADLINE - datetime.timedelta(days=3)
+
+    def broken(*args):
+        raise ConnectionRefusedError("smtp down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(remind_deadlines, "send_deadline_reminder", broken)
+        with pytest.raises(ConnectionRefusedError):
+            remind(day)
+    assert not mail.outbox
+    remind(day)
+    assert [m.to for m in mail.outbox] == [["zhengzhou@example.org"]]

@@ -1,10 +1,11 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reporting.models import ReportingPeriod, ReportState
+from reporting.models import DeadlineReminder, ReportingPeriod, ReportState
 from reporting.notifications import send_deadline_reminder
 from reporting.queries import board
 
@@ -22,7 +23,8 @@ def day_list(text):
 class Command(BaseCommand):
     help = (
         "E-mail the submitters of every unit that has not submitted: the given numbers of days "
-        "before its deadline (or extension) and after it. Run it once a day from cron."
+        "before its deadline (or extension) and after it. Run it once a day from cron; a "
+        "reminder already sent is never sent again, however often it runs."
     )
 
     def add_arguments(self, parser):
@@ -52,11 +54,29 @@ class Command(BaseCommand):
                 days = (unit.deadline - today).days
                 if not ((days >= 0 and days in before) or (days < 0 and -days in after)):
                     continue
+                key = {"period": period, "unit": unit, "deadline": unit.deadline, "days": days}
+                if DeadlineReminder.objects.filter(**key).exists():
+                    self.stdout.write(
+                        f"already reminded {unit.name} ({period.slug}, {days:+d} days)"
+                    )
+                    continue
                 reminded += 1
                 if dry_run:
                     self.stdout.write(f"would remind {unit.name} ({period.slug}, {days:+d} days)")
                     continue
-                count = send_deadline_reminder(period, unit, unit.deadline, days)
+                try:
+                    # Recorded before sending: two runs at once cannot both send. A failed
+                    # send rolls the record back, so the next run tries again.
+                    with transaction.atomic():
+                        reminder = DeadlineReminder.objects.create(**key)
+                        count = send_deadline_reminder(period, unit, unit.deadline, days)
+                        reminder.recipients = count
+                        reminder.save(update_fields=["recipients"])
+                except IntegrityError:
+                    self.stdout.write(
+                        f"already reminded {unit.name} ({period.slug}, {days:+d} days)"
+                    )
+                    continue
                 sent += count
                 self.stdout.write(
                     f"reminded {unit.name} ({period.slug}, {days:+d} days): {count} e-mail(s)"
