@@ -345,7 +345,7 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_inflates():
     started = time.perf_counter()
     with pytest.raises(ImportFileError, match="解压后过大"):
         read_rows(content, "bomb.xlsx")
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 10  # loose: a reader that expanded it would take minutes
 
 
 def test_a_csv_with_100000_columns_is_refused_quickly():
@@ -353,7 +353,7 @@ def test_a_csv_with_100000_columns_is_refused_quickly():
     started = time.perf_counter()
     with pytest.raises(ImportFileError, match="第 1 行有 100000 列，统计表最多 50 列。"):
         read_rows(content)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 10  # loose: shared machines are noisy
 
 
 def test_a_single_50mb_line_is_refused_by_size(settings):
@@ -361,7 +361,7 @@ def test_a_single_50mb_line_is_refused_by_size(settings):
     started = time.perf_counter()
     with pytest.raises(ImportFileError, match=r"文件太大（50.0 MB），上限为 10 MB。"):
         read_rows(content)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 10  # loose: shared machines are noisy
 
 
 def test_a_long_line_under_the_size_limit_is_refused_too():
