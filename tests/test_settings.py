@@ -13,12 +13,18 @@ PRODUCTION = {
 }
 
 
+def clean_environment(**env):
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
+    }
+    return {**base, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
+
+
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
-        env={**base, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        env=clean_environment(**env),
         capture_output=True,
         text=True,
     )
@@ -57,11 +63,28 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
 
 
-def test_with_nothing_set_the_portal_is_in_production_mode_and_refuses_to_start():
-    result = manage("check")
+def test_with_nothing_set_the_web_server_is_in_production_mode_and_refuses_to_start():
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=settings.BASE_DIR,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
     assert "set DJANGO_DEBUG=true, as `make run` does" in result.stderr
+
+
+def test_a_command_in_a_checkout_with_no_database_configured_is_a_local_run():
+    assert manage("check").returncode == 0
+    assert manage("makemigrations", "--check", "--dry-run").returncode == 0
+
+
+def test_a_command_against_a_named_database_is_production_unless_debug_says_otherwise():
+    result = manage("check", DATABASE_URL="sqlite:///var/production-check.sqlite3")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
 def test_a_local_run_needs_only_debug_on():
