@@ -10,15 +10,13 @@ A lock lasts its cool-off from the failure that set it: attempts while locked ar
 trying again every few minutes.
 """
 
-import math
-
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils.timesince import timeuntil
 
 
 class LockoutHandler(AxesDatabaseHandler):
@@ -58,16 +56,6 @@ def unlocks_at(attempts, limit, cool_off):
     return None
 
 
-def duration_in_words(delta):
-    minutes = math.ceil(delta.total_seconds() / 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return _("{hours} 小时 {minutes} 分钟").format(hours=hours, minutes=minutes)
-    if hours:
-        return _("{hours} 小时").format(hours=hours)
-    return _("{minutes} 分钟").format(minutes=minutes)
-
-
 def _moment(value):
     """A time of today as 16:35; of another day with its date (a lock set at 23:50 ends tomorrow)."""
     clock = formats.time_format(value, "H:i")
@@ -79,7 +67,8 @@ def _moment(value):
 def locked_out(request, original_response=None, credentials=None):
     """The page a locked-out log-in gets: which lock, for how long, until when (local time)."""
     cool_off = get_cool_off(request)
-    since = timezone.now() - cool_off
+    now = timezone.now()
+    since = now - cool_off
     address = request.axes_ip_address
     username = get_client_username(request, credentials)
     recent = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since)
@@ -88,13 +77,14 @@ def locked_out(request, original_response=None, credentials=None):
         unlocks_at(recent, settings.AXES_ADDRESS_FAILURE_LIMIT, cool_off),
     ]
     by_address = ends[1] is not None and (ends[0] is None or ends[1] > ends[0])
-    until = max((end for end in ends if end), default=timezone.now() + cool_off)
+    until = max((end for end in ends if end), default=now + cool_off)
     context = {
         "by_address": by_address,
         "failure_limit": (
             settings.AXES_ADDRESS_FAILURE_LIMIT if by_address else settings.AXES_FAILURE_LIMIT
         ),
-        "cool_off": duration_in_words(cool_off),
+        # Django's own words for a duration ("30 分钟", "1 小时，30 分钟"), plain-spaced like the page.
+        "cool_off": timeuntil(now + cool_off, now, depth=2).replace("\xa0", " "),
         "until": _moment(timezone.localtime(until)),
         "username": username or "",
     }

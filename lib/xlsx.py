@@ -25,6 +25,7 @@ from posixpath import dirname, join, normpath
 
 from django.utils.translation import gettext as _
 from lxml import etree
+from openpyxl.utils.cell import column_index_from_string
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 CELL, ROW, VALUE, FORMULA = f"{MAIN}c", f"{MAIN}row", f"{MAIN}v", f"{MAIN}f"
@@ -333,7 +334,7 @@ class _SheetReader:
             match = CELL_REFERENCE.match(reference)
             if not match:
                 raise _broken()
-            self.column = _column_number(match.group(1))
+            self.column = column_index_from_string(match.group(1))
         if self.column > budget.cells_per_row:
             _too_wide(self.name, budget, reference, self.row_number)
         value = self.value(element, cell or self.new_cell(), reference or "")
@@ -490,7 +491,7 @@ def _check_dimension(ref, sheet, budget):
     match = CELL_REFERENCE.match(last)
     if not match:
         return
-    columns = _column_number(match.group(1))
+    columns = column_index_from_string(match.group(1))
     rows = int(match.group(2))
     if columns > budget.cells_per_row or rows > budget.rows:
         raise _copy_advice(
@@ -506,13 +507,6 @@ def _check_dimension(ref, sheet, budget):
                 column_limit=budget.columns,
             )
         )
-
-
-def _column_number(letters):
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
 
 
 def cell_place(sheet, cell):

@@ -1,15 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from backups import services
-
-
-def file_size(size):
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size} B" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
 
 
 class Command(BaseCommand):
@@ -44,7 +38,7 @@ class Command(BaseCommand):
                 _("已把 %(database)s 备份到 %(path)s：%(size)s，%(tables)d 个表，%(rows)d 行。"),
                 database=services.describe(settings_dict),
                 path=summary.path,
-                size=file_size(summary.size),
+                size=filesizeformat(summary.size).replace("\xa0", " "),
                 tables=len(summary.rows),
                 rows=summary.total_rows,
             )
