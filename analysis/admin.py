@@ -12,3 +12,10 @@ class StandingRulesAdmin(admin.ModelAdmin):
         "lagging_bottom",
         "falling_is_lagging",
     ]
+
+    def has_add_permission(self, request):
+        # One set of rules: once it exists, it is edited, not added to.
+        return super().has_add_permission(request) and not StandingRules.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -24,15 +24,27 @@ class StandingRules(models.Model):
         _("相对滞后：金额排名后几位"), default=5, validators=[MinValueValidator(1)]
     )
     falling_is_lagging = models.BooleanField(_("金额下降也算相对滞后"), default=True)
+    # One set of rules by construction: a second row cannot be saved (unique, and always true).
+    singleton = models.BooleanField(default=True, editable=False)
 
     class Meta:
         verbose_name = _("评价规则")
         verbose_name_plural = _("评价规则")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["singleton"],
+                name="standing_rules_one_row",
+                violation_error_message=_("评价规则只有一套，请修改已有的规则。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(singleton=True), name="standing_rules_singleton_true"
+            ),
+        ]
 
     def __str__(self):
         return str(_("评价规则"))
 
     @classmethod
     def current(cls):
-        rules = cls.objects.order_by("pk").first()
+        rules = cls.objects.first()
         return rules if rules is not None else cls()
