@@ -330,6 +330,12 @@ for _item in env_list("DJANGO_CIRCULAR_FONT_FILES"):
         raise ImproperlyConfigured(f"DJANGO_CIRCULAR_FONT_FILES: {_item!r} is not role=path.")
     CIRCULAR_FONT_FILES[_role.strip()] = _path.strip()
 
+# How the title of a table whose period is still open is marked: 2021年河南省专利质押融资初步统计表
+# (preliminary) or 2021年河南省专利质押融资统计表（征求意见稿） (consultation).
+OPEN_TABLE_MARK = env_choice(
+    "DJANGO_OPEN_TABLE_MARK", "preliminary", ("preliminary", "consultation")
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

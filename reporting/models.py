@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Max, Q, Value, When
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -81,7 +82,31 @@ def parse_period_slug(slug):
     return year, Granularity.YEAR, 1
 
 
+# Time order of periods, computed from what a period is: its year, the month it starts in, and
+# (for periods starting together: 2021, 2021H1, 2021Q1, 2021-01) its length.
+START_MONTH = Case(
+    When(granularity=Granularity.HALF, then=(F("number") - 1) * 6 + 1),
+    When(granularity=Granularity.QUARTER, then=(F("number") - 1) * 3 + 1),
+    When(granularity=Granularity.MONTH, then=F("number")),
+    default=Value(1),
+    output_field=models.PositiveSmallIntegerField(),
+)
+LENGTH_IN_MONTHS = Case(
+    When(granularity=Granularity.HALF, then=Value(6)),
+    When(granularity=Granularity.QUARTER, then=Value(3)),
+    When(granularity=Granularity.MONTH, then=Value(1)),
+    default=Value(12),
+    output_field=models.PositiveSmallIntegerField(),
+)
+
+
 class ReportingPeriodQuerySet(models.QuerySet):
+    def with_last_deadline(self):
+        """Periods that know their latest extension, so ``is_closed`` needs no query per period."""
+        periods = self.annotate(latest_extension=Max("extensions__until"))
+        # Django leaves Meta.ordering out of a query that aggregates: keep the time order.
+        return periods if self.query.order_by else periods.order_by(*self.model._meta.ordering)
+
     def by_slug(self, slug):
         """Filter on a slug such as ``2021Q3``; an invalid slug matches nothing."""
         try:
@@ -105,11 +130,31 @@ class ReportingPeriod(models.Model):
     )
     opens_on = models.DateField(_("开始填报日期"))
     deadline = models.DateField(_("截止日期"))
+    closed_at = models.DateTimeField(
+        _("提前结束报送时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "省局提前结束本周期的报送时填写。留空时，截止日期（含各单位的延期）过后报送自动结束。"
+        ),
+    )
+
+    # Computed by the database from what the period is, so that every list sorts in time order.
+    start_month = models.GeneratedField(
+        expression=START_MONTH, output_field=models.PositiveSmallIntegerField(), db_persist=True
+    )
+    length_in_months = models.GeneratedField(
+        expression=LENGTH_IN_MONTHS,
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
     objects = ReportingPeriodQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-year", "granularity", "-number"]
+        # Newest first, in time order: 2021Q3 before 2021H1; a year before its halves, quarters
+        # and months (it ends last).
+        ordering = ["-year", "-start_month", "-length_in_months"]
         verbose_name = _("报送周期")
         verbose_name_plural = _("报送周期")
         constraints = [
@@ -170,6 +215,27 @@ class ReportingPeriod(models.Model):
         last_month = self.number * months
         return datetime.date(self.year, last_month, monthrange(self.year, last_month)[1])
 
+    @cached_property
+    def last_deadline(self):
+        """The period's deadline, or the latest extension granted to a unit (one query, unless
+        the period was loaded ``with_last_deadline``)."""
+        if hasattr(self, "latest_extension"):
+            latest = self.latest_extension
+        else:
+            latest = self.extensions.aggregate(latest=Max("until"))["latest"]
+        return max(self.deadline, latest) if latest else self.deadline
+
+    @cached_property
+    def is_closed(self):
+        """Reporting has ended: the province closed it, or every deadline (extensions too) passed.
+
+        Until then, every figure of the period is provisional: tables, charts and analysis say
+        报送中 and standings are not computed.
+        """
+        if self.closed_at is not None and self.closed_at <= timezone.now():
+            return True
+        return timezone.localdate() > self.last_deadline
+
     def year_earlier(self):
         """The same period a year earlier (2020 for 2021, 2020Q3 for 2021Q3), if the portal has it."""
         return ReportingPeriod.objects.filter(
@@ -179,6 +245,15 @@ class ReportingPeriod(models.Model):
     def table_title(self, kind):
         """``2020年河南省专利质押融资统计表``."""
         return _("{period}河南省{kind}质押融资统计表").format(
+            period=self.label, kind=IPKind(kind).label
+        )
+
+    def open_table_title(self, kind):
+        """The title while reporting is still open, marked as the province chose
+        (``OPEN_TABLE_MARK``): 初步统计表, or （征求意见稿） after the title."""
+        if settings.OPEN_TABLE_MARK == "consultation":
+            return _("{title}（征求意见稿）").format(title=self.table_title(kind))
+        return _("{period}河南省{kind}质押融资初步统计表").format(
             period=self.label, kind=IPKind(kind).label
         )
 

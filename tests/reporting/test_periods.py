@@ -1,0 +1,116 @@
+"""Periods in time order, closed when reporting has ended, created with care in the admin."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from reporting.models import ReportingPeriod
+from tests.factories import ReportingPeriodFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make(slug_parts):
+    year, granularity, number = slug_parts
+    return ReportingPeriodFactory(year=year, granularity=granularity, number=number)
+
+
+def test_periods_list_newest_first_in_time_order_not_by_granularity_code(db):
+    for parts in [
+        (2021, "half", 1),
+        (2021, "quarter", 3),
+        (2020, "quarter", 4),
+        (2021, "year", 1),
+        (2021, "month", 8),
+        (2021, "quarter", 1),
+        (2021, "month", 1),
+    ]:
+        make(parts)
+    assert [p.slug for p in ReportingPeriod.objects.all()] == [
+        "2021-08", "2021Q3", "2021", "2021H1", "2021Q1", "2021-01", "2020Q4",
+    ]  # fmt: skip
+
+
+def test_the_dashboard_takes_the_latest_started_period_as_current(client, reviewer):
+    make((2021, "half", 1))
+    make((2021, "quarter", 3))
+    client.force_login(reviewer)
+    html = client.get("/analysis/").content.decode()
+    assert "当前周期 2021年第三季度" in html
+
+
+def test_a_period_closes_at_its_last_deadline_extensions_included(units, reviewer):
+    today = timezone.localdate()
+    period = ReportingPeriodFactory(
+        year=2021, opens_on=today - datetime.timedelta(days=30), deadline=today
+    )
+    assert not period.is_closed  # the deadline day itself is still open
+
+    period = ReportingPeriod.objects.get(pk=period.pk)
+    period.deadline = today - datetime.timedelta(days=1)
+    assert period.is_closed
+
+    period.extensions.create(
+        unit=units["郑州"],
+        until=today + datetime.timedelta(days=3),
+        reason="系统故障",
+        granted_by=reviewer,
+    )
+    assert not ReportingPeriod.objects.get(pk=period.pk).is_closed
+    assert not ReportingPeriod.objects.with_last_deadline().get(pk=period.pk).is_closed
+
+
+def test_the_province_may_close_a_period_early(open_period):
+    assert not open_period.is_closed
+    open_period.closed_at = timezone.now()
+    open_period.save()
+    assert ReportingPeriod.objects.get(pk=open_period.pk).is_closed
+
+
+def period_form(deadline, **extra):
+    return {
+        "year": "2022",
+        "granularity": "year",
+        "number": "1",
+        "opens_on": "2023-01-04",
+        "deadline": deadline.isoformat(),
+        "closed_at_0": "",
+        "closed_at_1": "",
+        **extra,
+    }
+
+
+def test_creating_a_period_whose_deadline_has_passed_asks_for_confirmation(client, administrator):
+    client.force_login(administrator)
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post("/admin/reporting/reportingperiod/add/", period_form(past))
+    assert response.status_code == 200
+    assert f"截止日期 {past.isoformat()} 已经过去" in response.content.decode()
+    assert not ReportingPeriod.objects.exists()
+
+    response = client.post(
+        "/admin/reporting/reportingperiod/add/", period_form(past, confirm_past_deadline="on")
+    )
+    assert response.status_code == 302
+    assert ReportingPeriod.objects.get().deadline == past
+
+
+def test_a_future_deadline_needs_no_confirmation(client, administrator):
+    client.force_login(administrator)
+    future = timezone.localdate() + datetime.timedelta(days=30)
+    response = client.post("/admin/reporting/reportingperiod/add/", period_form(future))
+    assert response.status_code == 302
+    assert ReportingPeriod.objects.get().deadline == future
+
+
+def test_the_admin_closes_a_period_early_and_undoes_it(client, administrator, open_period):
+    client.force_login(administrator)
+    url = "/admin/reporting/reportingperiod/"
+    client.post(url, {"action": "close_now", "_selected_action": [open_period.pk]})
+    open_period.refresh_from_db()
+    assert open_period.closed_at is not None
+    assert "已结束" in client.get(url).content.decode()
+    client.post(url, {"action": "reopen", "_selected_action": [open_period.pk]})
+    open_period.refresh_from_db()
+    assert open_period.closed_at is None
