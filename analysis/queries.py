@@ -9,50 +9,68 @@ from django.utils.translation import gettext as _
 
 from lib.numbers import CENT, growth
 from reporting.models import IPKind, PledgeFigures, ProvinceBenchmark, ReportingPeriod, ReportState
-from reporting.queries import rank_units
+from reporting.queries import RowStatus, rank_units
 
 from .models import StandingRules
 
 
 @dataclass(frozen=True)
 class ComparedRow:
+    """A row of a period beside the same unit's row in the comparable period.
+
+    Figures are None where a period has none to show (未报, 待审: ``status``/``before_status``).
+    """
+
     unit: object
-    rank: int
-    amount: Decimal
-    projects: int
-    items: int
+    rank: int | None
+    amount: Decimal | None
+    projects: int | None
+    items: int | None
     before_rank: int | None
     before_amount: Decimal | None
     before_projects: int | None
     before_items: int | None
+    status: str = RowStatus.REPORTED
+    status_label: str = ""
+
+    @property
+    def reported(self):
+        return self.status == RowStatus.REPORTED
 
     @property
     def amount_change(self):
-        return None if self.before_amount is None else self.amount - self.before_amount
+        if self.amount is None or self.before_amount is None:
+            return None
+        return self.amount - self.before_amount
 
     @property
     def amount_growth(self):
-        return None if self.before_amount is None else growth(self.amount, self.before_amount)
+        return growth(self.amount, self.before_amount)
 
     @property
     def projects_growth(self):
-        return None if self.before_projects is None else growth(self.projects, self.before_projects)
+        return growth(self.projects, self.before_projects)
 
     @property
     def items_growth(self):
-        return None if self.before_items is None else growth(self.items, self.before_items)
+        return growth(self.items, self.before_items)
 
     @property
     def rank_change(self):
         """Places gained (positive) or lost against the comparable period."""
-        return None if self.before_rank is None else self.before_rank - self.rank
+        if self.rank is None or self.before_rank is None:
+            return None
+        return self.before_rank - self.rank
 
 
-def compare(period, kind, before=None):
-    """Each 省辖市/示范区's figures beside the comparable period's (two queries)."""
+def compare(period, kind, before=None, provisional=False):
+    """Each 省辖市/示范区's figures beside the comparable period's (two queries).
+
+    Returns (the comparable period, the ranking of ``period``, the compared rows).
+    """
     kind = IPKind(kind)
     before = before if before is not None else period.year_earlier()
-    now = rank_units(period, kind)
+    now = rank_units(period, kind, provisional=provisional)
     return before, now, compare_rankings(now, rank_units(before, kind) if before else None)
 
 
@@ -73,6 +91,8 @@ def compare_rankings(now, before=None):
                 before_amount=old.amount if old else None,
                 before_projects=old.projects if old else None,
                 before_items=old.items if old else None,
+                status=row.status,
+                status_label=row.status_label,
             )
         )
     return rows
@@ -89,30 +109,36 @@ EXCELLENT, FAST, LAGGING = "成绩优异", "进步较快", "相对滞后"
 
 
 def standings(period, kind, rules=None):
-    """The circular's judgement of every unit, with the reason for it."""
+    """The circular's judgement of every unit, with the reason for it (closed periods)."""
     return judge(compare(period, kind)[2], rules)
 
 
 def judge(rows, rules=None):
-    """The standing of each compared row, by the administrator's rules (no query but the rules)."""
+    """The standing of each compared row, by the administrator's rules (no query but the rules).
+
+    Only ranked rows are judged, against each other: a unit without approved figures (未报,
+    待审) has no standing. Judge a closed period's rows, or say the result is provisional.
+    """
     rules = rules or StandingRules.current()
-    last = len(rows)
+    last = sum(1 for row in rows if row.reported)
     result = []
     for row in rows:
         change = row.amount_growth
-        if row.amount > 0 and row.rank <= rules.excellent_top:
+        if not row.reported:
+            label, reason = "", ""
+        elif row.amount > 0 and row.rank <= rules.excellent_top:
             label, reason = EXCELLENT, _("金额排名第 {rank} 位").format(rank=row.rank)
         elif row.rank > last - rules.lagging_bottom:
             label, reason = (
                 LAGGING,
                 _("金额排名第 {rank} 位（共 {count} 位）").format(rank=row.rank, count=last),
             )
-        elif change == _("新增"):
+        elif change.new:
             label, reason = FAST, _("实现零的突破")
-        elif isinstance(change, Decimal) and change > rules.fast_growth_percent:
-            label, reason = FAST, _("金额增长 {growth}%").format(growth=change)
-        elif rules.falling_is_lagging and isinstance(change, Decimal) and change < 0:
-            label, reason = LAGGING, _("金额下降 {growth}%").format(growth=-change)
+        elif change.is_number and change.percent > rules.fast_growth_percent:
+            label, reason = FAST, _("金额增长 {growth}%").format(growth=change.percent)
+        elif rules.falling_is_lagging and change.is_number and change.percent < 0:
+            label, reason = LAGGING, _("金额下降 {growth}%").format(growth=-change.percent)
         else:
             label, reason = "", ""
         result.append(Standing(row.unit, label, reason))
@@ -120,13 +146,14 @@ def judge(rows, rules=None):
 
 
 def zero_units(period, kind, ranking=None):
-    """Units still at zero in ``period``, and for every unit the first period it broke zero.
+    """Units at zero in ``period`` (approved, nil), and for every unit the first period it
+    broke zero.
 
     Returns (rows at zero, {unit pk: first year with an amount}) — two queries, or one when
-    the period's ``ranking`` is already at hand.
+    the period's ``ranking`` is already at hand. A unit that has not reported is not at zero.
     """
     ranking = ranking or rank_units(period, kind)
-    zeros = [row for row in ranking.rows if row.amount == 0]
+    zeros = [row for row in ranking.ranked_rows if row.amount == 0]
     first = (
         PledgeFigures.objects.filter(
             kind=kind,
@@ -188,17 +215,21 @@ def peer_comparison(year, totals=None):
 
 
 def unit_history(unit, kind, rules=None):
-    """A 省辖市/示范区 in every annual period: (period, its row, its standing).
+    """A 省辖市/示范区 in every annual period: (period, ranking, its row, its standing).
 
     One ranking query per year, each used for that year and as the next year's comparison.
+    A period still open has no standing (its ranking says 报送中).
     """
     rules = rules or StandingRules.current()
     periods = list(ReportingPeriod.objects.filter(granularity="year").order_by("year"))
     rankings = {period.year: rank_units(period, kind) for period in periods}
     history = []
     for period in periods:
-        rows = compare_rankings(rankings[period.year], rankings.get(period.year - 1))
+        ranking = rankings[period.year]
+        rows = compare_rankings(ranking, rankings.get(period.year - 1))
         for row, standing in zip(rows, judge(rows, rules), strict=True):
             if row.unit.pk == unit.pk:
-                history.append((period, row, standing))
+                if not ranking.closed:
+                    standing = Standing(unit, "", "")
+                history.append((period, ranking, row, standing))
     return history

@@ -1,7 +1,6 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -17,10 +16,13 @@ from . import charts, queries
 from .models import StandingRules
 
 
-def _growth(value):
-    if value is None:
-        return "—"
-    return value if isinstance(value, str) else f"{value:+}%"
+def _figure(row, name):
+    """A compared row's figure as a table shows it: the status (未报, 待审) in place of a figure
+    that does not exist yet."""
+    value = getattr(row, name)
+    if not row.reported:
+        return row.status_label if name == "amount" else "—"
+    return format_amount(value) if name == "amount" else value
 
 
 class ProvincialView(RuleRequiredMixin, View):
@@ -33,11 +35,10 @@ class DashboardView(ProvincialView):
     def get(self, request):
         totals = queries.yearly_totals()
         years = sorted(totals)
-        periods = list(ReportingPeriod.objects.all())
-        # A year whose deadline is still ahead counts only the reports approved so far.
-        today = timezone.localdate()
+        periods = list(ReportingPeriod.objects.with_last_deadline())
+        # A year still being reported counts only the reports approved so far.
         collecting = {
-            p.year for p in periods if p.granularity == Granularity.YEAR and p.deadline >= today
+            p.year for p in periods if p.granularity == Granularity.YEAR and not p.is_closed
         }
         year_labels = {
             year: _("{year}（报送中）").format(year=year) if year in collecting else str(year)
@@ -127,7 +128,9 @@ class ComparisonView(ProvincialView):
                 )
             )
         before, now, rows = queries.compare(period, kind, before)
-        standing = {s.unit.pk: s for s in queries.judge(rows)}
+        # Standings judge a closed period; while it is open, only on request, and marked so.
+        judged = now.closed or request.GET.get("standings") == "provisional"
+        standing = {s.unit.pk: s for s in queries.judge(rows)} if judged else {}
         zeros, first_years = queries.zero_units(period, kind, now)
         title = _("{period}{kind}质押融资同比分析").format(period=period.label, kind=kind.label)
         headings = [
@@ -136,33 +139,40 @@ class ComparisonView(ProvincialView):
         ]  # fmt: skip
         table = [
             [
-                row.rank,
+                row.rank or "",
                 row.unit.name,
-                format_amount(row.amount),
+                _figure(row, "amount"),
                 "—" if row.before_amount is None else format_amount(row.before_amount),
-                _growth(row.amount_growth),
-                row.projects,
-                _growth(row.projects_growth),
-                row.items,
-                _growth(row.items_growth),
-                "—" if row.rank_change is None else f"{row.rank_change:+d}",
-                standing[row.unit.pk].label,
-                standing[row.unit.pk].reason,
+                str(row.amount_growth),
+                _figure(row, "projects"),
+                str(row.projects_growth),
+                _figure(row, "items"),
+                str(row.items_growth),
+                # Places gained mean something between two complete rankings only.
+                "—" if row.rank_change is None or not judged else f"{row.rank_change:+d}",
+                standing[row.unit.pk].label if judged else "",
+                standing[row.unit.pk].reason if judged else "",
             ]
             for row in rows
         ]
+        notes = list(now.notes)
+        if judged and not now.closed:
+            notes.append(_("临时评价：报送尚未结束，评价按目前已审核的数据得出，可能变化。"))
         export = request.GET.get("_export")
         if export is not None:
-            return plain_table_response(title, headings, table, export)
+            return plain_table_response(title, headings, table, export, notes=notes)
         chart = charts.bar_chart(
             _("{period}各地市{kind}质押金额").format(period=period.label, kind=kind.label),
-            [row.unit.short_name for row in rows],
-            [row.amount for row in rows],
+            [row.unit.short_name for row in now.ranked_rows],
+            [row.amount for row in now.ranked_rows],
         )
         context = {
             "period": period,
             "kind": kind,
             "before": before,
+            "ranking": now,
+            "notes": notes,
+            "judged": judged,
             "title": title,
             "headings": headings,
             "table": table,
@@ -172,7 +182,7 @@ class ComparisonView(ProvincialView):
                 (
                     (row.unit, first_years[row.unit.pk])
                     for row in rows
-                    if row.amount > 0 and row.unit.pk in first_years
+                    if row.reported and row.amount > 0 and row.unit.pk in first_years
                 ),
                 key=lambda pair: (pair[1], pair[0].code),
             ),
@@ -193,13 +203,21 @@ class UnitView(LoginRequiredMixin, View):
         for kind in IPKind:
             history = queries.unit_history(unit, kind, rules)
             rows = [
-                (period, row, format_amount(row.amount), standing)
-                for period, row, standing in history
+                (
+                    period,
+                    ranking,
+                    row.rank or "",
+                    _figure(row, "amount"),
+                    _figure(row, "projects"),
+                    _figure(row, "items"),
+                    standing,
+                )
+                for period, ranking, row, standing in history
             ]
             chart = charts.line_chart(
                 _("{unit}{kind}质押金额").format(unit=unit.name, kind=kind.label),
-                [period.year for period, _row, _standing in history],
-                [(kind.label, [row.amount for _period, row, _standing in history])],
+                [period.year for period, *_rest in history],
+                [(kind.label, [row.amount for _period, _ranking, row, _standing in history])],
             )
             sections.append((kind, rows, chart))
         export = request.GET.get("_export")
@@ -217,16 +235,16 @@ class UnitView(LoginRequiredMixin, View):
             table = [
                 [
                     kind.label,
-                    period.label,
-                    row.rank,
+                    period.label if ranking.closed else f"{period.label}（{ranking.status_line}）",
+                    rank,
                     amount,
-                    row.projects,
-                    row.items,
+                    projects,
+                    items,
                     standing.label,
                     standing.reason,
                 ]
                 for kind, rows, _chart in sections
-                for period, row, amount, standing in rows
+                for period, ranking, rank, amount, projects, items, standing in rows
             ]
             return plain_table_response(unit.name, headings, table, export)
         return render(request, "analysis/unit.html", {"unit": unit, "sections": sections})

@@ -33,7 +33,11 @@ def draft_situation(period):
 def _draft(period):
     rankings = {kind: rank_units(period, kind) for kind in IPKind}
     patent, trademark = rankings[IPKind.PATENT], rankings[IPKind.TRADEMARK]
-    paragraphs = [
+    paragraphs = []
+    if not patent.closed:
+        # The administrator must see, before anything is issued, that the figures may change.
+        paragraphs.append(f"（{patent.status_line}，以下为初步统计，报送结束后请重新起草。）")
+    paragraphs += [
         (
             f"{period.label}，全省专利质押融资金额{in_yi(patent.amount)}亿元，项目{patent.projects}个，质押专利{patent.items}件；"
             f"商标质押融资金额{in_yi(trademark.amount)}亿元，项目{trademark.projects}个，质押商标{trademark.items}件。"
@@ -42,11 +46,11 @@ def _draft(period):
 
     sentences = []
     for kind, ranking in rankings.items():
-        leaders = [row for row in ranking.rows if row.amount > 0][:3]
+        leaders = [row for row in ranking.ranked_rows if row.amount > 0][:3]
         if leaders:
             sentences.append(f"{kind.label}质押金额居前的是{_names(leaders)}")
     for kind, ranking in rankings.items():
-        zeros = [row for row in ranking.rows if row.amount == 0]
+        zeros = [row for row in ranking.ranked_rows if row.amount == 0]
         if zeros:
             sentences.append(
                 f"{_names(zeros)}等{len(zeros)}个地市{kind.label}质押项目、金额、件数均为零"
@@ -74,18 +78,19 @@ def _draft(period):
 
 
 def _change_sentence(kind, now, before, previous):
-    old = {row.unit.pk: row.amount for row in before.rows}
+    old = {row.unit.pk: row.amount for row in before.ranked_rows}
     rising, falling, new = [], [], []
-    for row in now.rows:
-        was = old.get(row.unit.pk, Decimal(0))
-        if was == 0 and row.amount > 0:
+    for row in now.ranked_rows:
+        was = old.get(row.unit.pk)
+        change = growth(row.amount, was)
+        if change.new:
             new.append(row.unit.short_name)
-        elif was > 0 and row.amount != was:
-            entry = f"{row.unit.short_name}（{growth(row.amount, was):+}%）"
+        elif change.is_number and row.amount != was:
+            entry = f"{row.unit.short_name}（{change}）"
             (rising if row.amount > was else falling).append(entry)
     if before.amount:
         total = growth(now.amount, before.amount)
-        head = f"与{previous.label}相比，全省{kind.label}质押金额变动{total:+}%"
+        head = f"与{previous.label}相比，全省{kind.label}质押金额变动{total}"
     else:
         head = f"与{previous.label}相比，全省{kind.label}质押从无到有"
     parts = [head]

@@ -45,8 +45,10 @@ def escape_dataset(dataset):
         dataset[index] = tuple(escape_formula(value) for value in row)
 
 
-def plain_table_response(title, headings, rows, export_format):
+def plain_table_response(title, headings, rows, export_format, notes=()):
     """A simple table as a CSV (with BOM) or XLSX download, formula cells escaped.
+
+    ``notes`` (such as 报送中 · 截至 … 已审核 5 / 28 个单位) follow the rows, one per line.
 
     Any other ``export_format`` is a 400: an unknown format is refused, not defaulted.
     """
@@ -54,6 +56,7 @@ def plain_table_response(title, headings, rows, export_format):
         return unknown_export_format()
     headings = [spreadsheet_cell(heading) for heading in headings]
     rows = [[spreadsheet_cell(cell) for cell in row] for row in rows]
+    rows += [[spreadsheet_cell(str(note))] for note in notes]
     if export_format == "csv":
         import csv
 

@@ -1,6 +1,7 @@
 """How amounts, growth and spreadsheet cells are written, wherever the portal prints them."""
 
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -20,13 +21,43 @@ def format_amount(value):
     return "0" if text in {"-0", ""} else text
 
 
+@dataclass(frozen=True)
+class Change:
+    """A change against an earlier figure: a percentage, new (from nothing), or not available.
+
+    The one way the portal computes and prints a change: warnings, tables, analysis, exports and
+    drafted sentences all take it from ``growth``.
+    """
+
+    percent: Decimal | None = None  # one decimal, rounded half up; None when new or n/a
+    new: bool = False
+
+    @property
+    def is_number(self):
+        return self.percent is not None
+
+    def __str__(self):
+        if self.percent is not None:
+            return f"{self.percent:+}%"
+        return _("新增") if self.new else "—"
+
+
+NOT_AVAILABLE = Change()
+NEW = Change(new=True)
+
+
 def growth(now, before):
-    """Growth in percent (one decimal), ``"新增"`` from nothing, None when both are nothing."""
+    """``now`` against ``before`` in percent, rounded half up to one decimal.
+
+    From nothing to something is new; a missing figure, or nothing on both sides, is n/a.
+    200 → 314.90 is +57.5%.
+    """
+    if now is None or before is None:
+        return NOT_AVAILABLE
     if before == 0:
-        return _("新增") if now else None
-    return ((Decimal(now) - Decimal(before)) * 100 / Decimal(before)).quantize(
-        ONE_DECIMAL, ROUND_HALF_UP
-    )
+        return NEW if now else NOT_AVAILABLE
+    percent = (Decimal(now) - Decimal(before)) * 100 / Decimal(before)
+    return Change(percent.quantize(ONE_DECIMAL, ROUND_HALF_UP))
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

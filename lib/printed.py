@@ -18,12 +18,15 @@ TOTAL_LABEL = _("合计")
 
 @dataclass(frozen=True)
 class PrintedRow:
-    rank: int
+    """A row as it prints. A row without approved figures has no rank ("") and says why in
+    the amount cell (未报, 待审), with "—" for the counts."""
+
+    rank: int | str
     rank_span: int  # rows the rank cell spans; 0 when a tie's first row already printed it
     unit: str
-    amount: str  # as printed: 50000, 37209.56
-    projects: int
-    items: int
+    amount: str  # as printed: 50000, 37209.56, or 未报
+    projects: int | str
+    items: int | str
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,14 @@ def tables_xlsx(named_tables):
     return buffer.getvalue()
 
 
+def _number(printed):
+    """An amount as Excel should hold it: a number, so it can be summed; 未报 stays text."""
+    try:
+        return Decimal(printed)
+    except ArithmeticError:
+        return printed
+
+
 def write_table_sheet(sheet, table):
     from openpyxl.styles import Alignment, Border, Font, Side
 
@@ -125,7 +136,7 @@ def write_table_sheet(sheet, table):
     for offset, row in enumerate(table.rows):
         excel_row = first_body_row + offset
         sheet.append(
-            [row.rank, escape_formula(row.unit), Decimal(row.amount), row.projects, row.items]
+            [row.rank, escape_formula(row.unit), _number(row.amount), row.projects, row.items]
         )
         if row.rank_span > 1:
             sheet.merge_cells(

@@ -34,9 +34,8 @@ class RankedTableExport(TableExport):
         if self.format == self.XLSX:
             return ranking_xlsx(self.table.ranking)
         escape_dataset(self.dataset)
-        note = self.table.ranking.provisional_note
-        if note:
-            self.dataset.append([str(note)] + [""] * (self.dataset.width - 1))
+        for note in self.table.ranking.notes:
+            self.dataset.append([note] + [""] * (self.dataset.width - 1))
         return UTF8_BOM + self.dataset.export(self.format)
 
     def response(self, filename=None):
@@ -57,6 +56,16 @@ def printed_ranking(ranking):
             projects=row.projects,
             items=row.items,
         )
+        if row.reported
+        # A row without approved figures prints why (未报, 待审), never a 0.
+        else PrintedRow(
+            rank="",
+            rank_span=1,
+            unit=row.unit.name,
+            amount=str(row.status_label),
+            projects="—",
+            items="—",
+        )  # fmt: skip
         for row in ranking.rows
     )
     return PrintedTable(
@@ -73,7 +82,7 @@ def printed_ranking(ranking):
         ),
         rows=rows,
         total=(format_amount(ranking.amount), ranking.projects, ranking.items),
-        note=str(ranking.provisional_note),
+        note="；".join(ranking.notes),
     )
 
 

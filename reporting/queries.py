@@ -41,19 +41,43 @@ from .models import (
 )
 
 
+class RowStatus:
+    """Whether a row of a ranked table has figures to rank, and if not, why."""
+
+    REPORTED = "reported"
+    PENDING = "pending"  # 待审: submitted, not yet approved
+    MISSING = "missing"  # 未报: not submitted (or returned), or no report at all
+
+
 @dataclass(frozen=True)
 class RankedRow:
-    rank: int
+    """One row of a ranked table. A row without approved figures has no rank and no figures:
+    it is 未报 or 待审, never 0."""
+
+    rank: int | None
     unit: ReportingUnit
-    amount: Decimal
-    projects: int
-    items: int
-    tie_size: int  # how many rows share this rank
+    amount: Decimal | None
+    projects: int | None
+    items: int | None
+    tie_size: int  # how many rows share this rank (1 for an unranked row)
     tie_index: int  # 1 for the first row of a tie (the one that prints the shared rank)
+    status: str = RowStatus.REPORTED
 
     @property
     def starts_tie(self):
         return self.tie_index == 1
+
+    @property
+    def reported(self):
+        return self.status == RowStatus.REPORTED
+
+    @property
+    def status_label(self):
+        return {
+            RowStatus.REPORTED: "",
+            RowStatus.PENDING: _("待审"),
+            RowStatus.MISSING: _("未报"),
+        }[self.status]
 
 
 @dataclass(frozen=True)
@@ -65,10 +89,36 @@ class Ranking:
     amount: Decimal = Decimal("0")
     projects: int = 0
     items: int = 0
+    unit_count: int = 0  # every reporting unit, 省直管县（市） included
+    approved_count: int = 0  # of which approved
+    closed: bool = True  # reporting has ended (``ReportingPeriod.is_closed``)
+    as_of: datetime.datetime | None = None  # when the figures were read
+
+    @property
+    def final(self):
+        """Official figures of a closed period: ranks and standings stand."""
+        return self.closed and not self.provisional
+
+    @property
+    def ranked_rows(self):
+        return [row for row in self.rows if row.reported]
 
     @property
     def title(self):
-        return self.period.table_title(self.kind)
+        if self.closed:
+            return self.period.table_title(self.kind)
+        return self.period.open_table_title(self.kind)
+
+    @property
+    def status_line(self):
+        """报送中 · 截至 2021-01-20 10:30 已审核 5 / 28 个单位, while the period is open."""
+        if self.closed:
+            return ""
+        return _("报送中 · 截至 {time} 已审核 {approved} / {total} 个单位").format(
+            time=timezone.localtime(self.as_of).strftime("%Y-%m-%d %H:%M"),
+            approved=self.approved_count,
+            total=self.unit_count,
+        )
 
     @property
     def provisional_note(self):
@@ -78,40 +128,73 @@ class Ranking:
         return _("临时数据：含已提交但尚未审核的报表，不作为正式统计结果。")
 
     @property
+    def notes(self):
+        """Every line printed under the title: the period's status, the provisional mark."""
+        return [str(note) for note in (self.status_line, self.provisional_note) if note]
+
+    @property
     def file_name(self):
         return f"{self.title}{_('（临时）') if self.provisional else ''}"
 
 
 # Each row's sums are computed once, by a grouped join (a 省直管县 joins the row of its
 # 省辖市), and the windows rank the grouped rows. Amounts are summed in integer 分: SQLite
-# stores decimals as floats, and 0.1 + 0.2 must tie with 0.3.
+# stores decimals as floats, and 0.1 + 0.2 must tie with 0.3. A row is ranked when its own
+# unit's report counts (approved; submitted too in the provisional view); the others are
+# listed after the ranked rows, unranked.
 _RANKING_SQL = """
 WITH row_sums AS (
     SELECT unit.id AS unit_id,
-           COALESCE(SUM(CAST(ROUND(figures.amount * 100) AS BIGINT)), 0) AS cents,
-           COALESCE(SUM(figures.projects), 0) AS projects,
-           COALESCE(SUM(figures.items), 0) AS items
+           COALESCE(SUM(CASE WHEN report.state IN ({states})
+                        THEN CAST(ROUND(figures.amount * 100) AS BIGINT) END), 0) AS cents,
+           COALESCE(SUM(CASE WHEN report.state IN ({states}) THEN figures.projects END), 0)
+               AS projects,
+           COALESCE(SUM(CASE WHEN report.state IN ({states}) THEN figures.items END), 0) AS items,
+           MAX(CASE WHEN member.id = unit.id THEN report.state END) AS own_state,
+           COUNT(DISTINCT member.id) AS members,
+           COUNT(DISTINCT CASE WHEN report.state = %s THEN member.id END) AS approved_members
     FROM {unit_table} unit
     LEFT JOIN {unit_table} member
            ON member.id = unit.id OR member.parent_id = unit.id
     LEFT JOIN {report_table} report
-           ON report.unit_id = member.id AND report.period_id = %s AND report.state IN ({states})
+           ON report.unit_id = member.id AND report.period_id = %s
     LEFT JOIN {figures_table} figures
            ON figures.report_id = report.id AND figures.kind = %s
     WHERE unit.kind IN ({unit_kinds})
     GROUP BY unit.id
+),
+reporting AS (
+    SELECT row_sums.*, CASE WHEN own_state IN ({states}) THEN 1 ELSE 0 END AS reported
+    FROM row_sums
+),
+ranked_rows AS (
+    -- An unranked row's figures do not exist for the table: all unranked rows tie, in code order.
+    SELECT unit_id, own_state, members, approved_members, reported,
+           cents * reported AS cents, projects * reported AS projects, items * reported AS items
+    FROM reporting
 )
-SELECT {unit_columns}, row_sums.cents, row_sums.projects, row_sums.items,
-       RANK() OVER (ORDER BY row_sums.cents DESC, row_sums.projects DESC, row_sums.items DESC)
-           AS rank,
-       COUNT(*) OVER (PARTITION BY row_sums.cents, row_sums.projects, row_sums.items)
-           AS tie_size,
+SELECT {unit_columns}, ranked_rows.cents, ranked_rows.projects, ranked_rows.items,
+       ranked_rows.own_state, ranked_rows.reported,
+       SUM(ranked_rows.members) OVER () AS unit_count,
+       SUM(ranked_rows.approved_members) OVER () AS approved_count,
+       (SELECT MAX(extension.until) FROM {extension_table} extension
+        WHERE extension.period_id = %s) AS last_extension,
+       RANK() OVER (
+           PARTITION BY ranked_rows.reported
+           ORDER BY ranked_rows.cents DESC, ranked_rows.projects DESC, ranked_rows.items DESC
+       ) AS rank,
+       COUNT(*) OVER (
+           PARTITION BY ranked_rows.reported, ranked_rows.cents, ranked_rows.projects,
+                        ranked_rows.items
+       ) AS tie_size,
        ROW_NUMBER() OVER (
-           PARTITION BY row_sums.cents, row_sums.projects, row_sums.items ORDER BY unit.code
+           PARTITION BY ranked_rows.reported, ranked_rows.cents, ranked_rows.projects,
+                        ranked_rows.items
+           ORDER BY unit.code
        ) AS tie_index
-FROM row_sums
-JOIN {unit_table} unit ON unit.id = row_sums.unit_id
-ORDER BY rank, unit.code
+FROM ranked_rows
+JOIN {unit_table} unit ON unit.id = ranked_rows.unit_id
+ORDER BY ranked_rows.reported DESC, rank, unit.code
 """
 
 
@@ -122,26 +205,16 @@ def _ranking_sql(state_count, kind_count):
         unit_table=quote(ReportingUnit._meta.db_table),
         report_table=quote(PledgeReport._meta.db_table),
         figures_table=quote(PledgeFigures._meta.db_table),
+        extension_table=quote(DeadlineExtension._meta.db_table),
         unit_columns=columns,
         states=", ".join(["%s"] * state_count),
         unit_kinds=", ".join(["%s"] * kind_count),
     )
 
 
-def rank_units(period, kind, provisional=False):
-    """The ranked table of a period and kind: one row per 省辖市 and 济源示范区.
-
-    Ordered by amount, then projects, then items, all descending; rows equal on all
-    three share one rank (the next rank skips) and are listed in GB/T 2260 code order.
-    One query; the 合计 is the sum of the rows (each figure counts in exactly one row).
-    """
-    kind = IPKind(kind)
-    states = ReportState.provisional() if provisional else ReportState.final()
-    unit_kinds = UnitKind.ranked()
-    params = [period.pk, *states, kind.value, *unit_kinds]
-    units = list(ReportingUnit.objects.raw(_ranking_sql(len(states), len(unit_kinds)), params))
-    rows = [
-        RankedRow(
+def _ranked_row(unit, provisional):
+    if unit.reported:
+        return RankedRow(
             rank=unit.rank,
             unit=unit,
             amount=(Decimal(int(unit.cents)) / 100).quantize(CENT),
@@ -150,16 +223,66 @@ def rank_units(period, kind, provisional=False):
             tie_size=unit.tie_size,
             tie_index=unit.tie_index,
         )
-        for unit in units
+    pending = unit.own_state == ReportState.SUBMITTED and not provisional
+    return RankedRow(
+        rank=None,
+        unit=unit,
+        amount=None,
+        projects=None,
+        items=None,
+        tie_size=1,
+        tie_index=1,
+        status=RowStatus.PENDING if pending else RowStatus.MISSING,
+    )
+
+
+def rank_units(period, kind, provisional=False):
+    """The ranked table of a period and kind: one row per 省辖市 and 济源示范区.
+
+    Rows with figures that count (approved; submitted too when ``provisional``) are ordered
+    by amount, then projects, then items, all descending; rows equal on all three share one
+    rank (the next rank skips) and are listed in GB/T 2260 code order. The other rows follow,
+    unranked, as 待审 or 未报: a unit that has not reported is not a unit at 0 (an approved
+    nil return is). One query, and one for the period's extensions unless known; the 合计 is
+    the sum of the ranked rows (each figure counts in exactly one row).
+    """
+    kind = IPKind(kind)
+    states = ReportState.provisional() if provisional else ReportState.final()
+    unit_kinds = UnitKind.ranked()
+    params = [
+        *states,
+        *states,
+        *states,
+        ReportState.APPROVED,
+        period.pk,
+        kind.value,
+        *unit_kinds,
+        *states,
+        period.pk,
     ]
+    as_of = timezone.now()
+    units = list(ReportingUnit.objects.raw(_ranking_sql(len(states), len(unit_kinds)), params))
+    if units and "last_deadline" not in period.__dict__:
+        # The same query read the period's latest extension: no second query to know if it is
+        # closed. (SQLite hands a date back as text.)
+        extension = units[0].last_extension
+        if isinstance(extension, str):
+            extension = datetime.date.fromisoformat(extension)
+        period.last_deadline = max(period.deadline, extension) if extension else period.deadline
+    rows = [_ranked_row(unit, provisional) for unit in units]
+    ranked = [row for row in rows if row.reported]
     return Ranking(
         period=period,
         kind=kind,
         provisional=provisional,
         rows=rows,
-        amount=sum((row.amount for row in rows), Decimal(0)).quantize(CENT),
-        projects=sum(row.projects for row in rows),
-        items=sum(row.items for row in rows),
+        amount=sum((row.amount for row in ranked), Decimal(0)).quantize(CENT),
+        projects=sum(row.projects for row in ranked),
+        items=sum(row.items for row in ranked),
+        unit_count=int(units[0].unit_count) if units else 0,
+        approved_count=int(units[0].approved_count) if units else 0,
+        closed=period.is_closed,
+        as_of=as_of,
     )
 
 
@@ -399,31 +522,35 @@ class Comparison:
 
     @property
     def change(self):
-        """Growth in percent, "新增" when the year before was 0, None without a year before."""
-        if self.previous is None or self.current is None:
-            return None
-        value = growth(self.current, self.previous)
-        if value is None:
-            return "0%"
-        return value if isinstance(value, str) else f"{value:+}%"
+        """The change against the year before (``lib.numbers.growth``), as printed."""
+        return str(growth(self.current, self.previous))
 
 
 def compare_with_year_earlier(report):
     """Each figure of both kinds beside the same period a year earlier (``report.year_earlier``).
 
-    Returns the earlier period (or None) and rows of ``(patent, trademark)`` comparisons.
+    Returns the earlier period (or None) and rows of ``(label, (patent, trademark))``.
     """
     previous_period, previous = report.year_earlier
     current = report.figures_by_kind()
-    rows = {}
-    for kind in IPKind:
-        now, before = current.get(kind), previous.get(kind)
-        rows[kind] = [
-            Comparison(
-                figure_label(kind, name),
-                getattr(now, name) if now else None,
-                getattr(before, name) if before else None,
+    rows = []
+    for name in FIGURE_FIELDS:
+        comparisons = []
+        for kind in IPKind:
+            now, before = current.get(kind), previous.get(kind)
+            comparisons.append(
+                Comparison(
+                    figure_label(kind, name),
+                    getattr(now, name) if now else None,
+                    getattr(before, name) if before else None,
+                )
             )
-            for name in FIGURE_FIELDS
-        ]
-    return previous_period, list(zip(*(rows[kind] for kind in IPKind), strict=True))
+        rows.append((row_label(name), comparisons))
+    return previous_period, rows
+
+
+def row_label(name):
+    """A figure's label in a table holding both kinds side by side."""
+    if name == "items":
+        return _("专利数 / 商标件数")
+    return PledgeFigures._meta.get_field(name).verbose_name

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import can
-from lib.numbers import CENT
+from lib.numbers import CENT, growth
 
 from .models import (
     FIGURE_FIELDS,
@@ -28,6 +28,7 @@ from .models import (
     ReportTransition,
     WorkflowAction,
 )
+from .queries import figure_label, show_figure
 
 
 class WorkflowError(Exception):
@@ -208,29 +209,20 @@ def submission_warnings(report):
         before = previous.get(kind)
         if before is None:
             continue
-        for field, label in (
-            ("amount", _("质押金额")),
-            ("projects", _("项目数")),
-            ("items", kind.items_heading),
-        ):
+        for field in ("amount", "projects", "items"):
             old, new = getattr(before, field), getattr(figure, field)
-            if old == new == 0:
-                continue
-            if old == 0:
+            change = growth(new, old)
+            label = figure_label(kind, field)
+            if change.new:
                 warnings.append(
-                    _("{kind}{label}：上年同期为 0，本期为 {new}。").format(
-                        kind=kind.label, label=label, new=new
+                    _("{kind}：{label}上年同期为 0，本期为 {new}。").format(
+                        kind=kind.label, label=label, new=show_figure(new)
                     )
                 )
-                continue
-            change = (Decimal(new) - Decimal(old)) / Decimal(old) * 100
-            if abs(change) > 50:
+            elif change.is_number and abs(change.percent) > 50:
                 warnings.append(
-                    _("{kind}{label}：较上年同期（{old}）变动 {change}%。").format(
-                        kind=kind.label,
-                        label=label,
-                        old=old,
-                        change=f"{change:+.1f}",
+                    _("{kind}：{label}较上年同期（{old}）变动 {change}。").format(
+                        kind=kind.label, label=label, old=show_figure(old), change=change
                     )
                 )
     return warnings

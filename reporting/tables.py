@@ -20,9 +20,7 @@ class RankedUnitsTable(tables.Table):
 
     rank = tables.Column(verbose_name=_("金额排名"), default="", attrs={"td": {"class": "rank"}})
     unit = tables.Column(verbose_name=_("地市"))
-    amount = tables.Column(attrs=NUMERIC)
-    projects = tables.Column(verbose_name=_("项目数"), attrs=NUMERIC)
-    items = tables.Column(attrs=NUMERIC)
+    projects = tables.Column(verbose_name=_("项目数"), attrs=NUMERIC, empty_values=())
 
     class Meta:
         orderable = False
@@ -35,9 +33,17 @@ class RankedUnitsTable(tables.Table):
         super().__init__(
             ranking.rows,
             extra_columns=[
-                ("amount", tables.Column(verbose_name=kind.amount_heading, attrs=NUMERIC)),
-                ("items", tables.Column(verbose_name=kind.items_heading, attrs=NUMERIC)),
+                # A row without approved figures says why (未报, 待审) where the amount stands.
+                (
+                    "amount",
+                    tables.Column(verbose_name=kind.amount_heading, attrs=NUMERIC, empty_values=()),
+                ),
+                (
+                    "items",
+                    tables.Column(verbose_name=kind.items_heading, attrs=NUMERIC, empty_values=()),
+                ),
             ],
+            sequence=("rank", "unit", "amount", "projects", "items"),
             **kwargs,
         )
 
@@ -53,8 +59,17 @@ class RankedUnitsTable(tables.Table):
             }
         ]
 
-    def render_amount(self, value):
-        return format_amount(value)
+    # A row without figures shows (and exports) "—" for its counts.
+    def render_projects(self, value):
+        return "—" if value is None else value
+
+    def render_items(self, value):
+        return "—" if value is None else value
+
+    def render_amount(self, record, value):
+        if isinstance(record, dict):  # the 合计 row
+            return format_amount(value)
+        return format_amount(value) if record.reported else record.status_label
 
 
 class BoardTable(tables.Table):

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from analysis import charts, queries
 from analysis.models import StandingRules
+from lib.numbers import NEW, NOT_AVAILABLE
 from reporting.models import IPKind, ReportingPeriod
 from tests.factories import ReportingPeriodFactory, add_figures
 
@@ -35,10 +36,14 @@ def years(published_demo, db, units):
 
 
 def test_growth_says_new_instead_of_an_infinite_percentage():
-    assert queries.growth(Decimal("10"), Decimal("0")) == "新增"
-    assert queries.growth(0, 0) is None
-    assert queries.growth(Decimal("150"), Decimal("100")) == Decimal("50.0")
-    assert queries.growth(1, 3) == Decimal("-66.7")
+    assert queries.growth(Decimal("10"), Decimal("0")) == NEW
+    assert queries.growth(0, 0) == NOT_AVAILABLE
+    assert queries.growth(Decimal("10"), None) == NOT_AVAILABLE
+    assert queries.growth(Decimal("150"), Decimal("100")).percent == Decimal("50.0")
+    assert queries.growth(1, 3).percent == Decimal("-66.7")
+    assert [str(queries.growth(*pair)) for pair in ((10, 0), (0, 0), (150, 100), (1, 3))] == [
+        "新增", "—", "+50.0%", "-66.7%",
+    ]  # fmt: skip
 
 
 def test_year_over_year_with_growth_and_rank_change(years):
@@ -47,10 +52,10 @@ def test_year_over_year_with_growth_and_rank_change(years):
     assert compared_to == before
     by_unit = {row.unit.short_name: row for row in rows}
     jiaozuo = by_unit["焦作"]
-    assert (jiaozuo.before_amount, jiaozuo.amount_growth, jiaozuo.rank_change) == (
+    assert (jiaozuo.before_amount, jiaozuo.amount_growth.percent, jiaozuo.rank_change) == (
         Decimal("12000.00"), Decimal("113.6"), 1,
     )  # fmt: skip
-    assert by_unit["开封"].amount_growth == "新增"
+    assert by_unit["开封"].amount_growth == NEW
     assert by_unit["郑州"].rank_change == -3  # fourth in 2019, seventh in 2020
 
 
@@ -58,8 +63,8 @@ def test_a_period_with_no_comparable_one_shows_nothing_to_compare(years):
     _before, now = years
     compared_to, _ranking, rows = queries.compare(now, IPKind.TRADEMARK)
     assert compared_to is not None  # 2019 exists, but holds no trademarks
-    assert {row.amount_growth for row in rows if row.amount == 0} == {None}
-    assert {row.amount_growth for row in rows if row.amount > 0} == {"新增"}
+    assert {row.amount_growth for row in rows if row.amount == 0} == {NOT_AVAILABLE}
+    assert {row.amount_growth for row in rows if row.amount > 0} == {NEW}
 
 
 def test_the_standings_of_2020_read_like_the_circular(years):
@@ -313,6 +318,7 @@ def test_hand_made_ties_zeros_and_new_units(units):
     for name in ("郑州", "开封"):
         add_figures(units[name], before, IPKind.PATENT, "100", 2, 2)
         add_figures(units[name], now, IPKind.PATENT, "50", 1, 1)
+    add_figures(units["洛阳"], before, IPKind.PATENT, "0", 0, 0)  # an approved nil return
     add_figures(units["洛阳"], now, IPKind.PATENT, "80", 1, 1)
     _before, _ranking, rows = queries.compare(now, IPKind.PATENT)
     by_unit = {row.unit.short_name: row for row in rows}
@@ -327,9 +333,11 @@ def test_hand_made_ties_zeros_and_new_units(units):
         3,
         2,
     )
-    assert by_unit["洛阳"].amount_growth == "新增"
-    assert by_unit["郑州"].amount_growth == Decimal("-50.0")
-    assert by_unit["安阳"].amount_growth is None  # nothing either year
+    assert str(by_unit["洛阳"].amount_growth) == "新增"
+    assert by_unit["郑州"].amount_growth.percent == Decimal("-50.0")
+    # 安阳 reported in neither year: no rank, no figure, no change
+    assert (by_unit["安阳"].rank, by_unit["安阳"].amount) == (None, None)
+    assert str(by_unit["安阳"].amount_growth) == "—"
 
 
 @pytest.mark.parametrize("extra_years", [0, 4])

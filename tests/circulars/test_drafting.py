@@ -19,6 +19,7 @@ def test_the_change_against_the_year_before_names_who_rose_fell_and_broke_zero(u
     before, now = ReportingPeriodFactory(year=2019), ReportingPeriodFactory(year=2020)
     for name, amount in (("郑州", "100"), ("开封", "50"), ("安阳", "1000")):
         add_figures(units[name], before, IPKind.PATENT, amount, 1, 1)
+    add_figures(units["洛阳"], before, IPKind.PATENT, "0", 0, 0)  # an approved nil return
     for name, amount in (("郑州", "150"), ("开封", "40"), ("洛阳", "10"), ("安阳", "1000.01")):
         add_figures(units[name], now, IPKind.PATENT, amount, 1, 1)
 
@@ -38,9 +39,19 @@ def test_the_change_against_the_year_before_names_who_rose_fell_and_broke_zero(u
 def test_a_kind_that_starts_from_nothing_says_so(units):
     before, now = ReportingPeriodFactory(year=2019), ReportingPeriodFactory(year=2020)
     add_figures(units["郑州"], before, IPKind.PATENT, "10", 1, 1)
+    add_figures(units["开封"], before, IPKind.TRADEMARK, "0", 0, 0)
     add_figures(units["开封"], now, IPKind.TRADEMARK, "5", 1, 1)
     paragraphs = draft_situation(now).splitlines()
     assert "与2019年相比，全省商标质押从无到有；新实现零的突破的有开封。" in paragraphs
+
+
+def test_a_unit_that_did_not_report_the_year_before_did_not_break_zero(units):
+    before, now = ReportingPeriodFactory(year=2019), ReportingPeriodFactory(year=2020)
+    add_figures(units["郑州"], before, IPKind.PATENT, "10", 1, 1)
+    add_figures(units["郑州"], now, IPKind.PATENT, "10", 1, 1)
+    add_figures(units["开封"], now, IPKind.PATENT, "5", 1, 1)
+    change = next(p for p in draft_situation(now).splitlines() if p.startswith("与2019年相比"))
+    assert change == "与2019年相比，全省专利质押金额变动+50.0%。"
 
 
 def test_without_a_year_before_nothing_is_compared(units):

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,8 @@ from reporting.services import Figures, save_figures, transition
 pytestmark = pytest.mark.django_db
 
 NOTE = "临时数据：含已提交但尚未审核的报表，不作为正式统计结果。"
+# The period of these tests is still open: every table of it says so first.
+OPEN = re.compile(r"^报送中 · 截至 \d{4}-\d\d-\d\d \d\d:\d\d 已审核 0 / 28 个单位$")
 
 
 @pytest.fixture
@@ -57,7 +60,9 @@ def test_the_provisional_csv_is_marked(reviewer_client, submitted):
 def test_the_provisional_xlsx_is_marked(reviewer_client, submitted):
     response = reviewer_client.get("/reports/2021/patent/?provisional=1&_export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet["A2"].value == NOTE
+    status, note = sheet["A2"].value.split("；")
+    assert OPEN.match(status)
+    assert note == NOTE
     assert [c.value for c in sheet[3]] == [
         "金额排名",
         "地市",
@@ -73,4 +78,6 @@ def test_the_official_xlsx_carries_no_note(reviewer_client, submitted):
     sheet = load_workbook(
         io.BytesIO(reviewer_client.get("/reports/2021/patent/?_export=xlsx").content)
     ).active
-    assert sheet["A2"].value == "金额排名"
+    assert sheet["A1"].value == "2021年河南省专利质押融资初步统计表"
+    assert OPEN.match(sheet["A2"].value)
+    assert sheet["A3"].value == "金额排名"

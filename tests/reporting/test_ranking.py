@@ -65,9 +65,15 @@ def test_a_direct_county_counts_in_its_prefectures_row_once(units):
     assert (ranking.amount, ranking.projects, ranking.items) == (Decimal("150.50"), 3, 7)
 
 
-def test_a_county_alone_still_gives_its_prefecture_a_row(units):
+def test_a_row_is_ranked_once_its_prefecture_has_reported_not_on_a_county_alone(units):
     period = ReportingPeriodFactory(year=2022)
     add_figures(units["新蔡"], period, IPKind.TRADEMARK, "12", 1, 1)
+    ranking = rank_units(period, IPKind.TRADEMARK)
+    zhumadian = next(r for r in ranking.rows if r.unit.short_name == "驻马店")
+    assert (zhumadian.rank, zhumadian.amount, zhumadian.status_label) == (None, None, "未报")
+    assert ranking.amount == 0
+
+    add_figures(units["驻马店"], period, IPKind.TRADEMARK, "0", 0, 0)
     top = rank_units(period, IPKind.TRADEMARK).rows[0]
     assert (top.rank, top.unit.short_name, top.amount) == (1, "驻马店", Decimal("12.00"))
 
@@ -115,11 +121,36 @@ def test_figures_of_another_period_or_kind_do_not_count(units):
     assert ranking.amount == Decimal("10")
 
 
-def test_an_empty_period_lists_every_row_at_rank_one(units):
+def test_an_empty_period_ranks_nobody_and_prints_no_zero(units):
     ranking = rank_units(ReportingPeriodFactory(year=2023), IPKind.PATENT)
-    assert [r.rank for r in ranking.rows] == [1] * 18
+    assert [(r.rank, r.amount, r.projects, r.items) for r in ranking.rows] == [
+        (None, None, None, None)
+    ] * 18
+    assert {str(r.status_label) for r in ranking.rows} == {"未报"}
     assert [r.unit.code for r in ranking.rows] == sorted(r.unit.code for r in ranking.rows)
     assert (ranking.amount, ranking.projects, ranking.items) == (0, 0, 0)
+
+
+def test_an_approved_nil_return_ranks_at_zero_and_a_pending_report_does_not(units):
+    period = ReportingPeriodFactory(year=2022)
+    add_figures(units["郑州"], period, IPKind.PATENT, "10", 1, 1)
+    add_figures(units["开封"], period, IPKind.PATENT, "0", 0, 0)
+    add_figures(units["洛阳"], period, IPKind.PATENT, "99", 9, 9, state=ReportState.SUBMITTED)
+    add_figures(units["安阳"], period, IPKind.PATENT, "50", 5, 5, state=ReportState.RETURNED)
+    rows = {r.unit.short_name: r for r in rank_units(period, IPKind.PATENT).rows}
+    summary = {
+        name: (rows[name].rank, rows[name].amount, str(rows[name].status_label))
+        for name in ("郑州", "开封", "洛阳", "安阳", "平顶山")
+    }
+    assert summary == {
+        "郑州": (1, Decimal("10.00"), ""),
+        "开封": (2, Decimal("0.00"), ""),
+        "洛阳": (None, None, "待审"),
+        "安阳": (None, None, "未报"),
+        "平顶山": (None, None, "未报"),
+    }
+    provisional = {r.unit.short_name: r for r in rank_units(period, IPKind.PATENT, True).rows}
+    assert (provisional["洛阳"].rank, provisional["郑州"].rank) == (1, 2)
 
 
 def test_ranking_and_its_total_take_one_query(demo_2020, django_assert_num_queries):
@@ -154,12 +185,18 @@ def test_ranking_properties_hold_for_any_figures(units, data):
         again = rank_units(period, IPKind.PATENT)
         transaction.set_rollback(True)
 
-    rows = ranking.rows
-    key = [(r.amount, r.projects, r.items) for r in rows]
-    # one row per 省辖市/示范区, ordered by the three figures, then code
-    assert sorted(r.unit.code for r in rows) == list(
+    # one row per 省辖市/示范区; ranked when its own unit has reported, else listed after in
+    # code order, unranked and without figures
+    assert sorted(r.unit.code for r in ranking.rows) == list(
         ReportingUnit.objects.ranked().order_by("code").values_list("code", flat=True)
     )
+    reported = {u.code for u in units.values() if u.code in chosen and u.parent_id is None}
+    rows = ranking.ranked_rows
+    unranked = ranking.rows[len(rows) :]
+    assert {r.unit.code for r in rows} == reported
+    assert [r.unit.code for r in unranked] == sorted(r.unit.code for r in unranked)
+    assert {(r.rank, r.amount) for r in unranked} <= {(None, None)}
+    key = [(r.amount, r.projects, r.items) for r in rows]
     assert [(-a, -p, -i, r.unit.code) for (a, p, i), r in zip(key, rows, strict=True)] == sorted(
         (-a, -p, -i, r.unit.code) for (a, p, i), r in zip(key, rows, strict=True)
     )
@@ -169,10 +206,20 @@ def test_ranking_properties_hold_for_any_figures(units, data):
         sum(r.projects for r in rows),
         sum(r.items for r in rows),
     )
-    assert ranking.amount == sum((f[0] for f in chosen.values()), Decimal(0))
+    by_code = {u.code: u for u in units.values()}
+    assert ranking.amount == sum(
+        (
+            figures[0]
+            for code, figures in chosen.items()
+            if (by_code[code].parent.code if by_code[code].parent else code) in reported
+        ),
+        Decimal(0),
+    )
     # competition ranking: 1 + the number of strictly better rows; ties share it, the next skips
     for row, k in zip(rows, key, strict=True):
         assert row.rank == 1 + sum(other > k for other in key)
         assert row.tie_size == key.count(k)
     # deterministic
-    assert [(r.rank, r.unit.code) for r in again.rows] == [(r.rank, r.unit.code) for r in rows]
+    assert [(r.rank, r.unit.code) for r in again.rows] == [
+        (r.rank, r.unit.code) for r in ranking.rows
+    ]

@@ -234,7 +234,8 @@ def test_a_big_change_against_last_year_needs_an_explanation(
     with pytest.raises(WorkflowError) as error:
         services.transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter)
     assert error.value.message == (
-        "以下情况须在“上报说明”中说明原因后才能提交：专利质押金额：较上年同期（19060.00）变动 +57.4%。"
+        "以下情况须在“上报说明”中说明原因后才能提交："
+        "专利：质押金额（万元）较上年同期（19060）变动 +57.4%。"
     )
     services.save_figures(
         zhengzhou_submitter, units["郑州"], open_period, {}, explanation="新增风险补偿资金。"
@@ -271,9 +272,9 @@ def test_a_unit_new_to_pledging_is_flagged_not_divided_by_zero(
         zhengzhou_submitter, units["郑州"], open_period, figures, expected_version=0
     )
     assert services.submission_warnings(report) == [
-        "商标质押金额：上年同期为 0，本期为 5.00。",
-        "商标项目数：上年同期为 0，本期为 1。",
-        "商标商标件数：上年同期为 0，本期为 2。",
+        "商标：质押金额（万元）上年同期为 0，本期为 5。",
+        "商标：项目数上年同期为 0，本期为 1。",
+        "商标：商标件数上年同期为 0，本期为 2。",
     ]
 
 
