@@ -140,3 +140,7 @@ def first_unbreakable(text):
     while rest and rest[0] in NO_LINE_START:
         unit, rest = unit + rest[0], rest[1:]
     return unit
+
+
+def is_blank(page):
+    return not (page.chars or page.rects or page.lines or page.curves or page.images)

@@ -3,7 +3,8 @@
 The circulars read back: the demo's 豫知〔2021〕8号 (two tables) and 9号 (two charts), and a notice
 whose text runs to four pages, with two tables (the last on a full even page) or one chart (on
 an odd page with room to spare). For each: the 署名 and 成文日期 stand on a page with text,
-and pages full of text hold 22 lines of 28 characters.
+pages full of text hold 22 lines of 28 characters, every page the standard numbers carries its
+number, and the 版记 closes the last even page with no needless blank page.
 """
 
 from dataclasses import dataclass, field
@@ -22,11 +23,15 @@ from .pdfcheck import (
     CHARS_PER_LINE,
     LINES_PER_PAGE,
     PAGE_NUMBER,
+    PITCH,
+    TEXT_BOTTOM,
     TEXT_LEFT,
     first_unbreakable,
+    is_blank,
     lines,
     mm,
     open_pdf,
+    page_number_line,
     reach_in_chars,
     slot,
     span_in_chars,
@@ -199,6 +204,15 @@ def role_lines(printed, *names):
     return [line for role, line in printed.roles if role in names]
 
 
+def colophon_page(printed):
+    """The page the 版记 is on: the one with the 印发 line."""
+    return next(
+        n
+        for n, page in enumerate(printed.pages, 1)
+        if any(line.text.endswith("印发") for line in lines(page, n))
+    )
+
+
 @pytest.mark.parametrize("name", CIRCULARS)
 def test_the_signature_and_date_stand_on_a_page_with_text(printed, name):
     notice = printed[name]
@@ -209,6 +223,34 @@ def test_the_signature_and_date_stand_on_a_page_with_text(printed, name):
     assert signature.page in body_pages, (
         f"署名 and 成文日期 alone on page {signature.page}; text ends on page {max(body_pages)}"
     )
+
+
+def unnumbered_pages(printed):
+    """The pages GB/T 9704 §7.5 leaves without a number: a blank page before the 版记 page,
+    and then the 版记 page too."""
+    last = colophon_page(printed)
+    if last > 1 and is_blank(printed.pages[last - 2]):
+        return {last - 1, last}
+    return set()
+
+
+@pytest.mark.parametrize("name", CIRCULARS)
+def test_every_page_the_standard_numbers_carries_its_number(printed, name):
+    notice = printed[name]
+    unnumbered = unnumbered_pages(notice)
+    for n, page in enumerate(notice.pages, 1):
+        line = page_number_line(page, n)
+        if n in unnumbered:
+            assert line is None, f"page {n} should carry no number"
+            continue
+        assert line is not None, f"page {n} has no page number"
+        assert line.text.replace(" ", "") == f"—{n}—"
+        dashes = [c for c in line.chars if c["text"] in "—―"]
+        assert abs(mm(sum((c["top"] + c["bottom"]) / 2 for c in dashes) / len(dashes)) - 269) <= 2
+        if n % 2:
+            assert abs(mm(line.x1) - 179.1) <= 2, f"odd page {n}: right, 空一字"
+        else:
+            assert abs(mm(line.x0) - 32.9) <= 2, f"even page {n}: left, 空一字"
 
 
 # Glyph boxes are ¼ 字 apart from the grid at most (letter-spacing, the digits' widths).
@@ -265,3 +307,42 @@ def test_pages_of_text_are_full_22_lines_of_28_characters(printed, name):
                 f"page {line.page}: {line.text!r} ({reach_in_chars(line.chars):.2f} 字) "
                 f"stops before {following.text[:3]!r}"
             )
+
+
+@pytest.mark.parametrize("name", CIRCULARS)
+def test_the_colophon_closes_the_last_even_page_without_a_needless_blank_page(printed, name):
+    notice = printed[name]
+    pages = len(notice.pages)
+    last = colophon_page(notice)
+    assert last == pages, "the 版记 is on the last page"
+    assert pages % 2 == 0, f"{pages} pages: the 版记 stands on an even page (封四)"
+    page = notice.pages[last - 1]
+    rules = sorted(
+        [(r["top"], r["bottom"]) for r in page.rects if mm(r["width"]) >= 150]
+        + [(ln["top"], ln["bottom"]) for ln in page.lines if mm(ln["x1"] - ln["x0"]) >= 150]
+    )
+    assert abs(mm(rules[-1][1]) - 262) <= 1, "its last rule on the bottom edge of the 版心"
+    colophon_top = rules[0][0]
+    own = [
+        line
+        for line in lines(page, last)
+        if line.top < colophon_top and not PAGE_NUMBER.match(line.text)
+    ]
+    if own:
+        return  # the 版记 shares the last page of text, which is even
+    # On a page of its own: the page before is the last of the text, or a blank page
+    # because the last page of text is even and too full to hold the 版记 (with an empty line
+    # above it).
+    before = last - 1
+    if is_blank(notice.pages[before - 1]):
+        text_page = before - 1
+        assert text_page % 2 == 0, f"blank page {before} after odd page {text_page}"
+        content = notice.pages[text_page - 1]
+        drawn = content.chars + content.rects + content.lines + content.curves + content.images
+        lowest = max(thing["bottom"] for thing in drawn if thing["top"] < TEXT_BOTTOM)
+        needed = TEXT_BOTTOM - colophon_top + PITCH
+        assert TEXT_BOTTOM - lowest < needed, (
+            f"page {text_page} had room for the 版记, yet page {before} is left blank"
+        )
+    else:
+        assert before % 2 == 1, f"the 版记 could have stood at the foot of page {before}"
