@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import mimetypes
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +21,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from . import fonts
+from .templatetags.circulars import chart_svg
 
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -77,9 +79,19 @@ def _release_font_config():
 
 def render_html(circular, tables, paragraphs=()):
     """The document as HTML; its stylesheet comes separately (``stylesheet()``)."""
+    # Each attachment with its chart, if it is one. The 附件标题 above a chart is its caption:
+    # the chart is drawn without a title of its own, so that the title is printed once.
+    attachments = [
+        (table, chart_svg(replace(table, title="")) if table.chart else None) for table in tables
+    ]
     return render_to_string(
         "circulars/print.html",
-        {"circular": circular, "tables": tables, "paragraphs": paragraphs},
+        {
+            "circular": circular,
+            "tables": tables,
+            "attachments": attachments,
+            "paragraphs": paragraphs,
+        },
     )
 
 

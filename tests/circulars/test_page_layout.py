@@ -4,7 +4,8 @@ The circulars read back: the demo's 豫知〔2021〕8号 (two tables) and 9号 (
 whose text runs to four pages, with two tables (the last on a full even page) or one chart (on
 an odd page with room to spare). For each: the 署名 and 成文日期 stand on a page with text,
 pages full of text hold 22 lines of 28 characters, every page the standard numbers carries its
-number, and the 版记 closes the last even page with no needless blank page.
+number, the 版记 closes the last even page with no needless blank page, and each attachment is
+captioned once.
 """
 
 from dataclasses import dataclass, field
@@ -346,3 +347,19 @@ def test_the_colophon_closes_the_last_even_page_without_a_needless_blank_page(pr
         )
     else:
         assert before % 2 == 1, f"the 版记 could have stood at the foot of page {before}"
+
+
+CHARTS = {"8号": 0, "9号": 2, "four-page notice": 0, "four-page notice, one chart": 1}
+
+
+@pytest.mark.parametrize("name", CIRCULARS)
+def test_each_attachment_is_captioned_once(printed, name):
+    notice = printed[name]
+    assert len(notice.chart_titles) == CHARTS[name]
+    everything = [line for n, page in enumerate(notice.pages, 1) for line in lines(page, n)]
+    listed = role_lines(notice, "attachment-list")
+    for title in notice.attachment_titles:
+        captions = [line for line in everything if line.text == title]
+        assert len(captions) == 1, f"{title} captioned {len(captions)} times"
+        mentions = [line for line in everything if title in line.text]
+        assert [line for line in mentions if line not in captions and line not in listed] == []
