@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import mimetypes
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +21,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from . import fonts
+from .templatetags.circulars import chart_svg
 
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -77,9 +79,19 @@ def _release_font_config():
 
 def render_html(circular, tables, paragraphs=()):
     """The document as HTML; its stylesheet comes separately (``stylesheet()``)."""
+    # Each attachment with its chart, if it is one. The 附件标题 above a chart is its caption:
+    # the chart is drawn without a title of its own, so that the title is printed once.
+    attachments = [
+        (table, chart_svg(replace(table, title="")) if table.chart else None) for table in tables
+    ]
     return render_to_string(
         "circulars/print.html",
-        {"circular": circular, "tables": tables, "paragraphs": paragraphs},
+        {
+            "circular": circular,
+            "tables": tables,
+            "attachments": attachments,
+            "paragraphs": paragraphs,
+        },
     )
 
 
@@ -99,11 +111,42 @@ def stylesheet():
 
 
 def html_to_pdf(html):
+    document = _layout(html)
+    # GB/T 9704 puts the 版记 on an even page (封四). It is laid out at the foot of the page
+    # where the text ends, or of the next page when it does not fit there. When that page is
+    # odd, the document is laid out once more with the 版记 moved on: to the next page when it
+    # shared an odd page with text; after a blank page when it stood alone, because the even
+    # page of text before it was full (and then neither of the two pages is numbered, §7.5).
+    placed = _colophon_page(document)
+    if placed is not None:
+        number, alone = placed
+        if number % 2 == 1:
+            document = _layout(html, colophon="after-blank-page" if alone else "next-page")
+    return document.write_pdf()
+
+
+def _layout(html, colophon=None):
+    """The laid-out document; ``colophon`` names the class that moves the 版记 on."""
     from weasyprint import HTML
 
     fetcher = _fetcher_class()(fonts.font_dirs())
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet()], font_config=_font_config())
+    if colophon:
+        anchor = document.etree_element.find(".//*[@id='colophon-anchor']")
+        anchor.set("class", f"{anchor.get('class')} {colophon}")
+    return document.render(stylesheets=[stylesheet()], font_config=_font_config())
+
+
+COLOPHON_IDS = {"colophon", "colophon-anchor"}
+
+
+def _colophon_page(document):
+    """The number of the page the 版记 is on and whether it stands there alone (no part of the
+    notice or of an attachment is on that page), or None for a document without 版记."""
+    for number, page in enumerate(document.pages, start=1):
+        if "colophon" in page.anchors:
+            return number, set(page.anchors) <= COLOPHON_IDS
+    return None
 
 
 def fingerprint(*parts):

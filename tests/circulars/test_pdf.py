@@ -134,7 +134,9 @@ def test_headings_use_hei_and_kai_the_rest_fangsong(pdf):
 
 def test_page_numbers_sit_7mm_under_the_text_block_at_the_outer_side(pdf):
     numbered = [n for n in range(1, len(pdf.pages) + 1) if page_number_line(pdf.pages[n - 1], n)]
-    assert numbered == list(range(1, len(pdf.pages)))  # the 版记 page carries none
+    # The 版记 page follows an odd page (附件2): it is numbered too. Only a blank page before it
+    # would leave both unnumbered.
+    assert numbered == list(range(1, len(pdf.pages) + 1))
     for n in numbered:
         line = page_number_line(pdf.pages[n - 1], n)
         assert re.sub(r"\D", "", line.text) == str(n)
@@ -206,7 +208,7 @@ def test_the_attachment_titles_are_centred_on_the_third_line(pdf, circular):
 
 def test_the_colophon_closes_the_last_page(pdf, circular):
     last = pdf.pages[-1]
-    text = [line.text for line in lines(last, len(pdf.pages))]
+    text = [line.text for line in body_lines(last, len(pdf.pages))]
     assert text == [
         "抄送：国家知识产权局知识产权运用促进司。",
         "河南省知识产权局办公室2021年3月5日印发",
