@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class AnalysisConfig(AppConfig):
     name = "analysis"
     verbose_name = _("分析")
+
+    def ready(self):
+        from reporting import report_links
+
+        report_links.register(history_links)
+
+
+def history_links(user, report):
+    """A report's page links its unit's figures over the years (a 省辖市's or 示范区's)."""
+    from django.urls import reverse
+
+    from cities.models import UnitKind
+
+    if report.unit.kind not in UnitKind.ranked():
+        return []
+    return [(_("本单位历年数据"), reverse("analysis:unit", args=[report.unit.code]))]

@@ -1,6 +1,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -175,7 +176,11 @@ class ComparisonView(ProvincialView):
             "judged": judged,
             "title": title,
             "headings": headings,
-            "table": table,
+            # Each row with its unit's history page, linked from the unit's name.
+            "rows": [
+                (cells, reverse("analysis:unit", args=[row.unit.code]))
+                for cells, row in zip(table, rows, strict=True)
+            ],
             "chart": chart,
             "zeros": [(row.unit, first_years.get(row.unit.pk)) for row in zeros],
             "broke_zero": sorted(

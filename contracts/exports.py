@@ -16,6 +16,11 @@ TEMPLATE_COLUMNS = [
 ]  # fmt: skip
 
 
+# A made-up 统一社会信用代码 that passes the check every import applies (an example that failed
+# it would teach the wrong thing).
+EXAMPLE_USCC = "91410100MA44ABCD1F"
+
+
 def contract_template(unit, period):
     """A workbook to fill in: headings, validation of each column, and an example on a second sheet."""
     workbook = Workbook()
@@ -60,7 +65,7 @@ def contract_template(unit, period):
         sheet.add_data_validation(rule)
     example = workbook.create_sheet("示例")
     example.append([HEADINGS[name] for name in TEMPLATE_COLUMNS])
-    example.append(["专利", "河南某某科技有限公司", "91410100MA44XXXX0X", "是", "中国银行洛阳分行",
+    example.append(["专利", "河南某某科技有限公司", EXAMPLE_USCC, "是", "中国银行洛阳分行",
                     "Y2020410000123", 5, 500, period.starts_on.isoformat(), 12])  # fmt: skip
     example.append(
         [f"{unit.name} {period.label}：在“质押合同”表中逐行填写；本表仅为示例，不会被导入。"]

@@ -17,6 +17,7 @@ urlpatterns = [
         views.TemplateView.as_view(),
         name="template",
     ),
+    path("contracts/template/", views.TemplateChoiceView.as_view(), name="template_choice"),
     path(
         "periods/<period:period>/<unit:code>/contracts/",
         views.ReportContractsView.as_view(),

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -151,6 +152,18 @@ class TemplateView(LoginRequiredMixin, View):
         return attachment_response(
             contract_template(unit, period), XLSX, f"{unit.name}{period.label}质押合同模板.xlsx"
         )
+
+
+class TemplateChoiceView(LoginRequiredMixin, View):
+    """The template of the period and unit picked on the import page (``?period=&unit=``)."""
+
+    def get(self, request):
+        period, code = request.GET.get("period", ""), request.GET.get("unit", "")
+        try:
+            return redirect("contracts:template", period=period, code=code)
+        except NoReverseMatch:
+            messages.error(request, _("请选择报送周期和填报单位。"))
+            return redirect("contracts:import")
 
 
 class BankRankingView(RuleRequiredMixin, View):

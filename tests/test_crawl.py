@@ -166,6 +166,10 @@ PORTAL_URLS = {
     "contracts:import": ONE,
     "contracts:confirm_import": {"": {"pk": W("pending", "contracts")}},
     "contracts:template": {"": {"period": "2021", "code": "410100"}},
+    "contracts:template_choice": {
+        "": {"?": {"period": "2021", "unit": "410100"}},
+        "nothing chosen": {},
+    },
     "contracts:banks": {"": {"period": "2021"}},
     "contracts:report_contracts": {"": {"period": "2021", "code": "410100"}},
     "contracts:withdraw_batch": {"": {"pk": W("batch")}},

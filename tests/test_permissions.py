@@ -50,6 +50,8 @@ MATRIX = {
     "contracts:import": ("get", "/contracts/import/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
     "contracts:confirm_import": ("post", "/contracts/import/PENDING/confirm/", {}, dict(anonymous=LOGIN, submitter=404, other_submitter=404, reviewer=404, administrator=404)),
     "contracts:template": ("get", "/contracts/template/2021/410100.xlsx", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
+    # A redirect to the template's own URL, which then decides (404 for another unit's).
+    "contracts:template_choice": ("get", "/contracts/template/?period=2021&unit=410100", None, dict(anonymous=LOGIN, submitter=302, other_submitter=302, reviewer=302, administrator=302)),
     "contracts:report_contracts": ("get", "/periods/2021/410100/contracts/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
     "contracts:withdraw_batch": ("post", "/contracts/batches/BATCH/withdraw/", {"version": "VERSION"}, dict(anonymous=LOGIN, submitter=302, other_submitter=404, reviewer=302, administrator=302)),
     "contracts:banks": ("get", "/reports/2021/banks/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
