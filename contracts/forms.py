@@ -28,6 +28,9 @@ class ContractImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = ReportingPeriod.objects.all()
         self.fields["unit"].queryset = units if units is not None else ReportingUnit.objects.all()
+        if units is not None and len(units) == 1:
+            # A clerk of one unit needs no 地市 column and no choice to make.
+            self.fields["unit"].initial = units[0].pk
         if not can_approve:
             del self.fields["approve"]
 

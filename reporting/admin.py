@@ -5,13 +5,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.roles import is_provincial
-
 from .forms import PeriodAdminForm
-from .imports import ImportFileError
 from .models import (
     DeadlineExtension,
     PledgeFigures,
@@ -19,12 +15,6 @@ from .models import (
     ProvinceBenchmark,
     ReportingPeriod,
     ReportTransition,
-)
-from .resources import (
-    AttachmentTableFormat,
-    FiguresConfirmForm,
-    FiguresImportForm,
-    FiguresTableResource,
 )
 
 
@@ -104,44 +94,11 @@ class ReportTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(PledgeReport)
-class PledgeReportAdmin(ImportMixin, ReadOnlyAdminMixin, ViewOnlyHistoryAdmin):
-    """Reports are read-only here; a table of figures is imported through the portal's engine."""
+class PledgeReportAdmin(ReadOnlyAdminMixin, ViewOnlyHistoryAdmin):
+    """Reports are read-only here. A table of figures is imported on the portal's own import
+    page (its preview names every row and what confirming would do); the list links to it."""
 
-    resource_classes = [FiguresTableResource]
-    # The engine records every import in the reports' own logs (who, when, which file).
-    skip_admin_log = True
-    import_form_class = FiguresImportForm
-    confirm_form_class = FiguresConfirmForm
-
-    def get_import_formats(self):
-        return [AttachmentTableFormat]
-
-    def has_import_permission(self, request):
-        return is_provincial(request.user)
-
-    def get_import_data_kwargs(self, request, *args, **kwargs):
-        form = kwargs.get("form")
-        data = form.cleaned_data if form is not None and hasattr(form, "cleaned_data") else {}
-        return {
-            "period": data.get("period"),
-            "kind": data.get("kind"),
-            "approve": data.get("approve", False),
-        }
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            for name in ("period", "kind", "approve"):
-                value = import_form.cleaned_data.get(name)
-                initial[name] = getattr(value, "pk", value)
-        return initial
-
-    def add_data_read_fail_error_to_form(self, form, error):
-        if isinstance(error, ImportFileError):
-            form.add_error("import_file", str(error))
-        else:
-            super().add_data_read_fail_error_to_form(form, error)
-
+    change_list_template = "admin/reporting/pledgereport/change_list.html"
     list_display = ["unit", "period", "state", "updated_at", "updated_by"]
     list_filter = ["period", "state", "unit__kind"]
     search_fields = ["unit__name", "unit__short_name"]

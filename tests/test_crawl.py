@@ -237,8 +237,6 @@ ADMIN_URLS = {
     },
     "admin:admin/(?P<url>.*)$": {"": {"url": "reporting/nothing-here/"}},
     "admin:auth_user_password_change": {"": {"id": W("user", "zhengzhou")}},
-    "admin:reporting_pledgereport_import": ONE,
-    "admin:reporting_pledgereport_process_import": ONE,
     # django-simple-history's history form: its POST reverts the object to that record.
     "admin:reporting_pledgereport_simple_history": {
         "luoyang draft record": {"*": (W("report", "洛阳"), W("history", "洛阳", 0))},
@@ -279,8 +277,6 @@ EXPECTED_CHANGES = {
     ("reporting:extension", "POST", "reviewer"): {"郑州"},
     # The province's import of a table of figures: submitted on behalf of the units.
     # (洛阳's row is what it submitted: unchanged.)
-    ("admin:reporting_pledgereport_process_import", "POST", "administrator"): {"郑州"},
-    ("admin:reporting_pledgereport_process_import", "POST", "superuser"): {"郑州"},
 }
 
 
@@ -575,27 +571,6 @@ def report_form(unit):
     return data
 
 
-def admin_import(client, path):
-    return client.post(path, {
-        "resource": "0", "format": "0", "period": WORLD.period, "kind": "patent",
-        "import_file": SimpleUploadedFile("全省.csv", FIGURES_CSV),
-    })  # fmt: skip
-
-
-def process_import_form(client):
-    """The confirmation form of an import this persona uploads first (if they can)."""
-    response = admin_import(client, reverse("admin:reporting_pledgereport_import"))
-    data = {"import_file_name": "none.csv", "original_file_name": "全省.csv", "format": "0",
-            "resource": "0", "period": WORLD.period, "kind": "patent"}  # fmt: skip
-    if response.status_code == 200:
-        parser = _Forms()
-        parser.feed(response.content.decode())
-        confirm = [f for f in parser.forms if "process_import" in f["action"]]
-        if confirm:
-            data = dict(confirm[0]["data"])
-    return data
-
-
 def post_data(key, variant, persona, path, client):
     """The POST body for a case: a plausible one, as the page's form would send it."""
     password = demo.DEMO_PASSWORD
@@ -638,10 +613,6 @@ def post_data(key, variant, persona, path, client):
         return {}
     if key == "contracts:withdraw_batch":
         return {"version": WORLD.version["郑州"]}
-    if key == "admin:reporting_pledgereport_import":
-        return None  # sent by admin_import
-    if key == "admin:reporting_pledgereport_process_import":
-        return process_import_form(client)
     if key.endswith("_delete"):
         return {"post": "yes"}
     data = form_on_page(path)
@@ -769,8 +740,6 @@ def test_crawl(crawl_world, key, variant, method, persona):
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
     if method == "GET":
         response = client.get(path)
-    elif key == "admin:reporting_pledgereport_import":
-        response = admin_import(client, path)
     else:
         response = client.post(path, post_data(key, variant, persona, path, client))
     case = case_name(key, variant)

@@ -19,7 +19,6 @@ from tests.test_crawl import (
     PERSONAS,
     URL_TABLE,
     WORLD,
-    admin_import,
     case_name,
     crawl_world,  # noqa: F401 (the crawl's demo with its markers; its ids are in WORLD)
     path_for,
@@ -182,8 +181,6 @@ def visit(world, key, variant, method, persona):
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
     if method == "GET":
         response = client.get(path)
-    elif key == "admin:reporting_pledgereport_import":
-        response = admin_import(client, path)
     else:
         response = client.post(path, post_data(key, variant, persona, path, client))
     responses = [(path, response)]

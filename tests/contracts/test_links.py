@@ -66,3 +66,8 @@ def test_a_report_page_links_its_contracts_and_its_units_history(
     assert 'href="/analysis/units/410100/"' in html
     html = submitter_client.get("/periods/2021/410100/contracts/").content.decode()
     assert 'href="/contracts/template/2021/410100.xlsx"' in html
+
+
+def test_a_clerk_of_one_unit_finds_it_chosen_on_the_import_form(submitter_client, units):
+    html = submitter_client.get("/contracts/import/").content.decode()
+    assert f'<option value="{units["郑州"].pk}" selected>郑州市</option>' in html

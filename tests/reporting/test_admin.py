@@ -117,3 +117,13 @@ def test_every_admin_of_a_model_with_history_or_a_workflow_is_read_only(rf, admi
         assert not model_admin.has_change_permission(request)
         assert not model_admin.has_delete_permission(request)
     assert checked == ["reporting.PledgeReport"]
+
+
+def test_the_admin_has_no_second_import_door_and_links_the_portals(client, administrator):
+    from django.urls import NoReverseMatch, reverse
+
+    client.force_login(administrator)
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:reporting_pledgereport_import")
+    html = client.get("/admin/reporting/pledgereport/").content.decode()
+    assert '<a href="/imports/">导入统计表（在门户中预览后确认）</a>' in html
