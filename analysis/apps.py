@@ -7,9 +7,15 @@ class AnalysisConfig(AppConfig):
     verbose_name = _("分析")
 
     def ready(self):
-        from reporting import report_links
+        from django.db.models.signals import post_delete, post_save
+
+        from reporting import freshness, report_links
+
+        from .models import StandingRules
 
         report_links.register(history_links)
+        for signal in (post_save, post_delete):
+            signal.connect(freshness.bump_reference_version, sender=StandingRules)
 
 
 def history_links(user, report):

@@ -1,6 +1,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -8,8 +9,10 @@ from django.views import View
 from accounts.roles import can
 from cities.models import ReportingUnit, UnitKind
 from lib.downloads import plain_table_response
+from lib.fragments import cached_fragment
 from lib.numbers import format_amount
 from lib.views import RuleRequiredMixin
+from reporting.freshness import data_version
 from reporting.models import Granularity, IPKind, ReportingPeriod
 from reporting.queries import board_summary
 
@@ -34,6 +37,19 @@ class DashboardView(ProvincialView):
     """Totals and trend of every year, the latest ranking, peers, and the current period's progress."""
 
     def get(self, request):
+        export = request.GET.get("_export")
+        if export is not None:
+            return self._export(export, *self._figures())
+        # Totals, charts and the current period's progress change only with the data: the
+        # page's content is rendered once per version of it.
+        content = cached_fragment(
+            "dashboard",
+            [data_version()],
+            lambda: render_to_string("analysis/dashboard_content.html", self._context()),
+        )
+        return render(request, "analysis/dashboard.html", {"content": content})
+
+    def _figures(self):
         totals = queries.yearly_totals()
         years = sorted(totals)
         periods = list(ReportingPeriod.objects.with_last_deadline())
@@ -45,6 +61,12 @@ class DashboardView(ProvincialView):
             year: _("{year}（报送中）").format(year=year) if year in collecting else str(year)
             for year in years
         }
+        peer_year = queries.peer_year(totals)
+        peer_rows = queries.peer_comparison(peer_year, totals) if peer_year else {}
+        return totals, years, year_labels, peer_year, peer_rows, periods, collecting
+
+    def _context(self):
+        totals, years, year_labels, peer_year, peer_rows, periods, collecting = self._figures()
         trend = charts.line_chart(
             _("全省质押融资金额"),
             [year_labels[y] for y in years],
@@ -53,11 +75,6 @@ class DashboardView(ProvincialView):
                 for kind in IPKind
             ],
         )
-        peer_year = queries.peer_year(totals)
-        peer_rows = queries.peer_comparison(peer_year, totals) if peer_year else {}
-        export = request.GET.get("_export")
-        if export is not None:
-            return self._export(export, totals, years, year_labels, peer_year, peer_rows)
         peers = {
             kind: charts.bar_chart(
                 _("{year}年{kind}质押融资：河南与外省").format(year=peer_year, kind=kind.label),
@@ -69,7 +86,7 @@ class DashboardView(ProvincialView):
             if rows
         }
         current = periods[0] if periods else None
-        context = {
+        return {
             "trend": trend,
             "totals": [(year_labels[y], totals[y]) for y in reversed(years)],
             "collecting": bool(collecting & set(years)),
@@ -80,9 +97,8 @@ class DashboardView(ProvincialView):
             "periods": periods,
             "kinds": list(IPKind),
         }
-        return render(request, "analysis/dashboard.html", context)
 
-    def _export(self, export, totals, years, year_labels, peer_year, peer_rows):
+    def _export(self, export, totals, years, year_labels, peer_year, peer_rows, *_rest):
         headings = [_("年份")] + [
             heading.format(kind=kind.label)
             for kind in IPKind

@@ -53,7 +53,7 @@ def free_port():
 class Portal:
     """gunicorn serving one checkout on its own database."""
 
-    def __init__(self, code, work):
+    def __init__(self, code, work, workers=3):
         self.code = Path(code).resolve()
         self.work = work
         self.port = free_port()
@@ -91,7 +91,7 @@ class Portal:
         self.log = (work / "gunicorn.log").open("wb")
         self.server = subprocess.Popen(
             [str(python.with_name("gunicorn")), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "3", "--timeout", "60"],
+             "--workers", str(workers), "--timeout", "60"],
             cwd=self.code, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 60

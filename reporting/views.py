@@ -13,11 +13,13 @@ from django_tables2.export import ExportMixin
 from accounts.roles import can, is_provincial, is_submitter
 from cities.models import ReportingUnit
 from lib.downloads import unknown_export_format
+from lib.fragments import cached_fragment
 from lib.views import RuleRequiredMixin
 
 from . import report_links, services
 from .exports import RankedTableExport
 from .forms import BoardFilterForm, ExtensionForm, FiguresForm, ReportForm, TransitionForm
+from .freshness import data_version
 from .models import FigureSource, IPKind, PledgeReport, ReportingPeriod, WorkflowAction
 from .queries import (
     board,
@@ -363,9 +365,19 @@ class RankedTableView(LoginRequiredMixin, ExportMixin, SingleTableMixin, Templat
         return f"{self.get_ranking().file_name}.{export_format}"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             ranking=self.get_ranking(),
             kinds=list(IPKind),
             can_view_provisional=can(self.request.user, "reporting.view_provisional"),
             **kwargs,
         )
+        if self.request.GET.get(self.export_trigger_param) is not None:
+            return context  # an export: no page to render
+        ranking, table = context["ranking"], context["table"]
+        # Rendering the rows is most of the page's cost: rendered once per version of the data.
+        context["table_html"] = cached_fragment(
+            "ranked-table",
+            [ranking.period.pk, ranking.kind, ranking.provisional, ranking.closed, data_version()],
+            lambda: table.as_html(self.request),
+        )
+        return context

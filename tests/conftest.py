@@ -26,6 +26,15 @@ def chinese_by_default():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: its database is rolled back after it, and a page
+    cached for one test's data must not meet another test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def units(db):
     """Every reporting unit by short name (loaded by the data migration)."""

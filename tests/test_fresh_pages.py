@@ -1,0 +1,141 @@
+"""Cached pages never show a stale figure: a change through each entry point shows at once.
+
+The ranked table's rows and the dashboard's content are rendered once per version of the data
+(``reporting.freshness``); each test reads the pages (filling the cache), changes the data the
+way a user would, and reads them again.
+"""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reporting import services
+from reporting.models import IPKind, PendingImport, PledgeReport, ReportState, WorkflowAction
+from reporting.services import Figures
+from tests import golden
+from tests.factories import add_figures
+
+pytestmark = pytest.mark.django_db
+
+TABLE = "/reports/2021/patent/"
+DASHBOARD = "/analysis/"
+
+
+@pytest.fixture
+def submitted(units, open_period, zhengzhou_submitter):
+    """郑州's 2021 report, submitted: 1234.5 万元 of patents."""
+    figures = {
+        IPKind.PATENT: Figures(Decimal("1234.5"), 3, 4, 3),
+        IPKind.TRADEMARK: Figures(Decimal("0"), 0, 0),
+    }
+    report = services.save_figures(zhengzhou_submitter, units["郑州"], open_period, figures)
+    services.transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
+    report.refresh_from_db()
+    return report
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+def zhengzhou_row(client):
+    html = client.get(TABLE).content.decode()
+    return re.search(r"<td >郑州市</td>\s*<td class=\"num\">([^<]*)</td>", html).group(1)
+
+
+def read_both(client):
+    return zhengzhou_row(client), client.get(DASHBOARD).content.decode()
+
+
+def test_an_approval_on_the_report_page_shows_at_once(reviewer_client, submitted):
+    row, dashboard = read_both(reviewer_client)
+    assert row == "待审" and "1234.5" not in dashboard
+    reviewer_client.post(
+        "/periods/2021/410100/approve/", {"version": submitted.version, "comment": ""}
+    )
+    row, dashboard = read_both(reviewer_client)
+    assert row == "1234.5" and "1234.5" in dashboard
+
+
+def test_a_bulk_approval_and_a_reopening_show_at_once(reviewer_client, submitted):
+    assert zhengzhou_row(reviewer_client) == "待审"
+    reviewer_client.post(
+        "/periods/2021/board/approve/", {"report": f"{submitted.pk}:{submitted.version}"}
+    )
+    assert zhengzhou_row(reviewer_client) == "1234.5"
+    submitted.refresh_from_db()
+    reviewer_client.post(
+        "/periods/2021/410100/reopen/", {"version": submitted.version, "comment": "请核对"}
+    )
+    assert zhengzhou_row(reviewer_client) == "未报"
+
+
+def test_an_import_approved_by_the_province_shows_at_once(reviewer_client, units, open_period):
+    for unit in units.values():  # the trademark table is already in, as drafts
+        add_figures(unit, open_period, IPKind.TRADEMARK, "0", 0, 0, state=ReportState.DRAFT)
+    before = zhengzhou_row(reviewer_client)
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", "777", "7", "7"]]
+    content = "\n".join(",".join(map(str, row)) for row in rows).encode()
+    reviewer_client.post(
+        "/imports/",
+        {
+            "file": SimpleUploadedFile("表.csv", content),
+            "period": open_period.pk,
+            "kind": "patent",
+            "approve": "on",
+        },
+    )
+    reviewer_client.post(f"/imports/{PendingImport.objects.get().pk}/confirm/", {"approve": "1"})
+    assert (before, zhengzhou_row(reviewer_client)) == ("未报", "777")
+
+
+def test_a_renamed_unit_shows_at_once(client, administrator, reviewer_client, submitted, units):
+    reviewer_client.post(
+        "/periods/2021/410100/approve/", {"version": submitted.version, "comment": ""}
+    )
+    assert "郑州市" in reviewer_client.get(TABLE).content.decode()
+    unit = units["郑州"]
+    unit.name = "郑州市（更名）"
+    unit.save()
+    html = reviewer_client.get(TABLE).content.decode()
+    assert "郑州市（更名）" in html
+
+
+def test_closing_the_period_early_shows_at_once(client, administrator, reviewer_client, submitted):
+    assert "初步统计表" in reviewer_client.get(TABLE).content.decode()
+    client.force_login(administrator)
+    client.post(
+        "/admin/reporting/reportingperiod/",
+        {"action": "close_now", "_selected_action": [submitted.period.pk]},
+    )
+    html = reviewer_client.get(TABLE).content.decode()
+    assert (
+        "初步统计表" not in html
+        and "2021（报送中）" not in reviewer_client.get(DASHBOARD).content.decode()
+    )
+
+
+def test_a_contracts_import_approved_by_the_province_shows_at_once(reviewer_client, submitted):
+    from tests.test_crawl import contracts_csv
+
+    assert zhengzhou_row(reviewer_client) == "待审"
+    content = contracts_csv([("300", "2021-03-01"), ("200", "2021-04-01")], with_unit=True)
+    content = content.replace("商标".encode(), "专利".encode())
+    reviewer_client.post(
+        "/contracts/import/",
+        {
+            "file": SimpleUploadedFile("合同.csv", content),
+            "period": submitted.period.pk,
+            "approve": "on",
+        },
+    )
+    pending = PendingImport.objects.get()
+    reviewer_client.post(
+        f"/contracts/import/{pending.pk}/confirm/", {"approve": "1", "replace_typed": "1"}
+    )
+    assert PledgeReport.objects.get(pk=submitted.pk).state == ReportState.APPROVED
+    assert zhengzhou_row(reviewer_client) == "500"
