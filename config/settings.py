@@ -109,6 +109,8 @@ else:
         )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A refused form is a page of the portal that says to reload it (Django's is rendered bare).
+CSRF_FAILURE_VIEW = "lib.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
