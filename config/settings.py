@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The request being answered, for the links of the e-mail it sends (in a local run).
+    "reporting.links.RequestAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
@@ -319,7 +321,9 @@ if not DEBUG:
     if TRUSTED_PROXIES:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# The portal's address as users reach it, for links in e-mail.
+# The portal's address as users reach it, for links in e-mail: in production always; in a local
+# run (DEBUG) for e-mail sent by commands, while e-mail sent from a page links to the address
+# that page was reached at (reporting.links).
 PORTAL_BASE_URL = env("DJANGO_PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Fonts of the printed circulars: the free Fandol fonts set-up fetches, and optionally licensed
