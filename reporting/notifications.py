@@ -10,7 +10,7 @@ from django.utils import translation
 
 from accounts.roles import REVIEWER_GROUP
 
-from .links import portal_url
+from .email_links import portal_url
 from .models import ReportState, WorkflowAction
 
 

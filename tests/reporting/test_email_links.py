@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from reporting.links import RequestAddressMiddleware, portal_url
+from reporting.email_links import RequestAddressMiddleware, portal_url
 from reporting.models import IPKind, PledgeReport, ReportState
 from tests.factories import PledgeFiguresFactory, PledgeReportFactory, ReportingPeriodFactory
 
