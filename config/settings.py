@@ -109,6 +109,8 @@ else:
         )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A refused form is a page of the portal that says to reload it (Django's is rendered bare).
+CSRF_FAILURE_VIEW = "lib.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -144,6 +146,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The request being answered, for the links of the e-mail it sends (in a local run).
+    "reporting.email_links.RequestAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
@@ -317,7 +321,9 @@ if not DEBUG:
     if TRUSTED_PROXIES:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# The portal's address as users reach it, for links in e-mail.
+# The portal's address as users reach it, for links in e-mail: in production always; in a local
+# run (DEBUG) for e-mail sent by commands, while e-mail sent from a page links to the address
+# that page was reached at (reporting.email_links).
 PORTAL_BASE_URL = env("DJANGO_PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Fonts of the printed circulars: the free Fandol fonts set-up fetches, and optionally licensed

@@ -7,9 +7,12 @@ class ContractsConfig(AppConfig):
     verbose_name = _("质押合同与银行")
 
     def ready(self):
-        from reporting import report_links
+        from reporting import demo_drafts, report_links
+
+        from .demo import fill_demo_draft
 
         report_links.register(contract_links)
+        demo_drafts.register(fill_demo_draft)
 
 
 def contract_links(user, report):

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from accounts.roles import REVIEWER_GROUP
 
+from .email_links import portal_url
 from .models import ReportState, WorkflowAction
 
 
@@ -26,8 +27,7 @@ def unit_submitters(unit):
 
 
 def report_url(report):
-    path = reverse("reporting:report", args=[report.period.slug, report.unit.code])
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+    return portal_url(reverse("reporting:report", args=[report.period.slug, report.unit.code]))
 
 
 def notify_transition(transition):
@@ -64,8 +64,7 @@ def send_deadline_reminder(period, unit, deadline, days):
             "days": days,
             "overdue": days < 0,
             "overdue_days": -days,
-            "url": settings.PORTAL_BASE_URL.rstrip("/")
-            + reverse("reporting:report", args=[period.slug, unit.code]),
+            "url": portal_url(reverse("reporting:report", args=[period.slug, unit.code])),
         }
         subject = render_to_string("reporting/email/reminder_subject.txt", context).strip()
         body = render_to_string("reporting/email/reminder_body.txt", context)

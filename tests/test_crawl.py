@@ -144,6 +144,7 @@ UNITS = {"zhengzhou": "郑州", "luoyang": "洛阳", "hebi": "鹤壁", "jiaozuo"
 # the query string, "*" the arguments of a URL whose groups have no names.
 PORTAL_URLS = {
     "home": ONE,
+    "favicon": ONE,
     "login": ONE,
     "logout": ONE,
     "password_change": ONE,

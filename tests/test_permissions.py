@@ -19,6 +19,7 @@ LOGIN = "login"  # a redirect to the log-in page
 # The report under test belongs to 郑州 (unit 410100, the submitter's unit), period 2021, submitted.
 MATRIX = {
     "home": ("get", "/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "favicon": ("get", "/favicon.ico", None, dict(anonymous=302, submitter=302, other_submitter=302, reviewer=302, administrator=302)),
     "login": ("get", "/accounts/login/", None, dict(anonymous=200, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
     "logout": ("post", "/accounts/logout/", {}, dict(anonymous=302, submitter=302, other_submitter=302, reviewer=302, administrator=302)),
     "password_change": ("get", "/accounts/password/change/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
