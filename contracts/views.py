@@ -14,6 +14,7 @@ from lib.downloads import XLSX, attachment_response, plain_table_response
 from lib.views import RuleRequiredMixin
 from reporting.forms import VersionForm
 from reporting.models import IPKind, PledgeReport
+from reporting.queries import period_status_line
 from reporting.views import act, get_period, get_unit_for
 from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 
@@ -176,11 +177,15 @@ class BankRankingView(RuleRequiredMixin, View):
         kind = request.GET.get("kind") if request.GET.get("kind") in IPKind.values else None
         headings, rows = banks_table(rank_banks(period, kind))
         title = _("{period}知识产权质押融资银行排名").format(period=period.label)
+        status = period_status_line(period)
         export = request.GET.get("_export")
         if export is not None:
-            return plain_table_response(title, headings, rows, export)
+            return plain_table_response(
+                title, headings, rows, export, notes=[status] if status else []
+            )
         context = {
             "period": period,
+            "status": status,
             "title": title,
             "headings": headings,
             "rows": rows,

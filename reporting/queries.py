@@ -114,11 +114,7 @@ class Ranking:
         """报送中 · 截至 2021-01-20 10:30 已审核 5 / 28 个单位, while the period is open."""
         if self.closed:
             return ""
-        return _("报送中 · 截至 {time} 已审核 {approved} / {total} 个单位").format(
-            time=timezone.localtime(self.as_of).strftime("%Y-%m-%d %H:%M"),
-            approved=self.approved_count,
-            total=self.unit_count,
-        )
+        return open_period_line(self.as_of, self.approved_count, self.unit_count)
 
     @property
     def provisional_note(self):
@@ -135,6 +131,27 @@ class Ranking:
     @property
     def file_name(self):
         return f"{self.title}{_('（临时）') if self.provisional else ''}"
+
+
+def open_period_line(as_of, approved, total):
+    return _("报送中 · 截至 {time} 已审核 {approved} / {total} 个单位").format(
+        time=timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M"), approved=approved, total=total
+    )
+
+
+def period_status_line(period):
+    """The line every table of a period still open carries (""once it has closed); one query."""
+    if period.is_closed:
+        return ""
+    counts = ReportingUnit.objects.aggregate(
+        total=Count("pk", distinct=True),
+        approved=Count(
+            "reports",
+            filter=Q(reports__period=period, reports__state=ReportState.APPROVED),
+            distinct=True,
+        ),
+    )
+    return open_period_line(timezone.now(), counts["approved"], counts["total"])
 
 
 # Each row's sums are computed once, by a grouped join (a 省直管县 joins the row of its

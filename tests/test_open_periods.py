@@ -167,3 +167,11 @@ def test_the_dashboard_marks_the_open_year_and_prints_amounts_as_the_notice_does
     html = reviewer_client.get("/analysis/").content.decode()
     assert "2021（报送中）" in html
     assert not re.search(r"<td[^>]*>\d+\.\d*0</td>", html)  # no trailing zeros: 197850.5
+
+
+def test_the_bank_ranking_of_an_open_period_says_so(reviewer_client):
+    html = reviewer_client.get("/reports/2021/banks/").content.decode()
+    assert STATUS.search(html)
+    rows = csv_rows(reviewer_client.get("/reports/2021/banks/?_export=csv"))
+    assert STATUS.fullmatch(rows[-1][0])
+    assert "报送中" not in reviewer_client.get("/reports/2020/banks/").content.decode()
