@@ -457,20 +457,7 @@ def transition(report, action, user, comment="", expected_version=None, on=None,
     """
     move = MOVES[WorkflowAction(action)]
     report = _lock(report)
-    if report.state == move.target and report.state not in move.sources:
-        raise AlreadyDone(_ALREADY[move.target])
-    if move.permission is None:
-        if user is not None:  # a command's move, never a person's
-            raise PermissionDenied(_("您没有权限执行此操作。"))
-    elif not can(user, move.permission, report):
-        raise PermissionDenied(_("您没有权限执行此操作。"))
-    _check_version(report, expected_version)
-    if report.state not in move.sources:
-        raise WorkflowError(
-            _("报表当前状态为“{state}”，不能{action}。").format(
-                state=report.get_state_display(), action=WorkflowAction(action).label
-            )
-        )
+    _check_move(report, move, user, expected_version)
     comment = (comment or "").strip()
     if move.needs_comment and not comment:
         raise WorkflowError(_("请填写{action}的原因。").format(action=WorkflowAction(action).label))
@@ -495,6 +482,24 @@ def transition(report, action, user, comment="", expected_version=None, on=None,
 
         transaction.on_commit(lambda: notify_transition(logged))
     return logged
+
+
+def _check_move(report, move, user, expected_version):
+    """Raise unless ``user`` may make ``move`` on the report as it stands, at the version seen."""
+    if report.state == move.target and report.state not in move.sources:
+        raise AlreadyDone(_ALREADY[move.target])
+    if move.permission is None:
+        if user is not None:  # a command's move, never a person's
+            raise PermissionDenied(_("您没有权限执行此操作。"))
+    elif not can(user, move.permission, report):
+        raise PermissionDenied(_("您没有权限执行此操作。"))
+    _check_version(report, expected_version)
+    if report.state not in move.sources:
+        raise WorkflowError(
+            _("报表当前状态为“{state}”，不能{action}。").format(
+                state=report.get_state_display(), action=WorkflowAction(move.action).label
+            )
+        )
 
 
 def _check_complete(report):
@@ -532,17 +537,34 @@ def approve_many(selection, user):
     for report, version in selection:
         try:
             transition(report, WorkflowAction.APPROVE, user, expected_version=version)
-        except AlreadyDone as done:
-            refused.append(f"{report.unit}：{done.message}")
-        except StaleReport as stale:
-            refused.append(
-                _("{unit}：{reason}未审核通过。").format(unit=report.unit, reason=stale.message)
-            )
         except (WorkflowError, PermissionDenied) as error:
-            refused.append(f"{report.unit}：{getattr(error, 'message', error)}")
+            refused.append(_approval_refused(report, error))
         else:
             approved.append(report)
     return approved, refused
+
+
+def approval_refusals(selection, user):
+    """What ``approve_many`` would refuse now, changing nothing: {report pk: message}.
+
+    The confirmation step of a bulk approval lists these before the reviewer confirms; the
+    reports are read as they are (load them with ``updated_by``), not locked.
+    """
+    move = MOVES[WorkflowAction.APPROVE]
+    refused = {}
+    for report, version in selection:
+        try:
+            _check_move(report, move, user, version)
+        except (WorkflowError, PermissionDenied) as error:
+            refused[report.pk] = _approval_refused(report, error)
+    return refused
+
+
+def _approval_refused(report, error):
+    """Why one report of a bulk approval was not approved, naming its unit."""
+    if isinstance(error, StaleReport):
+        return _("{unit}：{reason}未审核通过。").format(unit=report.unit, reason=error.message)
+    return f"{report.unit}：{getattr(error, 'message', error)}"
 
 
 @transaction.atomic
