@@ -191,6 +191,13 @@ def lock_reason(user, unit, period, report=None, on=None):
     return None
 
 
+# A change against the same period a year earlier beyond ±this many percent (``growth``, rounded
+# half up to one decimal) must be explained; so must a figure that was 0 then. The report form
+# warns by the same rule as the clerk types.
+CHANGE_NEEDING_EXPLANATION = 50
+COMPARED_FIELDS = ("amount", "projects", "items")
+
+
 def submission_warnings(report):
     """What needs a written explanation (上报说明) before the report can be submitted."""
     warnings = []
@@ -209,23 +216,36 @@ def submission_warnings(report):
         before = previous.get(kind)
         if before is None:
             continue
-        for field in ("amount", "projects", "items"):
+        for field in COMPARED_FIELDS:
             old, new = getattr(before, field), getattr(figure, field)
             change = growth(new, old)
-            label = figure_label(kind, field)
             if change.new:
-                warnings.append(
-                    _("{kind}：{label}上年同期为 0，本期为 {new}。").format(
-                        kind=kind.label, label=label, new=show_figure(new)
-                    )
-                )
-            elif change.is_number and abs(change.percent) > 50:
-                warnings.append(
-                    _("{kind}：{label}较上年同期（{old}）变动 {change}。").format(
-                        kind=kind.label, label=label, old=show_figure(old), change=change
-                    )
-                )
+                warnings.append(_new_figure_warning(kind, field, show_figure(new)))
+            elif change.is_number and abs(change.percent) > CHANGE_NEEDING_EXPLANATION:
+                warnings.append(_change_warning(kind, field, show_figure(old), change))
     return warnings
+
+
+def change_warning_texts(kind, field, old):
+    """The two warnings of ``submission_warnings`` for one figure whose value a year earlier was
+    ``old``, with ``{new}`` and ``{change}`` left for the report form's script to fill in."""
+    kind = IPKind(kind)
+    return {
+        "new": _new_figure_warning(kind, field, "{new}"),
+        "change": _change_warning(kind, field, show_figure(old), "{change}"),
+    }
+
+
+def _new_figure_warning(kind, field, new):
+    return _("{kind}：{label}上年同期为 0，本期为 {new}。").format(
+        kind=kind.label, label=figure_label(kind, field), new=new
+    )
+
+
+def _change_warning(kind, field, old, change):
+    return _("{kind}：{label}较上年同期（{old}）变动 {change}。").format(
+        kind=kind.label, label=figure_label(kind, field), old=old, change=change
+    )
 
 
 def _lock(report):

@@ -19,7 +19,14 @@ from lib.views import RuleRequiredMixin
 from . import report_links, services
 from .exports import RankedTableExport
 from .forms import BoardFilterForm, ExtensionForm, FiguresForm, ReportForm, TransitionForm
-from .models import FigureSource, IPKind, PledgeReport, ReportingPeriod, WorkflowAction
+from .models import (
+    FigureSource,
+    IPKind,
+    PledgeReport,
+    ReportingPeriod,
+    WorkflowAction,
+    figures_a_year_earlier,
+)
 from .queries import (
     board,
     board_summary,
@@ -96,6 +103,15 @@ class ReportView(LoginRequiredMixin, TemplateView):
             for kind, figure in (self.report.figures_by_kind() if self.report else {}).items()
             if figure.source == FigureSource.DERIVED
         }
+        # The form shows the same period a year earlier beside each input (the report's
+        # comparison, or for a report not yet begun the unit's figures then).
+        self.form_year_earlier = (None, {})
+        if self.lock_reason is None:
+            self.form_year_earlier = (
+                self.report.year_earlier
+                if self.report
+                else figures_a_year_earlier(self.unit.pk, self.period)
+            )
 
     def get(self, request, *args, **kwargs):
         self.load()
@@ -153,9 +169,14 @@ class ReportView(LoginRequiredMixin, TemplateView):
 
     def build_forms(self, data=None):
         figures = self.report.figures_by_kind() if self.report else {}
+        period, previous = self.form_year_earlier
         forms = {
             kind: FiguresForm(
-                data, kind=kind, instance=figures.get(kind), derived=kind in self.derived
+                data,
+                kind=kind,
+                instance=figures.get(kind),
+                derived=kind in self.derived,
+                year_earlier=(period, previous.get(kind)),
             )
             for kind in IPKind
         }
@@ -187,6 +208,8 @@ class ReportView(LoginRequiredMixin, TemplateView):
             extension_form=ExtensionForm(),
             can_extend=can(user, "reporting.grant_extension"),
             can_view_board=can(user, "reporting.view_board"),
+            form_year_earlier=self.form_year_earlier[0],
+            change_limit=services.CHANGE_NEEDING_EXPLANATION,
         )
         if report:
             context["warnings"] = services.submission_warnings(report)

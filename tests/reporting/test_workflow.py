@@ -474,3 +474,24 @@ def test_a_bulk_approval_is_foreseen_exactly_and_the_foresight_changes_nothing(
     assert done == [submitted]
     assert refused == list(foreseen.values())
 
+
+def test_the_forms_warnings_are_the_submission_warnings_filled_in(
+    units, open_period, zhengzhou_submitter
+):
+    last_year = ReportingPeriodFactory(year=2020)
+    previous = PledgeReportFactory(unit=units["郑州"], period=last_year)
+    PledgeFiguresFactory(
+        report=previous, kind=IPKind.PATENT, amount=Decimal("200"), projects=2, items=2
+    )
+    PledgeFiguresFactory(report=previous, kind=IPKind.TRADEMARK, amount=0, projects=0, items=0)
+    figures = {
+        IPKind.PATENT: Figures(Decimal("314.90"), 2, 2, 2),
+        IPKind.TRADEMARK: Figures(Decimal("5.5"), 1, 1, 1),
+    }
+    report = services.save_figures(zhengzhou_submitter, units["郑州"], open_period, figures)
+    patent = services.change_warning_texts(IPKind.PATENT, "amount", Decimal("200.00"))
+    trademark = services.change_warning_texts(IPKind.TRADEMARK, "amount", Decimal("0.00"))
+    assert services.submission_warnings(report)[:2] == [
+        patent["change"].replace("{change}", "+57.5%"),
+        trademark["new"].replace("{new}", "5.5"),
+    ]
