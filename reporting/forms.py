@@ -59,6 +59,10 @@ class FiguresForm(forms.ModelForm):
                         "data-warn-change": texts["change"],
                     }
                 )
+                if self.is_bound or self.instance.pk:
+                    # A value the clerk entered (saved, or sent back with an error) is compared
+                    # at once; the 0 of a new form only once they type.
+                    field.widget.attrs["data-entered"] = ""
 
     def figures(self):
         data = self.cleaned_data

@@ -3,7 +3,9 @@
 // data-change-limit percent against the same period a year earlier, or that was 0 then and is
 // not now, needs a word in 上报说明. Each compared input carries last year's value
 // (data-last-year) and the two warnings, translated, with {change} or {new} to fill in
-// (data-warn-change, data-warn-new). Without this script the server still says it all.
+// (data-warn-change, data-warn-new); a value the clerk entered before (data-entered) is compared
+// when the page opens, the 0 of a new form only once they type. Without this script the server
+// still says it all.
 "use strict";
 
 // A typed figure in hundredths, exactly (the form takes at most two decimals); null if it is
@@ -69,6 +71,8 @@ document.addEventListener("DOMContentLoaded", () => {
       input.classList.toggle("changed-much", Boolean(text));
     };
     input.addEventListener("input", show);
-    show();
+    if (input.dataset.entered !== undefined) {
+      show();
+    }
   }
 });

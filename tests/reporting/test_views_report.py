@@ -381,9 +381,26 @@ def test_the_form_of_a_saved_draft_shows_last_years_figures_too(
 ):
     save_figures(zhengzhou_submitter, units["郑州"], open_period, {IPKind.PATENT: GOOD_PATENT})
     html = submitter_client.get(URL).content.decode()
-    assert inputs(html)["patent-amount"]["value"] == "100.50"
-    assert inputs(html)["patent-amount"]["data-last-year"] == "50.00"
+    fields = inputs(html)
+    assert fields["patent-amount"]["value"] == "100.50"
+    assert fields["patent-amount"]["data-last-year"] == "50.00"
     assert "上年同期：50" in html
+    # Saved figures are compared when the page opens; the 0 of kinds not yet saved only once
+    # the clerk types.
+    assert "data-entered" in fields["patent-amount"]
+    assert "data-entered" not in fields["trademark-amount"]
+
+
+def test_figures_sent_back_with_an_error_are_compared_when_the_page_opens(
+    submitter_client, last_year
+):
+    response = submitter_client.post(URL, form(**{"patent-projects": "0"}))
+    assert response.status_code == 400
+    fields = inputs(response.content.decode())
+    assert fields["patent-amount"]["value"] == "100.5"
+    assert (
+        "data-entered" in fields["patent-amount"] and "data-entered" in fields["trademark-amount"]
+    )
 
 
 def test_without_a_year_earlier_the_form_compares_nothing(submitter_client, units):
