@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import UnitKind
 
 from .models import FIGURE_FIELDS, IPKind, PledgeFigures, ReportingPeriod, ReportState
-from .services import Figures
+from .queries import show_figure
+from .services import COMPARED_FIELDS, Figures, change_warning_texts
 
 
 class FiguresForm(forms.ModelForm):
@@ -17,7 +18,9 @@ class FiguresForm(forms.ModelForm):
         fields = FIGURE_FIELDS
         widgets = {name: forms.NumberInput(attrs={"min": 0}) for name in FIGURE_FIELDS}
 
-    def __init__(self, *args, kind, derived=False, **kwargs):
+    def __init__(self, *args, kind, derived=False, year_earlier=None, **kwargs):
+        """``year_earlier``: (the same period a year earlier, or None; that period's figures of
+        this kind, or None): shown beside each input, and compared as the clerk types."""
         self.kind = IPKind(kind)
         kwargs.setdefault("prefix", self.kind.value)
         instance = kwargs.get("instance") or PledgeFigures(kind=self.kind)
@@ -33,6 +36,33 @@ class FiguresForm(forms.ModelForm):
             for field in self.fields.values():
                 field.disabled = True
                 field.help_text = _("由质押合同汇总")
+        self.show_year_earlier(*(year_earlier or (None, None)), compare=not derived)
+
+    def show_year_earlier(self, period, previous, *, compare):
+        """Each field's figure a year earlier (``last_year``: text, "—" where there was none),
+        and for the figures ``submission_warnings`` compares, the data the form's script needs
+        to warn as the clerk types (the value, and the warnings' texts)."""
+        for name, field in self.fields.items():
+            field.last_year = None if period is None else "—"
+            field.compared = False
+            value = getattr(previous, name) if previous is not None else None
+            if value is None:
+                continue
+            field.last_year = show_figure(value)
+            if compare and name in COMPARED_FIELDS:
+                field.compared = True
+                texts = change_warning_texts(self.kind, name, value)
+                field.widget.attrs.update(
+                    {
+                        "data-last-year": str(value),
+                        "data-warn-new": texts["new"],
+                        "data-warn-change": texts["change"],
+                    }
+                )
+                if self.is_bound or self.instance.pk:
+                    # A value the clerk entered (saved, or sent back with an error) is compared
+                    # at once; the 0 of a new form only once they type.
+                    field.widget.attrs["data-entered"] = ""
 
     def figures(self):
         data = self.cleaned_data

@@ -351,11 +351,7 @@ class PledgeReport(models.Model):
 
         Fetched once per report object: the warnings and the comparison both need it.
         """
-        period = self.period.year_earlier()
-        if period is None:
-            return None, {}
-        figures = PledgeFigures.objects.filter(report__unit_id=self.unit_id, report__period=period)
-        return period, {figure.kind: figure for figure in figures}
+        return figures_a_year_earlier(self.unit_id, self.period)
 
     def return_reason(self):
         """Why the province returned or reopened this report, while it is so; else None."""
@@ -364,6 +360,16 @@ class PledgeReport(models.Model):
             return None
         moves = self.transitions.filter(to_state__in=sent_back).order_by("-at")
         return moves.values_list("comment", flat=True).first()
+
+
+def figures_a_year_earlier(unit_id, period):
+    """The same period a year earlier (or None) and the unit's figures in it, by kind: what a
+    report is compared with, and what its form shows before the report exists."""
+    earlier = period.year_earlier()
+    if earlier is None:
+        return None, {}
+    figures = PledgeFigures.objects.filter(report__unit_id=unit_id, report__period=earlier)
+    return earlier, {figure.kind: figure for figure in figures}
 
 
 # The figures a report gives for each kind, in the order forms, histories and comparisons show them.

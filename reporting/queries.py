@@ -6,6 +6,7 @@ is the sum of the rows.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,15 +14,18 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     DateField,
+    F,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -307,9 +311,9 @@ def board(period, filters=None):
     """Every reporting unit with the state of its report for ``period``: the completeness board.
 
     One query. Each unit carries ``report_state`` (None: not started), ``report_pk``,
-    ``report_version``, ``updated_at``, ``updated_by_name``, ``first_submitted_at``,
-    ``deadline`` (the period's, or the unit's extension) and ``on_time`` (None until
-    submitted). ``filters`` are the cleaned data of ``BoardFilterForm``.
+    ``report_version``, ``updated_at``, ``updated_by_name`` (a name, as the report page shows
+    people), ``first_submitted_at``, ``deadline`` (the period's, or the unit's extension) and
+    ``on_time`` (None until submitted). ``filters`` are the cleaned data of ``BoardFilterForm``.
     """
     reports = PledgeReport.objects.filter(unit=OuterRef("pk"), period=period)
     first_submission = (
@@ -329,7 +333,7 @@ def board(period, filters=None):
             report_state=Subquery(reports.values("state")),
             report_version=Subquery(reports.values("version")),
             updated_at=Subquery(reports.values("updated_at")),
-            updated_by_name=Subquery(reports.values("updated_by__username")),
+            updated_by_name=Subquery(_with_editor_name(reports).values("editor_name")),
             first_submitted_at=Subquery(first_submission),
             extended_until=Subquery(extension),
         )
@@ -362,6 +366,22 @@ def board(period, filters=None):
     elif timeliness == "missing":
         units = units.filter(first_submitted_at__isnull=True)
     return units
+
+
+def _with_editor_name(reports):
+    """Reports with ``editor_name``: who last changed each, as people are named on the report
+    page (``_user_name``: the full name, else the log-in name; 系统 for a command)."""
+    full_name = Trim(
+        Concat("updated_by__first_name", Value(" "), "updated_by__last_name"),
+    )
+    return reports.annotate(
+        editor_name=Coalesce(
+            NullIf(full_name, Value("")),
+            "updated_by__username",
+            Value(str(_("系统"))),
+            output_field=CharField(),
+        )
+    )
 
 
 def board_summary(period):
@@ -564,6 +584,24 @@ def compare_with_year_earlier(report):
             )
         rows.append((row_label(name), comparisons))
     return previous_period, rows
+
+
+def with_year_earlier(reports, period):
+    """Read the figures of ``reports`` (of ``period``) and of their units a year earlier, in
+    three queries however many reports, so that ``submission_warnings`` and the comparison ask
+    for nothing more (it fills each report's ``year_earlier``)."""
+    prefetch_related_objects(reports, "figures")
+    earlier = period.year_earlier()
+    previous = defaultdict(dict)
+    if earlier is not None and reports:
+        figures = PledgeFigures.objects.filter(
+            report__period=earlier, report__unit_id__in={report.unit_id for report in reports}
+        ).annotate(unit_id=F("report__unit_id"))
+        for figure in figures:
+            previous[figure.unit_id][figure.kind] = figure
+    for report in reports:
+        report.__dict__["year_earlier"] = (earlier, previous[report.unit_id])
+    return reports
 
 
 def row_label(name):

@@ -191,6 +191,13 @@ def lock_reason(user, unit, period, report=None, on=None):
     return None
 
 
+# A change against the same period a year earlier beyond ±this many percent (``growth``, rounded
+# half up to one decimal) must be explained; so must a figure that was 0 then. The report form
+# warns by the same rule as the clerk types.
+CHANGE_NEEDING_EXPLANATION = 50
+COMPARED_FIELDS = ("amount", "projects", "items")
+
+
 def submission_warnings(report):
     """What needs a written explanation (上报说明) before the report can be submitted."""
     warnings = []
@@ -209,23 +216,36 @@ def submission_warnings(report):
         before = previous.get(kind)
         if before is None:
             continue
-        for field in ("amount", "projects", "items"):
+        for field in COMPARED_FIELDS:
             old, new = getattr(before, field), getattr(figure, field)
             change = growth(new, old)
-            label = figure_label(kind, field)
             if change.new:
-                warnings.append(
-                    _("{kind}：{label}上年同期为 0，本期为 {new}。").format(
-                        kind=kind.label, label=label, new=show_figure(new)
-                    )
-                )
-            elif change.is_number and abs(change.percent) > 50:
-                warnings.append(
-                    _("{kind}：{label}较上年同期（{old}）变动 {change}。").format(
-                        kind=kind.label, label=label, old=show_figure(old), change=change
-                    )
-                )
+                warnings.append(_new_figure_warning(kind, field, show_figure(new)))
+            elif change.is_number and abs(change.percent) > CHANGE_NEEDING_EXPLANATION:
+                warnings.append(_change_warning(kind, field, show_figure(old), change))
     return warnings
+
+
+def change_warning_texts(kind, field, old):
+    """The two warnings of ``submission_warnings`` for one figure whose value a year earlier was
+    ``old``, with ``{new}`` and ``{change}`` left for the report form's script to fill in."""
+    kind = IPKind(kind)
+    return {
+        "new": _new_figure_warning(kind, field, "{new}"),
+        "change": _change_warning(kind, field, show_figure(old), "{change}"),
+    }
+
+
+def _new_figure_warning(kind, field, new):
+    return _("{kind}：{label}上年同期为 0，本期为 {new}。").format(
+        kind=kind.label, label=figure_label(kind, field), new=new
+    )
+
+
+def _change_warning(kind, field, old, change):
+    return _("{kind}：{label}较上年同期（{old}）变动 {change}。").format(
+        kind=kind.label, label=figure_label(kind, field), old=old, change=change
+    )
 
 
 def _lock(report):
@@ -457,20 +477,7 @@ def transition(report, action, user, comment="", expected_version=None, on=None,
     """
     move = MOVES[WorkflowAction(action)]
     report = _lock(report)
-    if report.state == move.target and report.state not in move.sources:
-        raise AlreadyDone(_ALREADY[move.target])
-    if move.permission is None:
-        if user is not None:  # a command's move, never a person's
-            raise PermissionDenied(_("您没有权限执行此操作。"))
-    elif not can(user, move.permission, report):
-        raise PermissionDenied(_("您没有权限执行此操作。"))
-    _check_version(report, expected_version)
-    if report.state not in move.sources:
-        raise WorkflowError(
-            _("报表当前状态为“{state}”，不能{action}。").format(
-                state=report.get_state_display(), action=WorkflowAction(action).label
-            )
-        )
+    _check_move(report, move, user, expected_version)
     comment = (comment or "").strip()
     if move.needs_comment and not comment:
         raise WorkflowError(_("请填写{action}的原因。").format(action=WorkflowAction(action).label))
@@ -495,6 +502,24 @@ def transition(report, action, user, comment="", expected_version=None, on=None,
 
         transaction.on_commit(lambda: notify_transition(logged))
     return logged
+
+
+def _check_move(report, move, user, expected_version):
+    """Raise unless ``user`` may make ``move`` on the report as it stands, at the version seen."""
+    if report.state == move.target and report.state not in move.sources:
+        raise AlreadyDone(_ALREADY[move.target])
+    if move.permission is None:
+        if user is not None:  # a command's move, never a person's
+            raise PermissionDenied(_("您没有权限执行此操作。"))
+    elif not can(user, move.permission, report):
+        raise PermissionDenied(_("您没有权限执行此操作。"))
+    _check_version(report, expected_version)
+    if report.state not in move.sources:
+        raise WorkflowError(
+            _("报表当前状态为“{state}”，不能{action}。").format(
+                state=report.get_state_display(), action=WorkflowAction(move.action).label
+            )
+        )
 
 
 def _check_complete(report):
@@ -532,17 +557,34 @@ def approve_many(selection, user):
     for report, version in selection:
         try:
             transition(report, WorkflowAction.APPROVE, user, expected_version=version)
-        except AlreadyDone as done:
-            refused.append(f"{report.unit}：{done.message}")
-        except StaleReport as stale:
-            refused.append(
-                _("{unit}：{reason}未审核通过。").format(unit=report.unit, reason=stale.message)
-            )
         except (WorkflowError, PermissionDenied) as error:
-            refused.append(f"{report.unit}：{getattr(error, 'message', error)}")
+            refused.append(_approval_refused(report, error))
         else:
             approved.append(report)
     return approved, refused
+
+
+def approval_refusals(selection, user):
+    """What ``approve_many`` would refuse now, changing nothing: {report pk: message}.
+
+    The confirmation step of a bulk approval lists these before the reviewer confirms; the
+    reports are read as they are (load them with ``updated_by``), not locked.
+    """
+    move = MOVES[WorkflowAction.APPROVE]
+    refused = {}
+    for report, version in selection:
+        try:
+            _check_move(report, move, user, version)
+        except (WorkflowError, PermissionDenied) as error:
+            refused[report.pk] = _approval_refused(report, error)
+    return refused
+
+
+def _approval_refused(report, error):
+    """Why one report of a bulk approval was not approved, naming its unit."""
+    if isinstance(error, StaleReport):
+        return _("{unit}：{reason}未审核通过。").format(unit=report.unit, reason=error.message)
+    return f"{report.unit}：{getattr(error, 'message', error)}"
 
 
 @transaction.atomic

@@ -72,16 +72,35 @@ class RankedUnitsTable(tables.Table):
         return format_amount(value) if record.reported else record.status_label
 
 
+class SelectColumn(tables.Column):
+    """Check boxes for a form elsewhere on the page, headed by a "select all" box that a script
+    shows and wires (``static/js/select-all.js``); without the script the rows are ticked one
+    by one."""
+
+    def __init__(self, form, **kwargs):
+        self.form = form
+        kwargs.setdefault("attrs", {"th": {"class": "select"}, "td": {"class": "select"}})
+        super().__init__(
+            verbose_name="", orderable=False, empty_values=(), exclude_from_export=True, **kwargs
+        )
+
+    @property
+    def header(self):
+        return format_html(
+            '<input type="checkbox" class="select-all" data-form="{}" aria-label="{}" hidden>',
+            self.form,
+            _("全选"),
+        )
+
+
 class BoardTable(tables.Table):
     """The completeness board: one row per reporting unit (rows come from ``queries.board``)."""
 
-    select = tables.Column(
-        verbose_name="", orderable=False, empty_values=(), exclude_from_export=True
-    )
+    select = SelectColumn("bulk-approve")
     code = tables.Column(verbose_name=_("代码"))
     name = tables.Column(verbose_name=_("填报单位"), linkify=False)
     kind = tables.Column(verbose_name=_("类别"))
-    report_state = tables.Column(verbose_name=_("状态"), default=_("未开始"))
+    report_state = tables.Column(verbose_name=_("状态"), empty_values=())
     deadline = tables.DateColumn(verbose_name=_("截止日期"), format="Y-m-d")
     first_submitted_at = tables.DateTimeColumn(
         verbose_name=_("首次提交"), format="Y-m-d H:i", default="—"
@@ -99,15 +118,23 @@ class BoardTable(tables.Table):
         self.period = period
         self.can_review = can_review
         super().__init__(data, **kwargs)
-        if not can_review:
+        # The bulk approval is offered only where a row can be approved now (the rows are read
+        # here once, and rendered from the same results).
+        self.approvable = can_review and any(self.can_approve(row) for row in self.data)
+        if not self.approvable:
             self.columns.hide("select")
+
+    @staticmethod
+    def can_approve(record):
+        """The move table lets a reviewer approve this row's report in its present state."""
+        from .services import MOVES
+
+        return record.report_state in MOVES[WorkflowAction.APPROVE].sources
 
     def render_select(self, record):
         """A checkbox for a report the move table lets a reviewer approve now, with the version
         shown, so that a report changed since the board was loaded is not approved unseen."""
-        from .services import MOVES
-
-        if record.report_state not in MOVES[WorkflowAction.APPROVE].sources:
+        if not self.can_approve(record):
             return ""
         return format_html(
             '<input type="checkbox" name="report" value="{}:{}" form="bulk-approve"'
@@ -125,7 +152,9 @@ class BoardTable(tables.Table):
         return record.get_kind_display()
 
     def render_report_state(self, value):
-        return ReportState(value).label
+        """The state as a badge, as on the home page (未开始: no report yet)."""
+        label = ReportState(value).label if value else _("未开始")
+        return format_html('<span class="state state-{}">{}</span>', value or "none", label)
 
     def render_deadline(self, record, value):
         text = value.isoformat()

@@ -3,6 +3,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,7 +21,14 @@ from . import report_links, services
 from .exports import RankedTableExport
 from .forms import BoardFilterForm, ExtensionForm, FiguresForm, ReportForm, TransitionForm
 from .freshness import data_version
-from .models import FigureSource, IPKind, PledgeReport, ReportingPeriod, WorkflowAction
+from .models import (
+    FigureSource,
+    IPKind,
+    PledgeReport,
+    ReportingPeriod,
+    WorkflowAction,
+    figures_a_year_earlier,
+)
 from .queries import (
     board,
     board_summary,
@@ -28,6 +36,7 @@ from .queries import (
     rank_units,
     report_timeline,
     submitter_tasks,
+    with_year_earlier,
 )
 from .tables import BoardTable, RankedUnitsTable
 
@@ -96,6 +105,15 @@ class ReportView(LoginRequiredMixin, TemplateView):
             for kind, figure in (self.report.figures_by_kind() if self.report else {}).items()
             if figure.source == FigureSource.DERIVED
         }
+        # The form shows the same period a year earlier beside each input (the report's
+        # comparison, or for a report not yet begun the unit's figures then).
+        self.form_year_earlier = (None, {})
+        if self.lock_reason is None:
+            self.form_year_earlier = (
+                self.report.year_earlier
+                if self.report
+                else figures_a_year_earlier(self.unit.pk, self.period)
+            )
 
     def get(self, request, *args, **kwargs):
         self.load()
@@ -153,9 +171,14 @@ class ReportView(LoginRequiredMixin, TemplateView):
 
     def build_forms(self, data=None):
         figures = self.report.figures_by_kind() if self.report else {}
+        period, previous = self.form_year_earlier
         forms = {
             kind: FiguresForm(
-                data, kind=kind, instance=figures.get(kind), derived=kind in self.derived
+                data,
+                kind=kind,
+                instance=figures.get(kind),
+                derived=kind in self.derived,
+                year_earlier=(period, previous.get(kind)),
             )
             for kind in IPKind
         }
@@ -187,6 +210,8 @@ class ReportView(LoginRequiredMixin, TemplateView):
             extension_form=ExtensionForm(),
             can_extend=can(user, "reporting.grant_extension"),
             can_view_board=can(user, "reporting.view_board"),
+            form_year_earlier=self.form_year_earlier[0],
+            change_limit=services.CHANGE_NEEDING_EXPLANATION,
         )
         if report:
             context["warnings"] = services.submission_warnings(report)
@@ -294,13 +319,17 @@ class BoardView(RuleRequiredMixin, SingleTableMixin, TemplateView):
 
 
 class BulkApproveView(LoginRequiredMixin, View):
-    """POST: approve the selected submitted reports of a period (reviewers).
+    """POST: approve the selected submitted reports of a period (reviewers), in two steps.
 
-    Each checkbox carries the report's id and the version the board showed (``id:version``):
-    a report changed since the board was loaded is skipped and named.
+    Each checkbox of the board carries the report's id and the version the board showed
+    (``id:version``). The board's form leads to a confirmation page: the reports that will be
+    approved, each with its version and what needs explaining, and those that cannot be, and
+    why. Only its form, sent with ``confirm``, approves them (``services.approve_many``, at the
+    versions the board showed: a report changed since is skipped and named).
     """
 
     http_method_names = ["post"]
+    template_name = "reporting/bulk_approve_confirm.html"
 
     def post(self, request, period):
         period = get_period(period)
@@ -311,24 +340,42 @@ class BulkApproveView(LoginRequiredMixin, View):
             pk, _sep, version = value.partition(":")
             if pk.isdigit() and version.isdigit():
                 seen[int(pk)] = int(version)
-        reports = (
+        reports = list(
             PledgeReport.objects.for_user(request.user)
             .filter(period=period, pk__in=seen)
-            .select_related("unit")
+            .select_related("unit", "updated_by")
             .order_by("unit__code")
         )
-        if not seen:
+        board_url = reverse("reporting:board", args=[period.slug])
+        if not reports:
             messages.warning(request, _("请先勾选要审核通过的报表。"))
-        else:
-            selection = [(report, seen[report.pk]) for report in reports]
-            approved, refused = services.approve_many(selection, request.user)
-            if approved:
-                messages.success(
-                    request, _("已审核通过 {count} 份报表。").format(count=len(approved))
-                )
-            for message in refused:
-                messages.warning(request, message)
-        return HttpResponseRedirect(reverse("reporting:board", args=[period.slug]))
+            return HttpResponseRedirect(board_url)
+        selection = [(report, seen[report.pk]) for report in reports]
+        if request.POST.get("confirm") != "1":
+            return self.confirmation(request, period, selection)
+        approved, refused = services.approve_many(selection, request.user)
+        if approved:
+            messages.success(request, _("已审核通过 {count} 份报表。").format(count=len(approved)))
+        for message in refused:
+            messages.warning(request, message)
+        return HttpResponseRedirect(board_url)
+
+    def confirmation(self, request, period, selection):
+        refused = services.approval_refusals(selection, request.user)
+        chosen = [(report, version) for report, version in selection if report.pk not in refused]
+        with_year_earlier([report for report, _version in chosen], period)
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                "period": period,
+                "chosen": [
+                    (report, version, services.submission_warnings(report))
+                    for report, version in chosen
+                ],
+                "refused": list(refused.values()),
+            },
+        )
 
 
 class RankedTableView(LoginRequiredMixin, ExportMixin, SingleTableMixin, TemplateView):

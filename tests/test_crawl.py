@@ -186,7 +186,8 @@ PORTAL_URLS = {
         },
     },
     "reporting:board": {"": {"period": "2021"}},
-    "reporting:bulk_approve": {"": {"period": "2021"}},
+    # The board's selection (a confirmation page), and the confirmed approval.
+    "reporting:bulk_approve": {"": {"period": "2021"}, "confirmed": {"period": "2021"}},
     # 郑州 a draft, 洛阳 submitted, 焦作 returned, 鹤壁 approved
     "reporting:report": {
         unit: {"period": "2021", "code": CODES[unit]}
@@ -274,7 +275,7 @@ EXPECTED_CHANGES = {
     ("reporting:transition[approve luoyang]", "POST", "reviewer"): {"洛阳"},
     ("reporting:transition[return luoyang]", "POST", "reviewer"): {"洛阳"},
     ("reporting:transition[reopen hebi]", "POST", "reviewer"): {"鹤壁"},
-    ("reporting:bulk_approve", "POST", "reviewer"): {"洛阳"},
+    ("reporting:bulk_approve[confirmed]", "POST", "reviewer"): {"洛阳"},
     ("reporting:extension", "POST", "reviewer"): {"郑州"},
     # The province's import of a table of figures: submitted on behalf of the units.
     # (洛阳's row is what it submitted: unchanged.)
@@ -599,7 +600,8 @@ def post_data(key, variant, persona, path, client):
         return {"until": (WORLD.deadline + datetime.timedelta(days=10)).isoformat(),
                 "reason": "巡检延期"}  # fmt: skip
     if key == "reporting:bulk_approve":
-        return {"report": [f"{WORLD.report[n]}:{WORLD.version[n]}" for n in ("洛阳", "郑州")]}
+        chosen = {"report": [f"{WORLD.report[n]}:{WORLD.version[n]}" for n in ("洛阳", "郑州")]}
+        return {**chosen, "confirm": "1"} if variant == "confirmed" else chosen
     if key == "reporting:import":
         return {"file": SimpleUploadedFile("上报.csv", FIGURES_CSV), "period": WORLD.period,
                 "kind": "patent"}  # fmt: skip

@@ -9,7 +9,11 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Screenshots are kept as test artefacts (never committed): in TEST_ARTIFACTS when it is set
+# (a CI keeps that folder), else in test-artifacts/ at the top of the checkout (ignored by git).
+ARTIFACTS = Path(
+    os.environ.get("TEST_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts"
+)
 
 
 @pytest.fixture(scope="session")

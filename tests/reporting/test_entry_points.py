@@ -90,7 +90,10 @@ def test_approve_through_the_board(client, run, zhengzhou_submitter, reviewer, z
     transition(zhengzhou_draft, "submit", zhengzhou_submitter)
     client.force_login(reviewer)
     choice = f"{zhengzhou_draft.pk}:{version(zhengzhou_draft)}"
-    assert run(lambda: client.post("/periods/2021/board/approve/", {"report": choice})) == (
+    # The board's button leads to the confirmation step, which changes nothing.
+    assert run(lambda: client.post("/periods/2021/board/approve/", {"report": choice})) == ([], [])
+    confirmed = {"report": choice, "confirm": "1"}
+    assert run(lambda: client.post("/periods/2021/board/approve/", confirmed)) == (
         [("郑州", "approve", "submitted", "approved")],
         ["zhengzhou@example.org"],
     )

@@ -178,11 +178,18 @@ def test_the_board_does_not_approve_a_report_changed_since_it_was_loaded(
     figures[IPKind.PATENT] = Figures(Decimal("999"), 2, 5, 2)
     save_figures(zhoukou, units["周口"], open_period, figures, explanation="增长较快")
     transition(report, WorkflowAction.SUBMIT, zhoukou)
-    response = client.post(
-        "/periods/2021/board/approve/", {"report": f"{report.pk}:{report.version}"}, follow=True
+    chosen = {"report": f"{report.pk}:{report.version}"}
+    confirmation = client.post("/periods/2021/board/approve/", chosen).content.decode()
+    assert (
+        "周口市：报表在您打开后已被zhoukou修改（已提交），请查看最新内容后再操作。未审核通过。"
+        in (confirmation)
     )
+    assert 'name="confirm"' not in confirmation
+    response = client.post("/periods/2021/board/approve/", {**chosen, "confirm": "1"}, follow=True)
     messages = [str(m) for m in response.context["messages"]]
-    assert len(messages) == 1 and messages[0].startswith("周口市：报表在您打开后已被")
+    assert messages == [
+        "周口市：报表在您打开后已被zhoukou修改（已提交），请查看最新内容后再操作。未审核通过。"
+    ]
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
     assert not ReportTransition.objects.filter(action=WorkflowAction.APPROVE).exists()

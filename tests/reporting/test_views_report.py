@@ -1,12 +1,14 @@
 import datetime
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.messages import get_messages
 
 from reporting.models import IPKind, PledgeFigures, PledgeReport, ReportState, WorkflowAction
-from reporting.services import Figures, save_figures, transition
-from tests.factories import ReportingPeriodFactory, add_figures
+from reporting.services import Figures, import_figures, save_figures, transition
+from tests.factories import PledgeFiguresFactory, ReportingPeriodFactory, add_figures
+from tests.helpers import html_table
 
 pytestmark = pytest.mark.django_db
 
@@ -308,3 +310,213 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
 
 
 QUERIES_OF_THE_REPORT_PAGE = 14  # the year-earlier lookup is shared by warnings and comparison
+
+
+# ── last year's figures on the form, and the reviewer's view of what needs explaining ──
+
+
+class _Inputs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inputs = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name"):
+            self.inputs[attrs["name"]] = attrs
+
+
+def inputs(html):
+    """Every named input of the page: name → its attributes."""
+    parser = _Inputs()
+    parser.feed(html)
+    return parser.inputs
+
+
+def compared(attrs):
+    return {key: value for key, value in attrs.items() if key.startswith("data-")}
+
+
+@pytest.fixture
+def last_year(units):
+    """郑州's 2020: patents 50 万元, 1 project, 4 patents; no trademarks."""
+    period = ReportingPeriodFactory(year=2020)
+    add_figures(units["郑州"], period, IPKind.PATENT, "50", 1, 4)
+    add_figures(units["郑州"], period, IPKind.TRADEMARK, "0", 0, 0)
+    return period
+
+
+def test_the_form_of_a_report_not_begun_shows_last_years_figures(submitter_client, last_year):
+    html = submitter_client.get(URL).content.decode()
+    fields = inputs(html)
+    assert compared(fields["patent-amount"]) == {
+        "data-last-year": "50.00",
+        "data-warn-new": "专利：质押金额（万元）上年同期为 0，本期为 {new}。",
+        "data-warn-change": "专利：质押金额（万元）较上年同期（50）变动 {change}。",
+    }
+    assert compared(fields["patent-items"]) == {
+        "data-last-year": "4",
+        "data-warn-new": "专利：专利数上年同期为 0，本期为 {new}。",
+        "data-warn-change": "专利：专利数较上年同期（4）变动 {change}。",
+    }
+    assert compared(fields["trademark-projects"])["data-last-year"] == "0"
+    # Only the figures the server compares warn; the others are shown.
+    assert compared(fields["patent-enterprises"]) == {}
+    rows = html_table(html, "figures-form")
+    assert [[cell["text"] for cell in row] for row in rows[1:]] == [
+        ["质押金额（万元） *", "上年同期：50", "上年同期：0"],
+        ["项目数 *", "上年同期：1", "上年同期：0"],
+        ["专利数 / 商标件数 *", "上年同期：4", "上年同期：0"],
+        ["惠及企业数", "上年同期：—", "上年同期：—"],
+        ["其中中小微企业数", "上年同期：—", "上年同期：—"],
+        ["普惠项目数", "上年同期：—", "上年同期：—"],
+    ]
+    assert html.count('<span class="change-warning" role="status" hidden></span>') == 6
+    assert '<form method="post" class="report-form" novalidate data-change-limit="50">' in html
+    assert '<script src="/static/js/report-form.js" defer></script>' in html
+
+
+def test_the_form_of_a_saved_draft_shows_last_years_figures_too(
+    submitter_client, zhengzhou_submitter, units, open_period, last_year
+):
+    save_figures(zhengzhou_submitter, units["郑州"], open_period, {IPKind.PATENT: GOOD_PATENT})
+    html = submitter_client.get(URL).content.decode()
+    fields = inputs(html)
+    assert fields["patent-amount"]["value"] == "100.50"
+    assert fields["patent-amount"]["data-last-year"] == "50.00"
+    assert "上年同期：50" in html
+    # Saved figures are compared when the page opens; the 0 of kinds not yet saved only once
+    # the clerk types.
+    assert "data-entered" in fields["patent-amount"]
+    assert "data-entered" not in fields["trademark-amount"]
+
+
+def test_figures_sent_back_with_an_error_are_compared_when_the_page_opens(
+    submitter_client, last_year
+):
+    response = submitter_client.post(URL, form(**{"patent-projects": "0"}))
+    assert response.status_code == 400
+    fields = inputs(response.content.decode())
+    assert fields["patent-amount"]["value"] == "100.5"
+    assert (
+        "data-entered" in fields["patent-amount"] and "data-entered" in fields["trademark-amount"]
+    )
+
+
+def test_without_a_year_earlier_the_form_compares_nothing(submitter_client, units):
+    ReportingPeriodFactory(year=2019)  # not the same period a year earlier
+    html = submitter_client.get(URL).content.decode()
+    assert "上年同期：" not in html and "change-warning" not in html
+    assert not any(compared(attrs) for attrs in inputs(html).values())
+
+
+def test_a_unit_without_figures_a_year_earlier_sees_dashes_and_no_warnings(submitter_client, units):
+    ReportingPeriodFactory(year=2020)
+    html = submitter_client.get(URL).content.decode()
+    assert html.count("上年同期：—") == 12
+    assert not any(compared(attrs) for attrs in inputs(html).values())
+
+
+def test_figures_summed_from_contracts_show_last_year_without_warning(
+    submitter_client, zhengzhou_submitter, units, open_period, last_year
+):
+    report = save_figures(zhengzhou_submitter, units["郑州"], open_period, {})
+    PledgeFiguresFactory(
+        report=report, kind=IPKind.TRADEMARK, amount=5, projects=1, items=1, source="derived"
+    )
+    html = submitter_client.get(URL).content.decode()
+    fields = inputs(html)
+    assert "disabled" in fields["trademark-amount"]
+    assert "data-last-year" not in fields["trademark-amount"]
+    assert fields["patent-amount"]["data-last-year"] == "50.00"
+
+
+def test_a_read_only_report_page_has_no_form_script(
+    submitter_client, zhengzhou_submitter, units, open_period
+):
+    ReportingPeriodFactory(year=2020)
+    submitted(zhengzhou_submitter, units, open_period)
+    html = submitter_client.get(URL).content.decode()
+    assert "report-form.js" not in html and "上年同期：" not in html
+
+
+def test_the_form_of_a_report_not_begun_runs_a_fixed_number_of_queries(
+    submitter_client, last_year, django_assert_num_queries
+):
+    # session, user, period, unit, groups, unit ids, report, extension (the lock), the year
+    # before, its figures, extension (the deadline shown)
+    with django_assert_num_queries(11):
+        assert submitter_client.get(URL).status_code == 200
+
+
+GOOD_PATENT = Figures(Decimal("100.5"), 2, 5, 2, 1, 2)
+
+
+def imported(reviewer, units, open_period, explanation=""):
+    """郑州's figures as the province imports them: submitted, no explanation asked for."""
+    figures = {IPKind.PATENT: GOOD_PATENT, IPKind.TRADEMARK: Figures(Decimal("20"), 1, 1, 1)}
+    report = import_figures(reviewer, units["郑州"], open_period, figures, filename="全省.csv")
+    if explanation:
+        PledgeReport.objects.filter(pk=report.pk).update(explanation=explanation)
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    return report
+
+
+WARNINGS_OF_THE_IMPORT = [
+    "专利：质押金额（万元）较上年同期（50）变动 +101.0%。",
+    "专利：项目数较上年同期（1）变动 +100.0%。",
+    "商标：质押金额（万元）上年同期为 0，本期为 20。",
+    "商标：项目数上年同期为 0，本期为 1。",
+    "商标：商标件数上年同期为 0，本期为 1。",
+]
+
+
+def review_panel(html):
+    return html[html.index('<section class="card review-actions">') :].split("</section>")[0]
+
+
+def test_the_reviewer_sees_what_needs_explaining_beside_the_approve_button(
+    reviewer_client, reviewer, units, open_period, last_year
+):
+    imported(reviewer, units, open_period)
+    html = reviewer_client.get(URL).content.decode()
+    panel = review_panel(html)
+    assert panel.index('id="review-warnings"') < panel.index("审核通过")
+    listed = "".join(f"<li>{warning}</li>" for warning in WARNINGS_OF_THE_IMPORT)
+    assert f"<strong>需要说明的情况：</strong>\n    <ul>{listed}</ul>" in panel
+    assert (
+        '<p class="review-explanation"><strong>上报说明：</strong>'
+        '<em class="missing">未填写上报说明。</em></p>'
+    ) in panel
+    assert 'id="warnings"' not in html  # said once, where the decision is taken
+
+
+def test_the_reviewer_sees_the_explanation_given(
+    reviewer_client, reviewer, units, open_period, last_year
+):
+    imported(reviewer, units, open_period, explanation="新增两家企业。\n已核实。")
+    panel = review_panel(reviewer_client.get(URL).content.decode())
+    assert (
+        '<p class="review-explanation"><strong>上报说明：</strong>新增两家企业。<br>已核实。</p>'
+        in panel
+    )
+    assert "未填写上报说明。" not in panel
+
+
+def test_the_reviewer_is_told_when_nothing_needs_explaining(
+    reviewer_client, zhengzhou_submitter, units, open_period
+):
+    submitted(zhengzhou_submitter, units, open_period)
+    panel = review_panel(reviewer_client.get(URL).content.decode())
+    assert '<p class="help" id="review-warnings">没有需要说明的情况。</p>' in panel
+
+
+def test_the_submitter_still_sees_the_warnings_at_the_top(
+    submitter_client, reviewer, units, open_period, last_year
+):
+    imported(reviewer, units, open_period)
+    html = submitter_client.get(URL).content.decode()
+    assert 'id="warnings"' in html and 'id="review-warnings"' not in html
+    for warning in WARNINGS_OF_THE_IMPORT:
+        assert f"<li>{warning}</li>" in html

@@ -445,3 +445,53 @@ def test_a_refused_move_sends_no_mail(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(WorkflowError):
         services.transition(report, WorkflowAction.APPROVE, reviewer)
     assert mail.outbox == []
+
+
+def test_a_bulk_approval_is_foreseen_exactly_and_the_foresight_changes_nothing(
+    units, open_period, reviewer, administrator
+):
+    submitted = report_in(ReportState.SUBMITTED, units["郑州"], open_period)
+    draft = report_in(ReportState.DRAFT, units["洛阳"], open_period)
+    approved = report_in(ReportState.APPROVED, units["开封"], open_period)
+    stale = report_in(ReportState.SUBMITTED, units["周口"], open_period)
+    selection = [
+        (submitted, submitted.version),
+        (draft, draft.version),
+        (approved, approved.version),
+        (stale, stale.version - 1),
+    ]
+    foreseen = services.approval_refusals(selection, reviewer)
+    assert foreseen == {
+        draft.pk: "洛阳市：报表当前状态为“草稿”，不能审核通过。",
+        approved.pk: "开封市：报表已经审核通过。",
+        stale.pk: "周口市：报表在您打开后已被他人修改（已提交），请查看最新内容后再操作。未审核通过。",
+    }
+    assert not ReportTransition.objects.exists()
+    assert services.approval_refusals(selection[:1], administrator) == {
+        submitted.pk: "郑州市：您没有权限执行此操作。"
+    }
+    done, refused = services.approve_many(selection, reviewer)
+    assert done == [submitted]
+    assert refused == list(foreseen.values())
+
+
+def test_the_forms_warnings_are_the_submission_warnings_filled_in(
+    units, open_period, zhengzhou_submitter
+):
+    last_year = ReportingPeriodFactory(year=2020)
+    previous = PledgeReportFactory(unit=units["郑州"], period=last_year)
+    PledgeFiguresFactory(
+        report=previous, kind=IPKind.PATENT, amount=Decimal("200"), projects=2, items=2
+    )
+    PledgeFiguresFactory(report=previous, kind=IPKind.TRADEMARK, amount=0, projects=0, items=0)
+    figures = {
+        IPKind.PATENT: Figures(Decimal("314.90"), 2, 2, 2),
+        IPKind.TRADEMARK: Figures(Decimal("5.5"), 1, 1, 1),
+    }
+    report = services.save_figures(zhengzhou_submitter, units["郑州"], open_period, figures)
+    patent = services.change_warning_texts(IPKind.PATENT, "amount", Decimal("200.00"))
+    trademark = services.change_warning_texts(IPKind.TRADEMARK, "amount", Decimal("0.00"))
+    assert services.submission_warnings(report)[:2] == [
+        patent["change"].replace("{change}", "+57.5%"),
+        trademark["new"].replace("{new}", "5.5"),
+    ]
