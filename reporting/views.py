@@ -310,12 +310,21 @@ class BoardView(RuleRequiredMixin, SingleTableMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs["period"] = self.period  # the object, not the slug from the URL
-        return super().get_context_data(
+        context = super().get_context_data(
             filter_form=self.filter_form,
             summary=board_summary(self.period),
             can_review=can(self.request.user, "reporting.review_report"),
             **kwargs,
         )
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        table = context["table"]
+        # The rows are rendered once per version of the data, filter and role.
+        context["table_html"] = cached_fragment(
+            "board",
+            [self.period.pk, sorted(filters.items()), context["can_review"], data_version()],
+            lambda: table.as_html(self.request),
+        )
+        return context
 
 
 class BulkApproveView(LoginRequiredMixin, View):

@@ -64,7 +64,8 @@ def test_an_approval_on_the_report_page_shows_at_once(reviewer_client, submitted
 def test_a_bulk_approval_and_a_reopening_show_at_once(reviewer_client, submitted):
     assert zhengzhou_row(reviewer_client) == "待审"
     reviewer_client.post(
-        "/periods/2021/board/approve/", {"report": f"{submitted.pk}:{submitted.version}"}
+        "/periods/2021/board/approve/",
+        {"report": f"{submitted.pk}:{submitted.version}", "confirm": "1"},
     )
     assert zhengzhou_row(reviewer_client) == "1234.5"
     submitted.refresh_from_db()
@@ -139,3 +140,28 @@ def test_a_contracts_import_approved_by_the_province_shows_at_once(reviewer_clie
     )
     assert PledgeReport.objects.get(pk=submitted.pk).state == ReportState.APPROVED
     assert zhengzhou_row(reviewer_client) == "500"
+
+
+def test_the_board_shows_a_submission_and_an_extension_at_once(
+    reviewer_client, units, open_period, zhengzhou_submitter
+):
+    board = "/periods/2021/board/"
+    assert "410100" in reviewer_client.get(board).content.decode()
+    report = services.save_figures(
+        zhengzhou_submitter,
+        units["郑州"],
+        open_period,
+        {IPKind.PATENT: Figures(Decimal("1"), 1, 1, 1), IPKind.TRADEMARK: Figures(0, 0, 0)},
+    )
+    html = reviewer_client.get(board).content.decode()
+    assert 'data-state="draft"' in html
+    services.transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
+    assert 'data-state="submitted"' in reviewer_client.get(board).content.decode()
+    reviewer_client.post(
+        "/periods/2021/410300/extension/",
+        {
+            "until": open_period.deadline.replace(year=open_period.deadline.year + 1),
+            "reason": "系统故障",
+        },
+    )
+    assert "（延期）" in reviewer_client.get(board).content.decode()

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from reporting.models import IPKind, PledgeReport, ReportState, ReportTransition, WorkflowAction
@@ -94,6 +95,9 @@ def test_a_late_first_submission_is_marked_late(
     rows = board_rows(reviewer_client.get("/periods/2021/board/"))
     assert rows["郑州市"][7]["text"] == "逾期"
     first.__class__.objects.filter(pk=first.pk).update(at=late)
+    # The log of moves is append-only: rewriting it, as this test does behind the services'
+    # back, moves no data version, so the board rendered before is dropped by hand.
+    cache.clear()
     rows = board_rows(reviewer_client.get("/periods/2021/board/"))
     assert rows["郑州市"][7]["text"] == "按时"
 
@@ -372,6 +376,7 @@ def test_the_board_runs_a_fixed_number_of_queries(
     user = make_submitter("all", *units.values())
     for unit in list(units.values())[:reports]:
         submit(user, unit, open_period)
-    # session, user, groups, period, summary, rows
-    with django_assert_num_queries(6):
+    # session, user, groups, period, summary, rows, the data version (the rows are rendered
+    # once per version)
+    with django_assert_num_queries(7):
         assert reviewer_client.get("/periods/2021/board/").status_code == 200
