@@ -10,7 +10,7 @@ class CircularForm(forms.ModelForm):
         model = Circular
         fields = [
             "organ", "code", "year", "number", "title", "addressees", "situation", "body",
-            "signatory", "signed_on", "note", "copy_to", "printed_by", "printed_on",
+            "signatory", "signed_on", "note", "copy_to", "printed_by", "printed_on", "unit_names",
         ]  # fmt: skip
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),

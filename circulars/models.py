@@ -27,6 +27,14 @@ class CircularState(models.TextChoices):
     ISSUED = "issued", _("已印发")
 
 
+class UnitNames(models.TextChoices):
+    """How the attachments and the drafted text name the units: 附件1 of 豫知〔2021〕8号 prints
+    short names (三门峡, 济源)."""
+
+    SHORT = "short", _("简称（三门峡、济源）")
+    FULL = "full", _("全称（三门峡市、济源示范区）")
+
+
 class Circular(models.Model):
     """A notice of the province (通知), printed in the GB/T 9704-2012 layout with ranked tables attached."""
 
@@ -63,6 +71,13 @@ class Circular(models.Model):
     copy_to = models.CharField(_("抄送"), max_length=300, blank=True)
     printed_by = models.CharField(_("印发机关"), max_length=50, default="河南省知识产权局办公室")
     printed_on = models.DateField(_("印发日期"))
+    unit_names = models.CharField(
+        _("附件中的地市名称"),
+        max_length=10,
+        choices=UnitNames.choices,
+        default=UnitNames.SHORT,
+        help_text=_("同一张表只用一种写法。改后请重新起草情况通报，使正文与附件一致。"),
+    )
 
     state = models.CharField(
         _("状态"), max_length=10, choices=CircularState.choices, default=CircularState.DRAFT

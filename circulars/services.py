@@ -12,7 +12,7 @@ from reporting.exports import printed_ranking
 from reporting.queries import rank_units
 
 from . import pdf
-from .models import AttachmentForm, Circular, CircularState
+from .models import AttachmentForm, Circular, CircularState, UnitNames
 
 
 class CircularError(Exception):
@@ -30,7 +30,9 @@ def live_tables(circular):
     with translation.override("zh-hans"):
         return [
             replace(
-                printed_ranking(rank_units(attachment.period, attachment.kind)),
+                printed_ranking(
+                    rank_units(attachment.period, attachment.kind), names=circular.unit_names
+                ),
                 title=attachment.title,
                 chart=attachment.form == AttachmentForm.CHART,
             )
@@ -68,9 +70,10 @@ def circular_pdf(circular):
 
 
 def attachment_pdf(period, kind):
-    """A period's ranked table alone, as a PDF (approved figures), in Chinese."""
+    """A period's ranked table alone, as a PDF (approved figures), in Chinese, the units named
+    as a notice's attachment names them (short)."""
     with translation.override("zh-hans"):
-        table = printed_ranking(rank_units(period, kind))
+        table = printed_ranking(rank_units(period, kind), names=UnitNames.SHORT)
     key = pdf.fingerprint("attachment", table.as_dict())
     return pdf.cached_pdf(key, lambda: pdf.html_to_pdf(pdf.render_html(None, [table])))
 

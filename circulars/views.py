@@ -128,7 +128,7 @@ class RedraftView(ProvincialMixin, View):
         if attachment is None:
             messages.error(request, _("请先添加附件，情况通报按第一个附件的周期起草。"))
             return redirect("circulars:edit", pk=pk)
-        circular.situation = draft_situation(attachment.period)
+        circular.situation = draft_situation(attachment.period, names=circular.unit_names)
         circular.save(update_fields=["situation", "updated_at"])
         messages.success(request, _("已按最新数据重新起草情况通报，请核对修改。"))
         return redirect("circulars:edit", pk=pk)

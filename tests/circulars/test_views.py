@@ -36,6 +36,7 @@ def form_data(**overrides):
         "copy_to": "",
         "printed_by": "河南省知识产权局办公室",
         "printed_on": "2022-03-05",
+        "unit_names": "short",
         "attachments-TOTAL_FORMS": "2",
         "attachments-INITIAL_FORMS": "0",
         "attachments-MIN_NUM_FORMS": "0",
@@ -133,7 +134,7 @@ def test_issuing_freezes_the_figures_and_archives_the_pdf(
     assert downloaded.content == bytes(circular.archived_pdf)
     assert downloaded["ETag"] == f'"{circular.archived_sha256}"'
     table = open_pdf(downloaded.content).pages[3].extract_tables()[0]
-    assert ["2", "洛阳市", "37209.56", "27", "226"] in table
+    assert ["2", "洛阳", "37209.56", "27", "226"] in table
     assert circular.frozen_tables["format"] == 1
     assert circular.frozen_tables["tables"][0]["rows"][1]["amount"] == "37209.56"
 
