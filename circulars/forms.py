@@ -29,3 +29,16 @@ AttachmentFormSet = inlineformset_factory(
     extra=2,
     can_delete=True,
 )
+
+
+class RevisionForm(forms.Form):
+    """The circular's revision the page was based on: a circular changed since is not acted on."""
+
+    revision = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class IssueForm(RevisionForm):
+    allow_open_periods = forms.BooleanField(
+        label=_("附件中有报送尚未结束的周期，数据为初步统计：确认仍要印发"),
+        required=False,
+    )

@@ -26,6 +26,11 @@ class CircularState(models.TextChoices):
     DRAFT = "draft", _("草稿")
     ISSUED = "issued", _("已印发")
 
+    @classmethod
+    def editable(cls):
+        """States in which the text and the attachments may change."""
+        return [cls.DRAFT]
+
 
 class UnitNames(models.TextChoices):
     """How the attachments and the drafted text name the units: 附件1 of 豫知〔2021〕8号 prints
@@ -119,8 +124,18 @@ class Circular(models.Model):
         return f"{self.code}〔{self.year}〕{self.number}号"
 
     @property
+    def is_draft(self):
+        return self.state in CircularState.editable()
+
+    @property
     def is_issued(self):
         return self.state == CircularState.ISSUED
+
+    @property
+    def revision(self):
+        """The circular as last saved (every save sets ``updated_at``): a form that acts on it
+        carries this, so that a circular changed since is not acted on unseen."""
+        return self.updated_at.isoformat() if self.updated_at else ""
 
     @property
     def signed_on_text(self):

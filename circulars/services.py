@@ -1,17 +1,25 @@
-"""What changes circulars, and the documents made from them."""
+"""What changes circulars, and the documents made from them.
+
+Issuing and every change of a draft go through a function here, inside a transaction that
+locks the circular first: a circular issued meanwhile is never changed by a request that read
+it before.
+"""
 
 import hashlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.roles import can
 from lib.printed import archive_tables, tables_from_archive, tables_xlsx
 from reporting.exports import printed_ranking
 from reporting.queries import rank_units
 
 from . import pdf
+from .drafting import draft_situation
 from .models import AttachmentForm, Circular, CircularState, UnitNames
 
 
@@ -19,6 +27,18 @@ class CircularError(Exception):
     def __init__(self, message):
         self.message = message
         super().__init__(str(message))
+
+
+class AlreadyDone(CircularError):
+    """The move asked for has already been made (a double submit): nothing to do."""
+
+
+class StaleCircular(CircularError):
+    """The circular changed since the page the user acted on was shown."""
+
+
+class OpenPeriods(CircularError):
+    """An attachment's period is still open and the administrator did not confirm issuing."""
 
 
 def live_tables(circular):
@@ -89,14 +109,95 @@ def circular_docx(circular):
     return build_docx(circular, printed_tables(circular))
 
 
+def _lock(circular):
+    return Circular.objects.defer("archived_pdf").select_for_update().get(pk=circular.pk)
+
+
+def _check_revision(circular, revision):
+    if revision is not None and circular.revision != revision:
+        raise StaleCircular(_("通知在您打开此页后已被修改，请核对最新内容后再操作。"))
+
+
+def _refuse_unless_draft(circular):
+    if not circular.is_draft:
+        raise CircularError(_("已印发的通知不能修改。"))
+
+
 @transaction.atomic
-def issue(circular, user):
-    """Freeze the text and the figures, archive the PDF with its SHA-256."""
+def save_draft(form, formset):
+    """Save a draft and its attachments from the edit form (a new circular too)."""
+    if form.instance.pk is not None:
+        _refuse_unless_draft(_lock(form.instance))
+    saved = form.save()
+    formset.instance = saved
+    formset.save()
+    return saved
+
+
+@transaction.atomic
+def redraft(circular):
+    """Draft the situation again from the data of the first attachment's period, naming the
+    units as the attachments do."""
+    circular = _lock(circular)
+    _refuse_unless_draft(circular)
+    attachment = circular.attachments.select_related("period").first()
+    if attachment is None:
+        raise CircularError(_("请先添加附件，情况通报按第一个附件的周期起草。"))
+    circular.situation = draft_situation(attachment.period, names=circular.unit_names)
+    circular.save(update_fields=["situation", "updated_at"])
+    return circular
+
+
+@dataclass(frozen=True)
+class AttachmentStatus:
+    """An attachment as the issue confirmation shows it: its period open or closed."""
+
+    attachment: object
+    closed: bool
+    status_line: str  # 报送中 · 截至 … 已审核 N / M 个单位, while the period is open
+
+
+def attachment_statuses(circular):
+    """Each attachment of the circular with whether its period's reporting has ended."""
+    statuses = []
+    for attachment in circular.attachments.select_related("period"):
+        ranking = rank_units(attachment.period, attachment.kind)
+        statuses.append(AttachmentStatus(attachment, ranking.closed, str(ranking.status_line)))
+    return statuses
+
+
+def open_periods(circular):
+    """The periods of the circular's attachments whose reporting has not ended, in order."""
+    periods = {}
+    for attachment in circular.attachments.select_related("period"):
+        if not attachment.period.is_closed:
+            periods.setdefault(attachment.period.pk, attachment.period)
+    return list(periods.values())
+
+
+@transaction.atomic
+def issue(circular, user, *, revision=None, allow_open_periods=False):
+    """Freeze the text and the figures, archive the PDF with its SHA-256.
+
+    ``revision``: the circular's ``revision`` the confirmation page showed; a circular changed
+    since is not issued. An attachment whose period is still open has preliminary figures:
+    issuing it needs ``allow_open_periods``, the administrator's explicit confirmation.
+    """
+    if not can(user, "circulars.edit_circulars"):
+        raise PermissionDenied
     circular = Circular.objects.select_for_update().get(pk=circular.pk)
     if circular.is_issued:
-        raise CircularError(_("该通知已经印发。"))
+        raise AlreadyDone(_("该通知已经印发。"))
+    _check_revision(circular, revision)
     if not circular.attachments.exists() and not circular.paragraphs():
         raise CircularError(_("通知没有正文，不能印发。"))
+    still_open = open_periods(circular)
+    if still_open and not allow_open_periods:
+        raise OpenPeriods(
+            _("附件中有报送尚未结束的周期（{periods}），数据为初步统计，未印发。").format(
+                periods="、".join(str(period.label) for period in still_open)
+            )
+        )
     tables = live_tables(circular)
     document = render_circular_pdf(circular, tables)
     circular.frozen_tables = archive_tables(tables)

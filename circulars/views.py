@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -15,7 +14,7 @@ from reporting.models import IPKind, ReportingPeriod
 
 from . import services
 from .drafting import draft_situation
-from .forms import AttachmentFormSet, CircularForm
+from .forms import AttachmentFormSet, CircularForm, IssueForm
 from .models import Circular
 
 PDF = "application/pdf"
@@ -75,13 +74,13 @@ class CircularEditView(ProvincialMixin, View):
         if "pk" not in self.kwargs:
             return None
         circular = get_object_or_404(Circular.objects.defer("archived_pdf"), pk=self.kwargs["pk"])
-        if circular.is_issued:
+        if not circular.is_draft:
             messages.error(self.request, _("已印发的通知不能修改。"))
         return circular
 
     def get(self, request, pk=None):
         circular = self.get_object()
-        if circular and circular.is_issued:
+        if circular and not circular.is_draft:
             return redirect("circulars:detail", pk=circular.pk)
         form = CircularForm(instance=circular, initial=None if circular else self.initial())
         formset = AttachmentFormSet(instance=circular or Circular())
@@ -97,7 +96,7 @@ class CircularEditView(ProvincialMixin, View):
 
     def post(self, request, pk=None):
         circular = self.get_object()
-        if circular and circular.is_issued:
+        if circular and not circular.is_draft:
             return redirect("circulars:detail", pk=circular.pk)
         form = CircularForm(request.POST, instance=circular)
         formset = AttachmentFormSet(request.POST, instance=circular or Circular())
@@ -105,10 +104,11 @@ class CircularEditView(ProvincialMixin, View):
             messages.error(request, _("内容有误，未保存。请按提示修改。"))
             context = {"form": form, "formset": formset, "circular": circular}
             return render(request, self.template_name, context, status=400)
-        with transaction.atomic():
-            saved = form.save()
-            formset.instance = saved
-            formset.save()
+        try:
+            saved = services.save_draft(form, formset)
+        except services.CircularError as error:  # issued meanwhile
+            messages.error(request, error.message)
+            return redirect("circulars:detail", pk=circular.pk)
         messages.success(request, _("已保存。"))
         return redirect("circulars:detail", pk=saved.pk)
 
@@ -121,35 +121,76 @@ class RedraftView(ProvincialMixin, View):
 
     def post(self, request, pk):
         circular = get_object_or_404(Circular.objects.defer("archived_pdf"), pk=pk)
-        if circular.is_issued:
-            messages.error(request, _("已印发的通知不能修改。"))
-            return redirect("circulars:detail", pk=pk)
-        attachment = circular.attachments.select_related("period").first()
-        if attachment is None:
-            messages.error(request, _("请先添加附件，情况通报按第一个附件的周期起草。"))
-            return redirect("circulars:edit", pk=pk)
-        circular.situation = draft_situation(attachment.period, names=circular.unit_names)
-        circular.save(update_fields=["situation", "updated_at"])
+        try:
+            services.redraft(circular)
+        except services.CircularError as error:
+            messages.error(request, error.message)
+            return redirect("circulars:edit" if circular.is_draft else "circulars:detail", pk=pk)
         messages.success(request, _("已按最新数据重新起草情况通报，请核对修改。"))
         return redirect("circulars:edit", pk=pk)
 
 
 class IssueView(ProvincialMixin, View):
+    """GET: what issuing will freeze (number, dates, each attachment and its period, open or
+    closed); POST from that page: issue, at the revision the page showed."""
+
     permission = "circulars.edit_circulars"
-    http_method_names = ["post"]
+    template_name = "circulars/issue.html"
+
+    def get(self, request, pk):
+        circular = self.get_circular(pk)
+        if not circular.is_draft:
+            return self.already(circular)
+        form = IssueForm(initial={"revision": circular.revision})
+        return self.render(circular, form)
 
     def post(self, request, pk):
-        circular = get_object_or_404(Circular.objects.defer("archived_pdf"), pk=pk)
+        circular = self.get_circular(pk)
+        form = IssueForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请求无效，请刷新页面后重试。"))
+            return redirect("circulars:issue", pk=pk)
         try:
-            issued = services.issue(circular, request.user)
+            issued = services.issue(
+                circular,
+                request.user,
+                revision=form.cleaned_data["revision"],
+                allow_open_periods=form.cleaned_data["allow_open_periods"],
+            )
+        except services.AlreadyDone as done:
+            messages.info(request, done.message)
+        except services.OpenPeriods as error:
+            messages.error(request, error.message)
+            form.add_error("allow_open_periods", _("请确认后再印发。"))
+            return self.render(circular, form, status=400)
+        except services.StaleCircular as error:
+            messages.error(request, error.message)
+            return redirect("circulars:issue", pk=pk)
         except services.CircularError as error:
-            messages.info(request, error.message)
+            messages.error(request, error.message)
         else:
             messages.success(
                 request,
                 _("已印发，PDF 已存档（SHA-256：{sha}）。").format(sha=issued.archived_sha256),
             )
         return redirect("circulars:detail", pk=pk)
+
+    def get_circular(self, pk):
+        return get_object_or_404(Circular.objects.defer("archived_pdf"), pk=pk)
+
+    def already(self, circular):
+        messages.info(self.request, _("该通知已经印发。"))
+        return redirect("circulars:detail", pk=circular.pk)
+
+    def render(self, circular, form, status=200):
+        statuses = services.attachment_statuses(circular)
+        context = {
+            "circular": circular,
+            "form": form,
+            "statuses": statuses,
+            "any_open": any(not status.closed for status in statuses),
+        }
+        return render(self.request, self.template_name, context, status=status)
 
 
 class CircularFileView(ProvincialMixin, View):
