@@ -42,3 +42,12 @@ class IssueForm(RevisionForm):
         label=_("附件中有报送尚未结束的周期，数据为初步统计：确认仍要印发"),
         required=False,
     )
+
+
+class WithdrawForm(RevisionForm):
+    reason = forms.CharField(
+        label=_("撤销原因"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("必填。原因、撤销人和时间显示在通知页面上；文号不再使用。"),
+    )

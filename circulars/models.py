@@ -25,11 +25,17 @@ def standard_date(day):
 class CircularState(models.TextChoices):
     DRAFT = "draft", _("草稿")
     ISSUED = "issued", _("已印发")
+    WITHDRAWN = "withdrawn", _("已撤销")
 
     @classmethod
     def editable(cls):
         """States in which the text and the attachments may change."""
         return [cls.DRAFT]
+
+    @classmethod
+    def frozen(cls):
+        """States whose text and tables were frozen at issue, with the archived PDF."""
+        return [cls.ISSUED, cls.WITHDRAWN]
 
 
 class UnitNames(models.TextChoices):
@@ -96,6 +102,16 @@ class Circular(models.Model):
         related_name="+",
         verbose_name=_("印发人"),
     )
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("撤销人"),
+    )
+    withdrawal_reason = models.TextField(_("撤销原因"), blank=True)
     # Frozen at issue: the tables as printed (lib.printed.archive_tables: they carry their
     # format), the archived PDF and its SHA-256.
     frozen_tables = models.JSONField(_("印发时的附件数据"), null=True, blank=True, editable=False)
@@ -113,6 +129,23 @@ class Circular(models.Model):
                 name="circular_unique_document_number",
                 violation_error_message=_("该发文字号已被使用。"),
             ),
+            # A withdrawn circular says who withdrew it, when and why; no other circular does.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        state=CircularState.WITHDRAWN,
+                        withdrawn_at__isnull=False,
+                        withdrawn_by__isnull=False,
+                    )
+                    & ~models.Q(withdrawal_reason="")
+                )
+                | (
+                    ~models.Q(state=CircularState.WITHDRAWN)
+                    & models.Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                    & models.Q(withdrawal_reason="")
+                ),
+                name="circular_withdrawal_recorded",
+            ),
         ]
 
     def __str__(self):
@@ -129,7 +162,17 @@ class Circular(models.Model):
 
     @property
     def is_issued(self):
+        """Issued and in force (not withdrawn)."""
         return self.state == CircularState.ISSUED
+
+    @property
+    def is_withdrawn(self):
+        return self.state == CircularState.WITHDRAWN
+
+    @property
+    def is_frozen(self):
+        """Issued, withdrawn since or not: it prints what it froze, and its PDF is the archive."""
+        return self.state in CircularState.frozen()
 
     @property
     def revision(self):

@@ -1,8 +1,8 @@
 """What changes circulars, and the documents made from them.
 
-Issuing and every change of a draft go through a function here, inside a transaction that
-locks the circular first: a circular issued meanwhile is never changed by a request that read
-it before.
+Every change of a circular's state (issue, withdraw) and every change of a draft goes through
+a function here, inside a transaction that locks the circular first: a circular issued or
+withdrawn meanwhile is never changed by a request that read it before.
 """
 
 import hashlib
@@ -61,8 +61,8 @@ def live_tables(circular):
 
 
 def printed_tables(circular):
-    """What the circular prints: frozen at issue, live while a draft."""
-    if circular.is_issued and circular.frozen_tables is not None:
+    """What the circular prints: frozen at issue (withdrawn since or not), live while a draft."""
+    if circular.is_frozen and circular.frozen_tables is not None:
         return tables_from_archive(circular.frozen_tables)
     return live_tables(circular)
 
@@ -81,8 +81,9 @@ def render_circular_pdf(circular, tables=None):
 
 
 def circular_pdf(circular):
-    """The circular's PDF: the archived file once issued; a cached render while a draft."""
-    if circular.is_issued:
+    """The circular's PDF: the archived file once issued (withdrawn since or not, unchanged);
+    a cached render while a draft."""
+    if circular.is_frozen:
         return bytes(circular.archived_pdf)
     tables = printed_tables(circular)
     key = pdf.fingerprint("circular", _content(circular), [t.as_dict() for t in tables])
@@ -119,6 +120,8 @@ def _check_revision(circular, revision):
 
 
 def _refuse_unless_draft(circular):
+    if circular.is_withdrawn:
+        raise CircularError(_("已撤销的通知不能修改。"))
     if not circular.is_draft:
         raise CircularError(_("已印发的通知不能修改。"))
 
@@ -188,6 +191,8 @@ def issue(circular, user, *, revision=None, allow_open_periods=False):
     circular = Circular.objects.select_for_update().get(pk=circular.pk)
     if circular.is_issued:
         raise AlreadyDone(_("该通知已经印发。"))
+    if circular.is_withdrawn:
+        raise CircularError(_("已撤销的通知不能再印发。"))
     _check_revision(circular, revision)
     if not circular.attachments.exists() and not circular.paragraphs():
         raise CircularError(_("通知没有正文，不能印发。"))
@@ -207,4 +212,31 @@ def issue(circular, user, *, revision=None, allow_open_periods=False):
     circular.issued_at = timezone.now()
     circular.issued_by = user
     circular.save()
+    return circular
+
+
+@transaction.atomic
+def withdraw(circular, user, reason, *, revision=None):
+    """Withdraw an issued circular (撤销): who, when and why are recorded; its number stays
+    taken, and its archived PDF stays as it was issued."""
+    if not can(user, "circulars.withdraw_circular"):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    circular = _lock(circular)
+    if circular.is_withdrawn:
+        raise AlreadyDone(_("该通知已经撤销。"))
+    if not circular.is_issued:
+        raise CircularError(_("只有已印发的通知可以撤销；草稿可以直接修改。"))
+    _check_revision(circular, revision)
+    if not reason:
+        raise CircularError(_("请填写撤销原因。"))
+    circular.state = CircularState.WITHDRAWN
+    circular.withdrawn_at = timezone.now()
+    circular.withdrawn_by = user
+    circular.withdrawal_reason = reason
+    circular.save(
+        update_fields=[
+            "state", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at",
+        ]
+    )  # fmt: skip
     return circular

@@ -159,6 +159,7 @@ PORTAL_URLS = {
     "circulars:edit": {"": {"pk": W("circular", 8)}},
     "circulars:redraft": {"": {"pk": W("circular", 8)}},
     "circulars:issue": {"": {"pk": W("circular", 8)}},
+    "circulars:withdraw": {"": {"pk": W("circular", 8)}},
     "circulars:file": {
         fmt: {"pk": W("circular", 8), "fmt": fmt} for fmt in ("pdf", "docx", "xlsx")
     },
