@@ -104,3 +104,5 @@ rules.add_perm("reporting.upload_figures", is_submitter | is_provincial)
 # Circulars.
 rules.add_perm("circulars.view_circulars", is_provincial)
 rules.add_perm("circulars.edit_circulars", is_administrator)
+# Withdrawing (撤销) an issued circular.
+rules.add_perm("circulars.withdraw_circular", is_administrator)

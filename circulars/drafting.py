@@ -12,6 +12,8 @@ from lib.numbers import CENT, growth
 from reporting.models import IPKind, ProvinceBenchmark
 from reporting.queries import rank_units
 
+from .models import UnitNames
+
 TEN_THOUSAND = Decimal(10000)
 
 
@@ -20,17 +22,28 @@ def in_yi(amount_wan):
     return str((Decimal(amount_wan) / TEN_THOUSAND).quantize(CENT, ROUND_HALF_UP))
 
 
-def _names(rows):
-    return "、".join(row.unit.short_name for row in rows)
+def unit_name(unit, names):
+    """The unit as the circular names it: 三门峡 (short, as the notice's 附件1) or 三门峡市."""
+    return unit.short_name if names == UnitNames.SHORT else unit.name
 
 
-def draft_situation(period):
-    """Paragraphs (one per line) on the period's totals, leaders, zeros, changes and peers."""
+def draft_situation(period, names=UnitNames.SHORT):
+    """Paragraphs (one per line) on the period's totals, leaders, zeros, changes and peers.
+
+    ``names``: how the units are named, as the circular's attachments name them
+    (``Circular.unit_names``): "short" (三门峡, 济源) or "full" (三门峡市, 济源示范区).
+    """
+    if names not in UnitNames.values:
+        raise ValueError(f"names must be one of {UnitNames.values}, not {names!r}")
     with translation.override("zh-hans"):  # labels such as 专利 come from translated choices
-        return _draft(period)
+        return _draft(period, names)
 
 
-def _draft(period):
+def _names(rows, names):
+    return "、".join(unit_name(row.unit, names) for row in rows)
+
+
+def _draft(period, names):
     rankings = {kind: rank_units(period, kind) for kind in IPKind}
     patent, trademark = rankings[IPKind.PATENT], rankings[IPKind.TRADEMARK]
     paragraphs = []
@@ -48,12 +61,12 @@ def _draft(period):
     for kind, ranking in rankings.items():
         leaders = [row for row in ranking.ranked_rows if row.amount > 0][:3]
         if leaders:
-            sentences.append(f"{kind.label}质押金额居前的是{_names(leaders)}")
+            sentences.append(f"{kind.label}质押金额居前的是{_names(leaders, names)}")
     for kind, ranking in rankings.items():
         zeros = [row for row in ranking.ranked_rows if row.amount == 0]
         if zeros:
             sentences.append(
-                f"{_names(zeros)}等{len(zeros)}个地市{kind.label}质押项目、金额、件数均为零"
+                f"{_names(zeros, names)}等{len(zeros)}个地市{kind.label}质押项目、金额、件数均为零"
             )
     if sentences:
         paragraphs.append("；".join(sentences) + "。")
@@ -63,7 +76,7 @@ def _draft(period):
         for kind, ranking in rankings.items():
             before = rank_units(previous, kind)
             if before.amount or ranking.amount:  # nothing in either year: nothing to compare
-                paragraphs.append(_change_sentence(kind, ranking, before, previous))
+                paragraphs.append(_change_sentence(kind, ranking, before, previous, names))
 
     peers = ProvinceBenchmark.objects.filter(year=period.year).order_by("kind", "-amount")
     if period.granularity == "year" and peers:
@@ -77,16 +90,16 @@ def _draft(period):
     return "\n".join(paragraphs)
 
 
-def _change_sentence(kind, now, before, previous):
+def _change_sentence(kind, now, before, previous, names):
     old = {row.unit.pk: row.amount for row in before.ranked_rows}
     rising, falling, new = [], [], []
     for row in now.ranked_rows:
         was = old.get(row.unit.pk)
         change = growth(row.amount, was)
         if change.new:
-            new.append(row.unit.short_name)
+            new.append(unit_name(row.unit, names))
         elif change.is_number and row.amount != was:
-            entry = f"{row.unit.short_name}（{change}）"
+            entry = f"{unit_name(row.unit, names)}（{change}）"
             (rising if row.amount > was else falling).append(entry)
     if before.amount:
         total = growth(now.amount, before.amount)

@@ -10,7 +10,7 @@ class CircularForm(forms.ModelForm):
         model = Circular
         fields = [
             "organ", "code", "year", "number", "title", "addressees", "situation", "body",
-            "signatory", "signed_on", "note", "copy_to", "printed_by", "printed_on",
+            "signatory", "signed_on", "note", "copy_to", "printed_by", "printed_on", "unit_names",
         ]  # fmt: skip
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
@@ -29,3 +29,25 @@ AttachmentFormSet = inlineformset_factory(
     extra=2,
     can_delete=True,
 )
+
+
+class RevisionForm(forms.Form):
+    """The circular's revision the page was based on: a circular changed since is not acted on."""
+
+    revision = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class IssueForm(RevisionForm):
+    allow_open_periods = forms.BooleanField(
+        label=_("附件中有报送尚未结束的周期，数据为初步统计：确认仍要印发"),
+        required=False,
+    )
+
+
+class WithdrawForm(RevisionForm):
+    reason = forms.CharField(
+        label=_("撤销原因"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("必填。原因、撤销人和时间显示在通知页面上；文号不再使用。"),
+    )

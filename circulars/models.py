@@ -25,6 +25,25 @@ def standard_date(day):
 class CircularState(models.TextChoices):
     DRAFT = "draft", _("草稿")
     ISSUED = "issued", _("已印发")
+    WITHDRAWN = "withdrawn", _("已撤销")
+
+    @classmethod
+    def editable(cls):
+        """States in which the text and the attachments may change."""
+        return [cls.DRAFT]
+
+    @classmethod
+    def frozen(cls):
+        """States whose text and tables were frozen at issue, with the archived PDF."""
+        return [cls.ISSUED, cls.WITHDRAWN]
+
+
+class UnitNames(models.TextChoices):
+    """How the attachments and the drafted text name the units: 附件1 of 豫知〔2021〕8号 prints
+    short names (三门峡, 济源)."""
+
+    SHORT = "short", _("简称（三门峡、济源）")
+    FULL = "full", _("全称（三门峡市、济源示范区）")
 
 
 class Circular(models.Model):
@@ -63,6 +82,13 @@ class Circular(models.Model):
     copy_to = models.CharField(_("抄送"), max_length=300, blank=True)
     printed_by = models.CharField(_("印发机关"), max_length=50, default="河南省知识产权局办公室")
     printed_on = models.DateField(_("印发日期"))
+    unit_names = models.CharField(
+        _("附件中的地市名称"),
+        max_length=10,
+        choices=UnitNames.choices,
+        default=UnitNames.SHORT,
+        help_text=_("同一张表只用一种写法。改后请重新起草情况通报，使正文与附件一致。"),
+    )
 
     state = models.CharField(
         _("状态"), max_length=10, choices=CircularState.choices, default=CircularState.DRAFT
@@ -76,6 +102,16 @@ class Circular(models.Model):
         related_name="+",
         verbose_name=_("印发人"),
     )
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("撤销人"),
+    )
+    withdrawal_reason = models.TextField(_("撤销原因"), blank=True)
     # Frozen at issue: the tables as printed (lib.printed.archive_tables: they carry their
     # format), the archived PDF and its SHA-256.
     frozen_tables = models.JSONField(_("印发时的附件数据"), null=True, blank=True, editable=False)
@@ -93,6 +129,23 @@ class Circular(models.Model):
                 name="circular_unique_document_number",
                 violation_error_message=_("该发文字号已被使用。"),
             ),
+            # A withdrawn circular says who withdrew it, when and why; no other circular does.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        state=CircularState.WITHDRAWN,
+                        withdrawn_at__isnull=False,
+                        withdrawn_by__isnull=False,
+                    )
+                    & ~models.Q(withdrawal_reason="")
+                )
+                | (
+                    ~models.Q(state=CircularState.WITHDRAWN)
+                    & models.Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                    & models.Q(withdrawal_reason="")
+                ),
+                name="circular_withdrawal_recorded",
+            ),
         ]
 
     def __str__(self):
@@ -104,8 +157,28 @@ class Circular(models.Model):
         return f"{self.code}〔{self.year}〕{self.number}号"
 
     @property
+    def is_draft(self):
+        return self.state in CircularState.editable()
+
+    @property
     def is_issued(self):
+        """Issued and in force (not withdrawn)."""
         return self.state == CircularState.ISSUED
+
+    @property
+    def is_withdrawn(self):
+        return self.state == CircularState.WITHDRAWN
+
+    @property
+    def is_frozen(self):
+        """Issued, withdrawn since or not: it prints what it froze, and its PDF is the archive."""
+        return self.state in CircularState.frozen()
+
+    @property
+    def revision(self):
+        """The circular as last saved (every save sets ``updated_at``): a form that acts on it
+        carries this, so that a circular changed since is not acted on unseen."""
+        return self.updated_at.isoformat() if self.updated_at else ""
 
     @property
     def signed_on_text(self):

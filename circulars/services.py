@@ -1,24 +1,44 @@
-"""What changes circulars, and the documents made from them."""
+"""What changes circulars, and the documents made from them.
+
+Every change of a circular's state (issue, withdraw) and every change of a draft goes through
+a function here, inside a transaction that locks the circular first: a circular issued or
+withdrawn meanwhile is never changed by a request that read it before.
+"""
 
 import hashlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.roles import can
 from lib.printed import archive_tables, tables_from_archive, tables_xlsx
 from reporting.exports import printed_ranking
 from reporting.queries import rank_units
 
 from . import pdf
-from .models import AttachmentForm, Circular, CircularState
+from .drafting import draft_situation
+from .models import AttachmentForm, Circular, CircularState, UnitNames
 
 
 class CircularError(Exception):
     def __init__(self, message):
         self.message = message
         super().__init__(str(message))
+
+
+class AlreadyDone(CircularError):
+    """The move asked for has already been made (a double submit): nothing to do."""
+
+
+class StaleCircular(CircularError):
+    """The circular changed since the page the user acted on was shown."""
+
+
+class OpenPeriods(CircularError):
+    """An attachment's period is still open and the administrator did not confirm issuing."""
 
 
 def live_tables(circular):
@@ -30,7 +50,9 @@ def live_tables(circular):
     with translation.override("zh-hans"):
         return [
             replace(
-                printed_ranking(rank_units(attachment.period, attachment.kind)),
+                printed_ranking(
+                    rank_units(attachment.period, attachment.kind), names=circular.unit_names
+                ),
                 title=attachment.title,
                 chart=attachment.form == AttachmentForm.CHART,
             )
@@ -39,8 +61,8 @@ def live_tables(circular):
 
 
 def printed_tables(circular):
-    """What the circular prints: frozen at issue, live while a draft."""
-    if circular.is_issued and circular.frozen_tables is not None:
+    """What the circular prints: frozen at issue (withdrawn since or not), live while a draft."""
+    if circular.is_frozen and circular.frozen_tables is not None:
         return tables_from_archive(circular.frozen_tables)
     return live_tables(circular)
 
@@ -59,8 +81,9 @@ def render_circular_pdf(circular, tables=None):
 
 
 def circular_pdf(circular):
-    """The circular's PDF: the archived file once issued; a cached render while a draft."""
-    if circular.is_issued:
+    """The circular's PDF: the archived file once issued (withdrawn since or not, unchanged);
+    a cached render while a draft."""
+    if circular.is_frozen:
         return bytes(circular.archived_pdf)
     tables = printed_tables(circular)
     key = pdf.fingerprint("circular", _content(circular), [t.as_dict() for t in tables])
@@ -68,9 +91,10 @@ def circular_pdf(circular):
 
 
 def attachment_pdf(period, kind):
-    """A period's ranked table alone, as a PDF (approved figures), in Chinese."""
+    """A period's ranked table alone, as a PDF (approved figures), in Chinese, the units named
+    as a notice's attachment names them (short)."""
     with translation.override("zh-hans"):
-        table = printed_ranking(rank_units(period, kind))
+        table = printed_ranking(rank_units(period, kind), names=UnitNames.SHORT)
     key = pdf.fingerprint("attachment", table.as_dict())
     return pdf.cached_pdf(key, lambda: pdf.html_to_pdf(pdf.render_html(None, [table])))
 
@@ -86,14 +110,99 @@ def circular_docx(circular):
     return build_docx(circular, printed_tables(circular))
 
 
+def _lock(circular):
+    return Circular.objects.defer("archived_pdf").select_for_update().get(pk=circular.pk)
+
+
+def _check_revision(circular, revision):
+    if revision is not None and circular.revision != revision:
+        raise StaleCircular(_("通知在您打开此页后已被修改，请核对最新内容后再操作。"))
+
+
+def _refuse_unless_draft(circular):
+    if circular.is_withdrawn:
+        raise CircularError(_("已撤销的通知不能修改。"))
+    if not circular.is_draft:
+        raise CircularError(_("已印发的通知不能修改。"))
+
+
 @transaction.atomic
-def issue(circular, user):
-    """Freeze the text and the figures, archive the PDF with its SHA-256."""
+def save_draft(form, formset):
+    """Save a draft and its attachments from the edit form (a new circular too)."""
+    if form.instance.pk is not None:
+        _refuse_unless_draft(_lock(form.instance))
+    saved = form.save()
+    formset.instance = saved
+    formset.save()
+    return saved
+
+
+@transaction.atomic
+def redraft(circular):
+    """Draft the situation again from the data of the first attachment's period, naming the
+    units as the attachments do."""
+    circular = _lock(circular)
+    _refuse_unless_draft(circular)
+    attachment = circular.attachments.select_related("period").first()
+    if attachment is None:
+        raise CircularError(_("请先添加附件，情况通报按第一个附件的周期起草。"))
+    circular.situation = draft_situation(attachment.period, names=circular.unit_names)
+    circular.save(update_fields=["situation", "updated_at"])
+    return circular
+
+
+@dataclass(frozen=True)
+class AttachmentStatus:
+    """An attachment as the issue confirmation shows it: its period open or closed."""
+
+    attachment: object
+    closed: bool
+    status_line: str  # 报送中 · 截至 … 已审核 N / M 个单位, while the period is open
+
+
+def attachment_statuses(circular):
+    """Each attachment of the circular with whether its period's reporting has ended."""
+    statuses = []
+    for attachment in circular.attachments.select_related("period"):
+        ranking = rank_units(attachment.period, attachment.kind)
+        statuses.append(AttachmentStatus(attachment, ranking.closed, str(ranking.status_line)))
+    return statuses
+
+
+def open_periods(circular):
+    """The periods of the circular's attachments whose reporting has not ended, in order."""
+    periods = {}
+    for attachment in circular.attachments.select_related("period"):
+        if not attachment.period.is_closed:
+            periods.setdefault(attachment.period.pk, attachment.period)
+    return list(periods.values())
+
+
+@transaction.atomic
+def issue(circular, user, *, revision=None, allow_open_periods=False):
+    """Freeze the text and the figures, archive the PDF with its SHA-256.
+
+    ``revision``: the circular's ``revision`` the confirmation page showed; a circular changed
+    since is not issued. An attachment whose period is still open has preliminary figures:
+    issuing it needs ``allow_open_periods``, the administrator's explicit confirmation.
+    """
+    if not can(user, "circulars.edit_circulars"):
+        raise PermissionDenied
     circular = Circular.objects.select_for_update().get(pk=circular.pk)
     if circular.is_issued:
-        raise CircularError(_("该通知已经印发。"))
+        raise AlreadyDone(_("该通知已经印发。"))
+    if circular.is_withdrawn:
+        raise CircularError(_("已撤销的通知不能再印发。"))
+    _check_revision(circular, revision)
     if not circular.attachments.exists() and not circular.paragraphs():
         raise CircularError(_("通知没有正文，不能印发。"))
+    still_open = open_periods(circular)
+    if still_open and not allow_open_periods:
+        raise OpenPeriods(
+            _("附件中有报送尚未结束的周期（{periods}），数据为初步统计，未印发。").format(
+                periods="、".join(str(period.label) for period in still_open)
+            )
+        )
     tables = live_tables(circular)
     document = render_circular_pdf(circular, tables)
     circular.frozen_tables = archive_tables(tables)
@@ -103,4 +212,31 @@ def issue(circular, user):
     circular.issued_at = timezone.now()
     circular.issued_by = user
     circular.save()
+    return circular
+
+
+@transaction.atomic
+def withdraw(circular, user, reason, *, revision=None):
+    """Withdraw an issued circular (撤销): who, when and why are recorded; its number stays
+    taken, and its archived PDF stays as it was issued."""
+    if not can(user, "circulars.withdraw_circular"):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    circular = _lock(circular)
+    if circular.is_withdrawn:
+        raise AlreadyDone(_("该通知已经撤销。"))
+    if not circular.is_issued:
+        raise CircularError(_("只有已印发的通知可以撤销；草稿可以直接修改。"))
+    _check_revision(circular, revision)
+    if not reason:
+        raise CircularError(_("请填写撤销原因。"))
+    circular.state = CircularState.WITHDRAWN
+    circular.withdrawn_at = timezone.now()
+    circular.withdrawn_by = user
+    circular.withdrawal_reason = reason
+    circular.save(
+        update_fields=[
+            "state", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at",
+        ]
+    )  # fmt: skip
     return circular

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -15,7 +14,7 @@ from reporting.models import IPKind, ReportingPeriod
 
 from . import services
 from .drafting import draft_situation
-from .forms import AttachmentFormSet, CircularForm
+from .forms import AttachmentFormSet, CircularForm, IssueForm, WithdrawForm
 from .models import Circular
 
 PDF = "application/pdf"
@@ -53,12 +52,13 @@ class CircularDetailView(ProvincialMixin, DetailView):
     context_object_name = "circular"
 
     def get_queryset(self):
-        return Circular.objects.defer("archived_pdf").select_related("issued_by")
+        return Circular.objects.defer("archived_pdf").select_related("issued_by", "withdrawn_by")
 
     def get_context_data(self, **kwargs):
         circular = self.object
         return super().get_context_data(
             can_edit=can(self.request.user, "circulars.edit_circulars"),
+            can_withdraw=can(self.request.user, "circulars.withdraw_circular"),
             attachments=circular.attachments.select_related("period"),
             paragraphs=circular.paragraphs(),
             **kwargs,
@@ -75,13 +75,15 @@ class CircularEditView(ProvincialMixin, View):
         if "pk" not in self.kwargs:
             return None
         circular = get_object_or_404(Circular.objects.defer("archived_pdf"), pk=self.kwargs["pk"])
-        if circular.is_issued:
+        if circular.is_withdrawn:
+            messages.error(self.request, _("已撤销的通知不能修改。"))
+        elif not circular.is_draft:
             messages.error(self.request, _("已印发的通知不能修改。"))
         return circular
 
     def get(self, request, pk=None):
         circular = self.get_object()
-        if circular and circular.is_issued:
+        if circular and not circular.is_draft:
             return redirect("circulars:detail", pk=circular.pk)
         form = CircularForm(instance=circular, initial=None if circular else self.initial())
         formset = AttachmentFormSet(instance=circular or Circular())
@@ -97,7 +99,7 @@ class CircularEditView(ProvincialMixin, View):
 
     def post(self, request, pk=None):
         circular = self.get_object()
-        if circular and circular.is_issued:
+        if circular and not circular.is_draft:
             return redirect("circulars:detail", pk=circular.pk)
         form = CircularForm(request.POST, instance=circular)
         formset = AttachmentFormSet(request.POST, instance=circular or Circular())
@@ -105,10 +107,11 @@ class CircularEditView(ProvincialMixin, View):
             messages.error(request, _("内容有误，未保存。请按提示修改。"))
             context = {"form": form, "formset": formset, "circular": circular}
             return render(request, self.template_name, context, status=400)
-        with transaction.atomic():
-            saved = form.save()
-            formset.instance = saved
-            formset.save()
+        try:
+            saved = services.save_draft(form, formset)
+        except services.CircularError as error:  # issued or withdrawn meanwhile
+            messages.error(request, error.message)
+            return redirect("circulars:detail", pk=circular.pk)
         messages.success(request, _("已保存。"))
         return redirect("circulars:detail", pk=saved.pk)
 
@@ -121,29 +124,53 @@ class RedraftView(ProvincialMixin, View):
 
     def post(self, request, pk):
         circular = get_object_or_404(Circular.objects.defer("archived_pdf"), pk=pk)
-        if circular.is_issued:
-            messages.error(request, _("已印发的通知不能修改。"))
-            return redirect("circulars:detail", pk=pk)
-        attachment = circular.attachments.select_related("period").first()
-        if attachment is None:
-            messages.error(request, _("请先添加附件，情况通报按第一个附件的周期起草。"))
-            return redirect("circulars:edit", pk=pk)
-        circular.situation = draft_situation(attachment.period)
-        circular.save(update_fields=["situation", "updated_at"])
+        try:
+            services.redraft(circular)
+        except services.CircularError as error:
+            messages.error(request, error.message)
+            return redirect("circulars:edit" if circular.is_draft else "circulars:detail", pk=pk)
         messages.success(request, _("已按最新数据重新起草情况通报，请核对修改。"))
         return redirect("circulars:edit", pk=pk)
 
 
 class IssueView(ProvincialMixin, View):
+    """GET: what issuing will freeze (number, dates, each attachment and its period, open or
+    closed); POST from that page: issue, at the revision the page showed."""
+
     permission = "circulars.edit_circulars"
-    http_method_names = ["post"]
+    template_name = "circulars/issue.html"
+
+    def get(self, request, pk):
+        circular = self.get_circular(pk)
+        if not circular.is_draft:
+            return self.already(circular)
+        form = IssueForm(initial={"revision": circular.revision})
+        return self.render(circular, form)
 
     def post(self, request, pk):
-        circular = get_object_or_404(Circular.objects.defer("archived_pdf"), pk=pk)
+        circular = self.get_circular(pk)
+        form = IssueForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请求无效，请刷新页面后重试。"))
+            return redirect("circulars:issue", pk=pk)
         try:
-            issued = services.issue(circular, request.user)
+            issued = services.issue(
+                circular,
+                request.user,
+                revision=form.cleaned_data["revision"],
+                allow_open_periods=form.cleaned_data["allow_open_periods"],
+            )
+        except services.AlreadyDone as done:
+            messages.info(request, done.message)
+        except services.OpenPeriods as error:
+            messages.error(request, error.message)
+            form.add_error("allow_open_periods", _("请确认后再印发。"))
+            return self.render(circular, form, status=400)
+        except services.StaleCircular as error:
+            messages.error(request, error.message)
+            return redirect("circulars:issue", pk=pk)
         except services.CircularError as error:
-            messages.info(request, error.message)
+            messages.error(request, error.message)
         else:
             messages.success(
                 request,
@@ -151,24 +178,103 @@ class IssueView(ProvincialMixin, View):
             )
         return redirect("circulars:detail", pk=pk)
 
+    def get_circular(self, pk):
+        return get_object_or_404(Circular.objects.defer("archived_pdf"), pk=pk)
+
+    def already(self, circular):
+        if circular.is_withdrawn:
+            messages.error(self.request, _("已撤销的通知不能再印发。"))
+        else:
+            messages.info(self.request, _("该通知已经印发。"))
+        return redirect("circulars:detail", pk=circular.pk)
+
+    def render(self, circular, form, status=200):
+        statuses = services.attachment_statuses(circular)
+        context = {
+            "circular": circular,
+            "form": form,
+            "statuses": statuses,
+            "any_open": any(not status.closed for status in statuses),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class WithdrawView(ProvincialMixin, View):
+    """GET: the withdrawal form (a reason, required); POST: withdraw an issued circular."""
+
+    permission = "circulars.withdraw_circular"
+    template_name = "circulars/withdraw.html"
+
+    def get(self, request, pk):
+        circular = self.get_circular(pk)
+        if not circular.is_issued:
+            return self.not_issued(circular)
+        return self.render(circular, WithdrawForm(initial={"revision": circular.revision}))
+
+    def post(self, request, pk):
+        circular = self.get_circular(pk)
+        if not circular.is_issued:
+            return self.not_issued(circular)
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("内容有误，未撤销。请按提示修改。"))
+            return self.render(circular, form, status=400)
+        try:
+            services.withdraw(
+                circular,
+                request.user,
+                form.cleaned_data["reason"],
+                revision=form.cleaned_data["revision"],
+            )
+        except services.AlreadyDone as done:
+            messages.info(request, done.message)
+        except services.CircularError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已撤销。存档 PDF 未改动，仍可下载，文件名标有“已撤销”。"))
+        return redirect("circulars:detail", pk=pk)
+
+    def get_circular(self, pk):
+        return get_object_or_404(
+            Circular.objects.defer("archived_pdf").select_related("issued_by"), pk=pk
+        )
+
+    def not_issued(self, circular):
+        if circular.is_withdrawn:
+            messages.info(self.request, _("该通知已经撤销。"))
+        else:
+            messages.error(self.request, _("只有已印发的通知可以撤销；草稿可以直接修改。"))
+        return redirect("circulars:detail", pk=circular.pk)
+
+    def render(self, circular, form, status=200):
+        context = {"circular": circular, "form": form}
+        return render(self.request, self.template_name, context, status=status)
+
 
 class CircularFileView(ProvincialMixin, View):
-    """The circular as PDF, DOCX or XLSX; an issued circular's PDF is its archived file."""
+    """The circular as PDF, DOCX or XLSX; an issued circular's PDF is its archived file.
+
+    A withdrawn circular's files are what it froze, the PDF byte for byte; their names say
+    （已撤销）.
+    """
 
     def get(self, request, pk, fmt):
         circular = get_object_or_404(Circular, pk=pk)
         name = (
             f"{circular.document_number}{circular.title.splitlines()[0] if circular.title else ''}"
         )
+        if circular.is_withdrawn:
+            name += _("（已撤销）")
         if fmt == "pdf":
-            if circular.is_issued:
-                # The archived file never changes: its SHA-256 is its ETag.
-                etag = f'"{circular.archived_sha256}"'
-                not_modified = get_conditional_response(request, etag=etag)
+            etag = None
+            if circular.is_frozen:
+                # The archived file never changes: its SHA-256 is its ETag. A withdrawal changes
+                # the name it downloads under, so a copy kept from before is not reused.
+                etag = circular.archived_sha256 + ("-withdrawn" if circular.is_withdrawn else "")
+                not_modified = get_conditional_response(request, etag=f'"{etag}"')
                 if not_modified is not None:
                     return not_modified
             content = services.circular_pdf(circular)
-            etag = circular.archived_sha256 if circular.is_issued else None
             return download(content, PDF, f"{name}.pdf", etag)
         if fmt == "docx":
             return download(services.circular_docx(circular), DOCX, f"{name}.docx")

@@ -44,14 +44,22 @@ class RankedTableExport(TableExport):
         return attachment_response(self.export(), self.content_type(), filename)
 
 
-def printed_ranking(ranking):
-    """A ranking (``queries.rank_units``) as it prints, in the language active now."""
+def printed_ranking(ranking, names="full"):
+    """A ranking (``queries.rank_units``) as it prints, in the language active now.
+
+    ``names``: "full" (三门峡市, 济源示范区), as the ranked table on screen and its CSV and
+    XLSX exports name the units; or "short" (三门峡, 济源), as the attachments of a notice
+    print them. One style for the whole table.
+    """
+    if names not in ("short", "full"):
+        raise ValueError(f"names must be 'short' or 'full', not {names!r}")
+    short = names == "short"
     kind = ranking.kind
     rows = tuple(
         PrintedRow(
             rank=row.rank,
             rank_span=row.tie_size if row.starts_tie else 0,
-            unit=row.unit.name,
+            unit=row.unit.short_name if short else row.unit.name,
             amount=format_amount(row.amount),
             projects=row.projects,
             items=row.items,
@@ -61,7 +69,7 @@ def printed_ranking(ranking):
         else PrintedRow(
             rank="",
             rank_span=1,
-            unit=row.unit.name,
+            unit=row.unit.short_name if short else row.unit.name,
             amount=str(row.status_label),
             projects="—",
             items="—",

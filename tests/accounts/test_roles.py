@@ -27,6 +27,7 @@ def test_every_rule_of_the_project_is_registered_in_one_place():
     assert sorted(permissions) == [
         "circulars.edit_circulars",
         "circulars.view_circulars",
+        "circulars.withdraw_circular",
         "reporting.edit_report",
         "reporting.grant_extension",
         "reporting.import_report",

@@ -164,4 +164,4 @@ def test_issuing_stores_format_1(administrator_user, units):
     assert circular.frozen_tables["format"] == 1
     (table,) = tables_from_archive(circular.frozen_tables)
     assert isinstance(table, PrintedTable)
-    assert table.rows[0].unit == "郑州市" and table.rows[0].amount == "19060"
+    assert table.rows[0].unit == "郑州" and table.rows[0].amount == "19060"

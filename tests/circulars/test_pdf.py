@@ -9,6 +9,7 @@ from circulars import services
 from circulars.pdf import render_html
 from tests import golden
 
+from . import seed
 from .pdfcheck import CJK, PAGE_NUMBER, body_lines, is_red, lines, mm, open_pdf, page_number_line
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +170,7 @@ def test_the_attachment_list_and_the_date(pdf, circular):
 
 
 @pytest.mark.parametrize(
-    ("index", "expected"), [(0, golden.PATENT_2020), (1, golden.TRADEMARK_2020)]
+    ("index", "expected"), [(0, seed.PATENT_2020), (1, seed.TRADEMARK_2020_SHORT)]
 )
 def test_each_attachment_prints_its_table_exactly(pdf, index, expected):
     number = attachment_pages(pdf)[index]
