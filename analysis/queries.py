@@ -3,12 +3,19 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Min, Sum
+from django.db.models import Exists, Min, OuterRef, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from lib.numbers import CENT, growth
-from reporting.models import IPKind, PledgeFigures, ProvinceBenchmark, ReportingPeriod, ReportState
+from reporting.models import (
+    IPKind,
+    PledgeFigures,
+    PledgeReport,
+    ProvinceBenchmark,
+    ReportingPeriod,
+    ReportState,
+)
 from reporting.queries import RowStatus, rank_units
 
 from .models import StandingRules
@@ -170,10 +177,18 @@ def zero_units(period, kind, ranking=None):
 
 def yearly_totals():
     """Province totals of every annual period and kind, oldest first (one query)."""
+    # The ranked tables' rule: a 省直管县's figures count once its 省辖市 has an approved report
+    # of the same period (its row is ranked), so the totals here are the tables' 合计.
+    row_reported = PledgeReport.objects.filter(
+        unit_id=Coalesce(OuterRef("report__unit__parent_id"), OuterRef("report__unit_id")),
+        period_id=OuterRef("report__period_id"),
+        state__in=ReportState.final(),
+    )
     rows = (
         PledgeFigures.objects.filter(
             report__state__in=ReportState.final(), report__period__granularity="year"
         )
+        .filter(Exists(row_reported))
         .values("report__period__year", "kind")
         .annotate(amount=Sum("amount"), projects=Sum("projects"), items=Sum("items"))
         .order_by("report__period__year", "kind")

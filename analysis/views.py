@@ -88,7 +88,11 @@ class DashboardView(ProvincialView):
         current = periods[0] if periods else None
         return {
             "trend": trend,
-            "totals": [(year_labels[y], totals[y]) for y in reversed(years)],
+            # Each year's figures by kind, in the columns' order (None: nothing approved).
+            "totals": [
+                (year_labels[y], {kind.value: totals[y].get(kind.value) for kind in IPKind})
+                for y in reversed(years)
+            ],
             "collecting": bool(collecting & set(years)),
             "peers": peers,
             "peer_year": peer_year,
@@ -110,9 +114,13 @@ class DashboardView(ProvincialView):
                 cell
                 for kind in IPKind
                 for cell in (
-                    format_amount(totals[year].get(kind.value, {}).get("amount", 0)),
-                    totals[year].get(kind.value, {}).get("projects", 0),
-                    totals[year].get(kind.value, {}).get("items", 0),
+                    (
+                        format_amount(totals[year][kind.value]["amount"]),
+                        totals[year][kind.value]["projects"],
+                        totals[year][kind.value]["items"],
+                    )
+                    if kind.value in totals[year]
+                    else ("—", "—", "—")  # nothing approved of this kind: no figure, not a 0
                 )
             ]
             for year in years

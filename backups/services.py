@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dj_database_url
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.utils import ConnectionHandler
 from django.utils import translation
@@ -415,6 +416,8 @@ def restore(path, settings_dict, *, force=False):
     with connected(settings_dict) as connection:
         rows = table_rows(connection)
         pending = pending_migrations(connection)
+    # Pages and documents cached from the data replaced must not outlive it.
+    cache.clear()
     missing = sorted(tables - set(rows))
     if missing:
         raise refusal(_("恢复后缺少这些表：%(tables)s"), tables=", ".join(missing))

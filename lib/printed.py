@@ -57,7 +57,10 @@ class PrintedTable:
 
 # Format 1: {"format": 1, "tables": [PrintedTable.as_dict(), ...]}. Archives written before
 # formats were numbered are the bare list of tables, in the same layout.
-ARCHIVE_FORMAT = 1
+# Format 2: format 1's layout, whose rows may also be unranked: rank "", the amount a word (未报,
+# 待审) and the counts "—" (a unit without approved figures, never printed as 0).
+ARCHIVE_FORMAT = 2
+READABLE_FORMATS = (1, 2)
 
 
 class ArchiveFormatError(ValueError):
@@ -73,13 +76,14 @@ def tables_from_archive(archive):
     """The printed tables of a stored archive, refusing a format it does not know."""
     if isinstance(archive, list):
         tables = archive  # stored before formats were numbered: format 1's layout
-    elif isinstance(archive, dict) and archive.get("format") == 1:
+    elif isinstance(archive, dict) and archive.get("format") in READABLE_FORMATS:
         tables = archive["tables"]
     else:
         found = archive.get("format") if isinstance(archive, dict) else type(archive).__name__
         raise ArchiveFormatError(
-            f"archived tables in format {found!r}: this version of the portal reads format "
-            f"{ARCHIVE_FORMAT} (or a bare list of tables, from before formats were numbered)"
+            f"archived tables in format {found!r}: this version of the portal reads formats "
+            f"{', '.join(map(str, READABLE_FORMATS))} (or a bare list of tables, from before "
+            "formats were numbered)"
         )
     return [PrintedTable.from_dict(table) for table in tables]
 

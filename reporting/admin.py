@@ -54,6 +54,9 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     list_filter = ["granularity", "year"]
     actions = ["close_now", "reopen"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_last_deadline()  # is_closed without a query
+
     @admin.display(description=_("报送"))
     def reporting_status(self, period):
         return _("已结束") if period.is_closed else _("报送中")

@@ -169,6 +169,16 @@ class PeriodAdminForm(forms.ModelForm):
         model = ReportingPeriod
         fields = ["year", "granularity", "number", "opens_on", "deadline", "closed_at"]
 
+    def clean_closed_at(self):
+        closed_at = self.cleaned_data.get("closed_at")
+        if closed_at is not None and closed_at > timezone.now():
+            # Closing is a decision taken now; a closing in the future would change every page
+            # at an hour nothing records.
+            raise forms.ValidationError(
+                _("提前结束报送的时间不能晚于现在。要到期自动结束，请修改截止日期。")
+            )
+        return closed_at
+
     def clean(self):
         cleaned = super().clean()
         deadline = cleaned.get("deadline")

@@ -10,6 +10,7 @@ starts, and nothing cached before can match again.
 import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
@@ -18,9 +19,16 @@ from .models import PledgeReport
 REFERENCE_KEY = "reporting:reference-version"
 
 
-def bump_reference_version(**kwargs):
-    """A signal receiver: reference data changed."""
+def _new_token():
     cache.set(REFERENCE_KEY, uuid.uuid4().hex, None)
+
+
+def bump_reference_version(**kwargs):
+    """A signal receiver: reference data changed. The token moves now, and again once the change
+    is committed: a page read in between (the old data under the first new token) is never
+    asked for again."""
+    _new_token()
+    transaction.on_commit(_new_token)
 
 
 def bump_unless_a_login(sender, instance=None, update_fields=None, **kwargs):

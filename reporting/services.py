@@ -183,6 +183,10 @@ def lock_reason(user, unit, period, report=None, on=None):
     if state == ReportState.SUBMITTED:
         return _("报表已提交，正在等待审核，暂不能修改。")
     if state == ReportState.DRAFT:
+        if period.closed_at is not None and period.closed_at <= timezone.now():
+            return _("省局已于 {date} 结束本期报送。如需补报，请联系省局。").format(
+                date=timezone.localtime(period.closed_at).strftime("%Y-%m-%d %H:%M")
+            )
         deadline = submission_deadline(period, unit)
         if (on or today()) > deadline:
             return _("本期报送已于 {date} 截止。如需补报，请联系省局为本单位延期。").format(

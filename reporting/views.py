@@ -294,6 +294,7 @@ class BoardView(RuleRequiredMixin, SingleTableMixin, TemplateView):
     table_pagination = False
 
     def get(self, request, *args, **kwargs):
+        self.data_version = data_version()  # before any data is read (see RankedTableView)
         self.period = get_period(kwargs["period"])
         self.filter_form = BoardFilterForm(request.GET or None)
         return super().get(request, *args, **kwargs)
@@ -321,7 +322,7 @@ class BoardView(RuleRequiredMixin, SingleTableMixin, TemplateView):
         # The rows are rendered once per version of the data, filter and role.
         context["table_html"] = cached_fragment(
             "board",
-            [self.period.pk, sorted(filters.items()), context["can_review"], data_version()],
+            [self.period.pk, sorted(filters.items()), context["can_review"], self.data_version],
             lambda: table.as_html(self.request),
         )
         return context
@@ -403,6 +404,9 @@ class RankedTableView(LoginRequiredMixin, ExportMixin, SingleTableMixin, Templat
         export = request.GET.get(self.export_trigger_param)
         if export is not None and not self.export_class.is_valid_format(export):
             return unknown_export_format()
+        # Read before the rows: a change saved in between then moves the version past the rows
+        # cached here, instead of leaving them under the newer version.
+        self.data_version = data_version()
         return super().get(request, *args, **kwargs)
 
     def get_ranking(self):
@@ -433,7 +437,13 @@ class RankedTableView(LoginRequiredMixin, ExportMixin, SingleTableMixin, Templat
         # Rendering the rows is most of the page's cost: rendered once per version of the data.
         context["table_html"] = cached_fragment(
             "ranked-table",
-            [ranking.period.pk, ranking.kind, ranking.provisional, ranking.closed, data_version()],
+            [
+                ranking.period.pk,
+                ranking.kind,
+                ranking.provisional,
+                ranking.closed,
+                self.data_version,
+            ],
             lambda: table.as_html(self.request),
         )
         return context

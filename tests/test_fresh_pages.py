@@ -106,18 +106,23 @@ def test_a_renamed_unit_shows_at_once(client, administrator, reviewer_client, su
     assert "郑州市（更名）" in html
 
 
-def test_closing_the_period_early_shows_at_once(client, administrator, reviewer_client, submitted):
+def test_closing_the_period_early_shows_at_once(administrator, reviewer, submitted):
+    from django.test import Client
+
+    reviewer_client, admin_client = Client(), Client()
+    reviewer_client.force_login(reviewer)
+    admin_client.force_login(administrator)
+    reviewer_client.post(
+        "/periods/2021/410100/approve/", {"version": submitted.version, "comment": ""}
+    )
     assert "初步统计表" in reviewer_client.get(TABLE).content.decode()
-    client.force_login(administrator)
-    client.post(
+    assert "2021（报送中）" in reviewer_client.get(DASHBOARD).content.decode()
+    admin_client.post(
         "/admin/reporting/reportingperiod/",
         {"action": "close_now", "_selected_action": [submitted.period.pk]},
     )
-    html = reviewer_client.get(TABLE).content.decode()
-    assert (
-        "初步统计表" not in html
-        and "2021（报送中）" not in reviewer_client.get(DASHBOARD).content.decode()
-    )
+    assert "初步统计表" not in reviewer_client.get(TABLE).content.decode()
+    assert "2021（报送中）" not in reviewer_client.get(DASHBOARD).content.decode()
 
 
 def test_a_contracts_import_approved_by_the_province_shows_at_once(reviewer_client, submitted):
@@ -165,3 +170,36 @@ def test_the_board_shows_a_submission_and_an_extension_at_once(
         },
     )
     assert "（延期）" in reviewer_client.get(board).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reference_data_moves_the_version_again_once_committed(reference_data):
+    from django.db import transaction
+
+    from cities.models import ReportingUnit
+    from reporting.freshness import data_version
+
+    before = data_version()
+    with transaction.atomic():
+        unit = ReportingUnit.objects.get(code="410100")
+        unit.name = "郑州市（新）"
+        unit.save()
+        # A page read now sees the old name, cached under this version: never asked for again.
+        during = data_version()
+    after = data_version()
+    assert len({before, during, after}) == 3
+    unit.name = "郑州市"
+    unit.save()
+
+
+def test_a_login_does_not_move_the_version_but_a_new_name_does(client, reviewer):
+    from reporting.freshness import data_version
+
+    before = data_version()
+    client.force_login(reviewer)
+    client.get("/")
+    reviewer.refresh_from_db()
+    assert data_version() == before
+    reviewer.first_name = "新名字"
+    reviewer.save()
+    assert data_version() != before

@@ -28,10 +28,11 @@ def after_heading(text):
 @register.filter
 def chart_svg(table):
     """A chart attachment: the amounts by unit as SVG, lettered in the PDF's own Hei font."""
+    ranked = [row for row in table.rows if row.rank != ""]  # 未报, 待审: no bar, not a 0
     chart = bar_chart(
         table.title,
-        [row.unit for row in table.rows],
-        [Decimal(row.amount) for row in table.rows],
+        [row.unit for row in ranked],
+        [Decimal(row.amount) for row in ranked],
         unit=table.headings[2],
         font='"FandolHei"',
     )

@@ -380,3 +380,18 @@ def test_the_dashboards_headings_read_as_words_in_english(reviewer_client, years
         )
     )
     assert header[:4] == ["Year", "Patent amount (10,000 yuan)", "Patent projects", "Patent items"]
+
+
+def test_the_dashboards_totals_are_the_ranked_tables_totals(reviewer_client, units):
+    # 巩义 approved, 郑州 (its 省辖市) not reported: the row is unranked, and neither the table's
+    # 合计 nor the province's total counts 巩义 until 郑州 has reported.
+    period = ReportingPeriodFactory(year=2019)
+    add_figures(units["开封"], period, IPKind.PATENT, "50", 1, 1)
+    add_figures(units["巩义"], period, IPKind.PATENT, "100", 1, 1)
+    from reporting.queries import rank_units
+
+    assert rank_units(period, IPKind.PATENT).amount == Decimal("50")
+    assert queries.yearly_totals()[2019]["patent"]["amount"] == Decimal("50")
+    add_figures(units["郑州"], period, IPKind.TRADEMARK, "0", 0, 0)
+    assert rank_units(period, IPKind.PATENT).amount == Decimal("150")
+    assert queries.yearly_totals()[2019]["patent"]["amount"] == Decimal("150")

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
@@ -130,7 +131,9 @@ def test_a_backup_of_the_demo_restores_every_row_of_every_table(demo, tmp_path, 
 
     if connection.vendor == "postgresql":  # the restore compares these with what it restored
         assert services._archive_rows(path) == {t: len(r) for t, r in source.items()}
+    cache.set("fragment:a-page", "rendered from the data the restore replaces")
     out = run("restore", path, "--database-url", scratch_url)
+    assert cache.get("fragment:a-page") is None  # nothing cached outlives the data it showed
     restored = rows_of(scratch_url)
     assert restored == source
     # Every table of every installed app, and the demo's rows in them.

@@ -71,25 +71,25 @@ def test_a_bare_list_and_format_1_read_the_same():
     tables = bare_list()
     assert tables_from_archive(tables) == tables_from_archive({"format": 1, "tables": tables})
     stored = json.loads(json.dumps(archive_tables(tables_from_archive(tables))))
-    assert stored == {"format": 1, "tables": tables}
+    assert stored == {"format": 2, "tables": tables}  # format 2 writes format 1's rows alike
 
 
 @pytest.mark.parametrize(
     ("archive", "found"),
-    [({"format": 2, "tables": []}, "2"), ({"tables": []}, "None"), ("tables", "'str'")],
+    [({"format": 3, "tables": []}, "3"), ({"tables": []}, "None"), ("tables", "'str'")],
 )
 def test_an_unknown_format_is_refused_with_a_clear_error(archive, found):
     with pytest.raises(ArchiveFormatError) as error:
         tables_from_archive(archive)
     assert str(error.value) == (
-        f"archived tables in format {found}: this version of the portal reads format 1 "
+        f"archived tables in format {found}: this version of the portal reads formats 1, 2 "
         "(or a bare list of tables, from before formats were numbered)"
     )
 
 
 def test_an_issued_circular_in_an_unknown_format_is_not_printed(client, administrator_user):
     circular = issued_circular(bare_list(), administrator_user)
-    Circular.objects.filter(pk=circular.pk).update(frozen_tables={"format": 2, "tables": []})
+    Circular.objects.filter(pk=circular.pk).update(frozen_tables={"format": 3, "tables": []})
     client.force_login(administrator_user)
     with pytest.raises(ArchiveFormatError):
         client.get(f"/circulars/{circular.pk}/file.xlsx")
@@ -155,13 +155,36 @@ def test_the_data_migration_wraps_bare_lists_and_back(administrator_user):
     assert Circular.objects.get(pk=circular.pk).frozen_tables == bare_list()
 
 
-def test_issuing_stores_format_1(administrator_user, units):
+def test_issuing_stores_format_2_with_its_unranked_rows(administrator_user, units):
     period = ReportingPeriodFactory(year=2020)
     add_figures(units["郑州"], period, IPKind.PATENT, "19060", 28, 148)
     circular = CircularFactory(number=10, attachments=[(period, IPKind.PATENT)])
     services.issue(circular, administrator_user)
     circular.refresh_from_db()
-    assert circular.frozen_tables["format"] == 1
+    assert circular.frozen_tables["format"] == 2
     (table,) = tables_from_archive(circular.frozen_tables)
     assert isinstance(table, PrintedTable)
     assert table.rows[0].unit == "郑州" and table.rows[0].amount == "19060"
+    assert (table.rows[1].rank, table.rows[1].amount) == ("", "未报")
+
+
+FIXTURE_V2 = Path(__file__).parent / "fixtures" / "archive_v2.json"
+
+
+def test_format_2_holds_unranked_rows_and_prints_them_as_words(client, administrator_user):
+    """``fixtures/archive_v2.json`` was written by hand in format 2: never regenerate it."""
+    stored = json.loads(FIXTURE_V2.read_text(encoding="utf-8"))
+    table, chart = tables_from_archive(stored)
+    assert [(row.rank, row.amount, row.projects) for row in table.rows] == [
+        (1, "18500", 9),
+        ("", "未报", "—"),
+        ("", "待审", "—"),
+    ]
+    circular = issued_circular(stored, administrator_user)
+    client.force_login(administrator_user)
+    sheet = load_workbook(io.BytesIO(client.get(f"/circulars/{circular.pk}/file.xlsx").content))
+    cells = [[c.value for c in row] for row in sheet.worksheets[0].iter_rows(min_row=4)]
+    assert cells[:3] == [[1, "鹤壁", 18500, 9, 126], [None, "郑州", "未报", "—", "—"],
+                         [None, "洛阳", "待审", "—", "—"]]  # fmt: skip
+    text = "".join(page.extract_text() for page in open_pdf(bytes(circular.archived_pdf)).pages)
+    assert "未报" in text and "待审" in text

@@ -114,3 +114,48 @@ def test_the_admin_closes_a_period_early_and_undoes_it(client, administrator, op
     client.post(url, {"action": "reopen", "_selected_action": [open_period.pk]})
     open_period.refresh_from_db()
     assert open_period.closed_at is None
+
+
+def test_a_period_closed_early_takes_no_new_draft_or_submission(
+    open_period, units, zhengzhou_submitter
+):
+    from decimal import Decimal
+
+    from reporting import services
+    from reporting.models import IPKind
+
+    open_period.closed_at = timezone.now()
+    open_period.save()
+    figures = {IPKind.PATENT: services.Figures(Decimal("1"), 1, 1, 1)}
+    with pytest.raises(services.WorkflowError) as error:
+        services.save_figures(zhengzhou_submitter, units["郑州"], open_period, figures)
+    assert error.value.message.startswith("省局已于 ")
+    assert error.value.message.endswith("结束本期报送。如需补报，请联系省局。")
+    assert not open_period.reports.exists()
+
+
+def test_closing_a_period_in_the_future_is_refused(client, administrator, open_period):
+    client.force_login(administrator)
+    later = timezone.localtime() + datetime.timedelta(hours=2)
+    data = period_form(open_period.deadline, year="2021")
+    data.update(closed_at_0=later.date().isoformat(), closed_at_1=later.strftime("%H:%M:%S"))
+    response = client.post(f"/admin/reporting/reportingperiod/{open_period.pk}/change/", data)
+    assert response.status_code == 200
+    assert (
+        "提前结束报送的时间不能晚于现在。要到期自动结束，请修改截止日期。"
+        in response.content.decode()
+    )
+    open_period.refresh_from_db()
+    assert open_period.closed_at is None
+
+
+@pytest.mark.parametrize("periods", [1, 12])
+def test_the_admins_period_list_runs_a_fixed_number_of_queries(
+    client, administrator, django_assert_num_queries, periods
+):
+    for number in range(1, periods + 1):
+        ReportingPeriodFactory(year=2021, granularity="month", number=number)
+    client.force_login(administrator)
+    # the same number whatever the periods: each knows its latest extension from the list's query
+    with django_assert_num_queries(8):
+        assert client.get("/admin/reporting/reportingperiod/").status_code == 200
