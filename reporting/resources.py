@@ -65,6 +65,11 @@ class FiguresConfirmForm(ConfirmImportForm):
     approve = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+def _figures_text(values):
+    """Amount / projects / items, "—" for a value the file does not give as a number."""
+    return " / ".join("—" if value is None else str(value) for value in values)
+
+
 class FiguresTableResource(resources.Resource):
     """A whole table of figures: checked as one file, saved as one transaction."""
 
@@ -92,8 +97,8 @@ class FiguresTableResource(resources.Resource):
             result.append_base_error(Error(ImportFileError(message)))
         for row in preview.rows:
             # Stored figures appear only for rows the preview may show (never another unit's draft).
-            before = "—" if row.previous is None else " / ".join(map(str, row.previous))
-            after = " / ".join(map(str, row.values))
+            before = "—" if row.previous is None else _figures_text(row.previous)
+            after = _figures_text(row.values)
             values = {
                 _("行"): row.line,
                 _("单位"): getattr(row.unit, "name", ""),
