@@ -2,6 +2,7 @@
 
 import io
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -72,7 +73,14 @@ def contract_template(unit, period):
 
 def banks_table(rows):
     """Headings and rows of the bank ranking, as the page shows them (exports escape them)."""
-    headings = ["排名", "银行", "金额（万元）", "项目数", "服务企业数", "分支机构数"]
+    headings = [
+        _("排名"),
+        _("银行"),
+        _("金额（万元）"),
+        _("项目数"),
+        _("服务企业数"),
+        _("分支机构数"),
+    ]
     body = [
         [
             row["rank"],

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import can
 from lib.numbers import CENT, growth
+from lib.wording import join_clauses, join_names
 
 from .models import (
     FIGURE_FIELDS,
@@ -502,7 +503,7 @@ def _check_complete(report):
     if missing:
         raise WorkflowError(
             _("请先填写并保存{kinds}数据（没有发生请填 0）。").format(
-                kinds="、".join(str(kind.label) for kind in missing)
+                kinds=join_names(kind.label for kind in missing)
             )
         )
 
@@ -517,7 +518,7 @@ def _check_submittable(report, user, on):
     if warnings and not report.explanation.strip():
         raise WorkflowError(
             _("以下情况须在“上报说明”中说明原因后才能提交：{warnings}").format(
-                warnings="；".join(warnings)
+                warnings=join_clauses(warnings)
             )
         )
 
@@ -533,13 +534,17 @@ def approve_many(selection, user):
         try:
             transition(report, WorkflowAction.APPROVE, user, expected_version=version)
         except AlreadyDone as done:
-            refused.append(f"{report.unit}：{done.message}")
+            refused.append(_("{unit}：{reason}").format(unit=report.unit, reason=done.message))
         except StaleReport as stale:
             refused.append(
                 _("{unit}：{reason}未审核通过。").format(unit=report.unit, reason=stale.message)
             )
         except (WorkflowError, PermissionDenied) as error:
-            refused.append(f"{report.unit}：{getattr(error, 'message', error)}")
+            refused.append(
+                _("{unit}：{reason}").format(
+                    unit=report.unit, reason=getattr(error, "message", error)
+                )
+            )
         else:
             approved.append(report)
     return approved, refused
