@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Exists, Min, OuterRef, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lib.numbers import CENT, growth
 from reporting.models import (
@@ -105,14 +107,28 @@ def compare_rankings(now, before=None):
     return rows
 
 
+class Judgement(models.TextChoices):
+    """A unit's standing, as a circular words it. Compared by its code, never by its words:
+    they are shown in the reader's language (a drafted circular is always Chinese)."""
+
+    EXCELLENT = "excellent", gettext_lazy("成绩优异")
+    FAST = "fast", gettext_lazy("进步较快")
+    LAGGING = "lagging", gettext_lazy("相对滞后")
+
+
+EXCELLENT, FAST, LAGGING = Judgement.EXCELLENT, Judgement.FAST, Judgement.LAGGING
+
+
 @dataclass(frozen=True)
 class Standing:
     unit: object
-    label: str  # 成绩优异, 进步较快, 相对滞后, or ""
+    judgement: str  # a Judgement, or "" for none
     reason: str
 
-
-EXCELLENT, FAST, LAGGING = "成绩优异", "进步较快", "相对滞后"
+    @property
+    def label(self):
+        """成绩优异, 进步较快 or 相对滞后 in the active language, or ""."""
+        return str(Judgement(self.judgement).label) if self.judgement else ""
 
 
 def standings(period, kind, rules=None):
@@ -132,23 +148,23 @@ def judge(rows, rules=None):
     for row in rows:
         change = row.amount_growth
         if not row.reported:
-            label, reason = "", ""
+            judgement, reason = "", ""
         elif row.amount > 0 and row.rank <= rules.excellent_top:
-            label, reason = EXCELLENT, _("金额排名第 {rank} 位").format(rank=row.rank)
+            judgement, reason = EXCELLENT, _("金额排名第 {rank} 位").format(rank=row.rank)
         elif row.rank > last - rules.lagging_bottom:
-            label, reason = (
+            judgement, reason = (
                 LAGGING,
                 _("金额排名第 {rank} 位（共 {count} 位）").format(rank=row.rank, count=last),
             )
         elif change.new:
-            label, reason = FAST, _("实现零的突破")
+            judgement, reason = FAST, _("实现零的突破")
         elif change.is_number and change.percent > rules.fast_growth_percent:
-            label, reason = FAST, _("金额增长 {growth}%").format(growth=change.percent)
+            judgement, reason = FAST, _("金额增长 {growth}%").format(growth=change.percent)
         elif rules.falling_is_lagging and change.is_number and change.percent < 0:
-            label, reason = LAGGING, _("金额下降 {growth}%").format(growth=-change.percent)
+            judgement, reason = LAGGING, _("金额下降 {growth}%").format(growth=-change.percent)
         else:
-            label, reason = "", ""
-        result.append(Standing(row.unit, label, reason))
+            judgement, reason = "", ""
+        result.append(Standing(row.unit, judgement, reason))
     return result
 
 

@@ -264,7 +264,13 @@ class UnitView(LoginRequiredMixin, View):
             table = [
                 [
                     kind.label,
-                    period.label if ranking.closed else f"{period.label}（{ranking.status_line}）",
+                    (
+                        period.label
+                        if ranking.closed
+                        else _("{period}（{status}）").format(
+                            period=period.label, status=ranking.status_line
+                        )
+                    ),
                     rank,
                     amount,
                     projects,

@@ -88,6 +88,15 @@ class ReportingUnit(models.Model):
             raise ValidationError({"parent": _("只有省直管县（市）填写所在省辖市。")})
 
 
+def _unit_of_membership(membership):
+    return str(membership.reportingunit)
+
+
+# A row of the table Django makes for ``submitters`` would be named "ReportingUnit_submitters
+# object (1)", in English whatever the language; the admin's user form shows it above each unit.
+ReportingUnit.submitters.through.__str__ = _unit_of_membership
+
+
 class UnitAlias(models.Model):
     """Another way people write a unit's name, e.g. 济源市 for 济源示范区."""
 

@@ -12,6 +12,8 @@ import unicodedata
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from lib.wording import join_names
+
 from .models import ReportingUnit, UnitAlias
 
 # Names of the bodies that report for a unit; "南阳市市场监督管理局" means 南阳市.
@@ -41,7 +43,7 @@ class UnknownUnitError(ValueError):
             return format_lazy(
                 _("未知的填报单位“{name}”。是否指：{choices}？"),
                 name=self.name,
-                choices="、".join(unit.name for unit in self.suggestions),
+                choices=join_names(unit.name for unit in self.suggestions),
             )
         return format_lazy(_("未知的填报单位“{name}”。"), name=self.name)
 

@@ -124,7 +124,8 @@ INSTALLED_APPS = [
     "simple_history",
     # The rules are registered by accounts.roles, the one module that decides who may do what.
     "rules",
-    "axes",
+    # django-axes, named in the user's language (accounts.apps.AxesConfig)
+    "accounts.apps.AxesConfig",
     "accounts",
     "cities",
     # Before reporting: its loaddemo runs reporting's and adds the demo circulars.

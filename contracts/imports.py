@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cities.resolver import UnitResolver, UnknownUnitError
 from lib.numbers import CENT
+from lib.wording import join_clauses
 from reporting import services
 from reporting.imports import (
     ImportFileError,
@@ -456,7 +457,7 @@ def apply_contracts(
             .first()
         )
     if problems:
-        raise ImportFileError("；".join(problems))
+        raise ImportFileError(join_clauses(problems))
     return changed
 
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from .models import PledgeContract
@@ -8,6 +9,9 @@ class PledgeContractResource(resources.ModelResource):
 
     unit = fields.Field(attribute="report__unit__name", column_name="地市")
     period = fields.Field(attribute="report__period__slug", column_name="报送周期")
+    # The labels of the export form's boxes (lib.admin_exports) for the columns that are no
+    # field of a contract.
+    export_labels = {"unit": _("地市"), "period": _("报送周期")}
 
     class Meta:
         model = PledgeContract

@@ -6,11 +6,13 @@ leave numbers, dates and empty cells as they are.
 """
 
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import HttpResponseBadRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 
 from .downloads import escape_dataset
 
@@ -34,6 +36,23 @@ class FormulaSafeXLSX(FormulaSafeFormat, base_formats.XLSX):
     pass
 
 
+class LabelledExportForm(SelectableFieldsExportForm):
+    """The export form's boxes labelled as the admin labels the fields, in the user's language.
+
+    The library labels them by attribute name ("Loan Term Months"); a resource may name the
+    columns that are no model field in ``export_labels``.
+    """
+
+    def _get_field_label(self, resource, field_name):
+        labels = getattr(resource, "export_labels", {})
+        if field_name in labels:
+            return labels[field_name]
+        try:
+            return capfirst(resource._meta.model._meta.get_field(field_name).verbose_name)
+        except FieldDoesNotExist:
+            return super()._get_field_label(resource, field_name)
+
+
 class SafeExportMixin(ExportMixin):
     """The admin's export as CSV or XLSX, formula cells escaped, unknown parameters refused.
 
@@ -42,6 +61,7 @@ class SafeExportMixin(ExportMixin):
     """
 
     export_formats = [FormulaSafeCSV, FormulaSafeXLSX]
+    export_form_class = LabelledExportForm
     to_encoding = "utf-8-sig"  # a BOM, as every CSV of the portal: Chinese Excel needs it
 
     def get_export_data(self, file_format, request, queryset, **kwargs):

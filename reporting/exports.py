@@ -7,6 +7,7 @@ from django_tables2.export import TableExport
 from lib.downloads import UTF8_BOM, attachment_response, escape_dataset
 from lib.numbers import format_amount
 from lib.printed import PrintedRow, PrintedTable, tables_xlsx
+from lib.wording import join_clauses
 
 
 class RankedTableExport(TableExport):
@@ -90,7 +91,7 @@ def printed_ranking(ranking, names="full"):
         ),
         rows=rows,
         total=(format_amount(ranking.amount), ranking.projects, ranking.items),
-        note="；".join(ranking.notes),
+        note=join_clauses(ranking.notes),
     )
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from cities.resolver import UnitResolver, UnknownUnitError
 from lib.numbers import CENT, format_amount
+from lib.wording import join_clauses, join_names
 
 from .models import (
     FIGURE_FIELDS,
@@ -262,8 +263,10 @@ def _find_header(rows, kind):
             columns["items"] = columns.pop(wanted_items)
             return index, columns
     raise ImportFileError(
+        # The file's own heading, in Chinese whatever the language: the kind's items heading
+        # would be translated.
         _("找不到表头：需要“地市”“金额（万元）”“项目数”“{items}”四列。").format(
-            items=IPKind(kind).items_heading
+            items=HEADINGS[f"{IPKind(kind).value}_items"][0]
         )
     )
 
@@ -344,7 +347,7 @@ def import_outcome(report, kind, *, as_draft, approve):
     missing = [k for k in IPKind if k != kind and k not in present]
     if missing:
         return False, _("{state}（尚缺{kinds}数据，暂不提交）").format(
-            state=ReportState(state).label, kinds="、".join(str(k.label) for k in missing)
+            state=ReportState(state).label, kinds=join_names(k.label for k in missing)
         )
     target = ReportState.APPROVED if approve else MOVES[WorkflowAction.IMPORT].target
     return state != target, ReportState(target).label
@@ -548,12 +551,12 @@ def check_import_rights(preview, user, approve):
 def refusal_message(unit, error):
     """One unit's refusal at confirmation, as the import's message names it."""
     if isinstance(error, ValidationError):
-        text = "；".join(
+        text = join_clauses(
             message for messages in error.message_dict.values() for message in messages
         )
     else:
         text = getattr(error, "message", None) or str(error)
-    return f"{unit.name}：{text}"
+    return _("{unit}：{reason}").format(unit=unit.name, reason=text)
 
 
 @transaction.atomic
@@ -599,5 +602,5 @@ def apply_import(preview, user, source, *, as_draft=False, approve=False, versio
             continue
         changed += 1
     if problems:
-        raise ImportFileError("；".join(problems))
+        raise ImportFileError(join_clauses(problems))
     return changed

@@ -325,7 +325,12 @@ class PledgeReport(models.Model):
     )
 
     objects = PledgeReportQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "updated_at", "created_at"])
+    # Named here: django-simple-history would call it "historical 质押融资报表", in no language.
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_at", "created_at"],
+        verbose_name=_("质押融资报表的历史版本"),
+        verbose_name_plural=_("质押融资报表的历史版本"),
+    )
 
     class Meta:
         ordering = ["period", "unit__code"]
@@ -408,7 +413,10 @@ class PledgeFigures(models.Model):
         _("数据来源"), max_length=10, choices=FigureSource.choices, default=FigureSource.TYPED
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("质押融资数据的历史版本"),
+        verbose_name_plural=_("质押融资数据的历史版本"),
+    )
 
     class Meta:
         ordering = ["report", "kind"]

@@ -479,7 +479,11 @@ def report_timeline(report):
             TimelineEntry(
                 at=t.at,
                 who=_user_name(t.actor),
-                title=f"{t.get_action_display()}：{t.get_from_state_display()} → {t.get_to_state_display()}",
+                title=_("{action}：{before} → {after}").format(
+                    action=t.get_action_display(),
+                    before=t.get_from_state_display(),
+                    after=t.get_to_state_display(),
+                ),
                 comment=t.comment,
             )
         )

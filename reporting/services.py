@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import can
 from lib.numbers import CENT, growth
+from lib.wording import join_clauses, join_names
 
 from .models import (
     FIGURE_FIELDS,
@@ -531,7 +532,7 @@ def _check_complete(report):
     if missing:
         raise WorkflowError(
             _("请先填写并保存{kinds}数据（没有发生请填 0）。").format(
-                kinds="、".join(str(kind.label) for kind in missing)
+                kinds=join_names(kind.label for kind in missing)
             )
         )
 
@@ -546,7 +547,7 @@ def _check_submittable(report, user, on):
     if warnings and not report.explanation.strip():
         raise WorkflowError(
             _("以下情况须在“上报说明”中说明原因后才能提交：{warnings}").format(
-                warnings="；".join(warnings)
+                warnings=join_clauses(warnings)
             )
         )
 
@@ -588,7 +589,7 @@ def _approval_refused(report, error):
     """Why one report of a bulk approval was not approved, naming its unit."""
     if isinstance(error, StaleReport):
         return _("{unit}：{reason}未审核通过。").format(unit=report.unit, reason=error.message)
-    return f"{report.unit}：{getattr(error, 'message', error)}"
+    return _("{unit}：{reason}").format(unit=report.unit, reason=getattr(error, "message", error))
 
 
 @transaction.atomic

@@ -404,9 +404,10 @@ class RankedTableView(LoginRequiredMixin, ExportMixin, SingleTableMixin, Templat
         export = request.GET.get(self.export_trigger_param)
         if export is not None and not self.export_class.is_valid_format(export):
             return unknown_export_format()
-        # Read before the rows: a change saved in between then moves the version past the rows
-        # cached here, instead of leaving them under the newer version.
-        self.data_version = data_version()
+        if export is None:
+            # Read before the rows: a change saved in between then moves the version past the
+            # rows cached here, instead of leaving them under the newer version.
+            self.data_version = data_version()
         return super().get(request, *args, **kwargs)
 
     def get_ranking(self):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.roles import can, unit_ids
+from lib.wording import join_clauses
 
 from .forms import ImportForm
 from .imports import ImportFileError, apply_import, parse_figures, read_rows
@@ -110,7 +111,7 @@ class TwoStepConfirmView(TwoStepImportView):
             preview = self.preview(pending, approve)
             if not preview.ok:
                 raise ImportFileError(
-                    "；".join(preview.errors) or _("数据在预览后发生了变化，请重新上传预览。")
+                    join_clauses(preview.errors) or _("数据在预览后发生了变化，请重新上传预览。")
                 )
             changed = self.apply(preview, pending, approve)
         except (ImportFileError, PermissionDenied) as error:

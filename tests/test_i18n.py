@@ -1,9 +1,12 @@
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import django
 import pytest
 from django.conf import settings
 
@@ -30,6 +33,67 @@ def test_every_source_string_has_an_english_translation(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+
+
+CHINESE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
+LIBRARIES = Path(django.__file__).resolve().parent.parent  # where the libraries are installed
+
+
+def po_entries(path):
+    """(references, msgctxt, msgid) of each entry of a catalogue, its header left out."""
+    for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+        references, fields, field = [], {}, None
+        for line in block.splitlines():
+            start = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (".*")$', line)
+            if line.startswith("#:"):
+                references += line[2:].split()
+            elif start:
+                field = start[1]
+                fields[field] = ast.literal_eval(start[2])
+            elif line.startswith('"') and field:
+                fields[field] += ast.literal_eval(line)
+        if fields.get("msgid"):
+            yield references, fields.get("msgctxt"), fields["msgid"]
+
+
+@pytest.mark.parametrize("catalogue", ["django.po", "djangojs.po"])
+def test_every_entry_of_the_chinese_catalogue_is_translated(catalogue):
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CHINESE / catalogue)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    # Nothing but the count: no warning, no untranslated or fuzzy entry.
+    assert re.fullmatch(r"\d+ translated messages?\.\n", result.stderr), result.stderr
+
+
+def has_words(path, msgid):
+    """Whether a source file has these words: as a string of a module, or in the text of a
+    template (which writes {{ name }} where the catalogue has %(name)s) or of a script."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".py":
+        return any(
+            isinstance(node, ast.Constant) and node.value == msgid
+            for node in ast.walk(ast.parse(text))
+        )
+    return msgid in re.sub(r"\{\{ ?(\w+) ?\}\}", r"%(\1)s", text)
+
+
+@pytest.mark.parametrize("catalogue", ["django.po", "djangojs.po"])
+def test_every_chinese_entry_translates_words_a_library_still_has(catalogue):
+    """Each entry names the file its words come from, and the words are still there, exactly
+    (a library's new version may reword them)."""
+    gone = []
+    for references, _context, msgid in po_entries(CHINESE / catalogue):
+        assert references, f"{msgid!r}: say which file it comes from (#: path)"
+        for reference in references:
+            path = LIBRARIES / reference
+            if not path.exists():
+                path = Path(settings.BASE_DIR) / reference
+            if not has_words(path, msgid):
+                gone.append(f"{reference}: {msgid!r}")
+    assert not gone, gone
 
 
 def test_pages_are_chinese_by_default(viewer_client):

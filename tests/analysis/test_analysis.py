@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from analysis import charts, queries
@@ -75,6 +75,19 @@ def test_the_standings_of_2020_read_like_the_circular(years):
     assert by_label["成绩优异"] == ["三门峡", "洛阳", "驻马店"]
     assert set(by_label["进步较快"]) == {"焦作", "漯河", "安阳", "濮阳", "鹤壁", "南阳"}
     assert by_label["相对滞后"] == ["许昌", "平顶山", "周口", "新乡", "开封"]
+
+
+def test_a_standing_is_kept_by_its_code_and_worded_in_the_readers_language(years):
+    _before, now = years
+    with translation.override("en"):
+        standings = {s.unit.short_name: s for s in queries.standings(now, IPKind.PATENT)}
+        sanmenxia, kaifeng = standings["三门峡"], standings["开封"]
+        assert (sanmenxia.judgement, sanmenxia.label) == (queries.EXCELLENT, "Excellent")
+        assert (kaifeng.judgement, kaifeng.label) == (queries.LAGGING, "Lagging")
+        assert standings["焦作"].label == "Fast progress"
+        with translation.override("zh-hans"):  # as a circular is drafted
+            assert (sanmenxia.label, kaifeng.label) == ("成绩优异", "相对滞后")
+    assert {s.judgement for s in standings.values()} == {"excellent", "fast", "lagging", ""}
 
 
 def test_the_rules_can_be_changed(years):
