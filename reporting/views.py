@@ -3,6 +3,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from lib.views import RuleRequiredMixin
 from . import report_links, services
 from .exports import RankedTableExport
 from .forms import BoardFilterForm, ExtensionForm, FiguresForm, ReportForm, TransitionForm
-from .freshness import data_version
+from .freshness import data_version, reference_version
 from .models import (
     FigureSource,
     IPKind,
@@ -218,7 +219,15 @@ class ReportView(LoginRequiredMixin, TemplateView):
             context["previous_period"], context["comparison_rows"] = compare_with_year_earlier(
                 report
             )
-            context["timeline"] = report_timeline(report)
+            # The log changes only with the report (its version moves with every change) and
+            # with the names of the people in it (the reference token).
+            context["timeline_html"] = cached_fragment(
+                "report-timeline",
+                [report.pk, report.version, reference_version()],
+                lambda: render_to_string(
+                    "reporting/report_timeline.html", {"timeline": report_timeline(report)}
+                ),
+            )
             context["returned_reason"] = report.return_reason()
             context["links"] = report_links.links(user, report)
         return context

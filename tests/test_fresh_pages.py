@@ -203,3 +203,15 @@ def test_a_login_does_not_move_the_version_but_a_new_name_does(client, reviewer)
     reviewer.first_name = "新名字"
     reviewer.save()
     assert data_version() != before
+
+
+def test_a_reports_log_of_changes_shows_each_move_at_once(reviewer_client, submitted, reviewer):
+    page = "/periods/2021/410100/"
+    assert "退回原因：数字有误" not in reviewer_client.get(page).content.decode()
+    services.transition(submitted, WorkflowAction.RETURN, reviewer, "数字有误", notify=False)
+    timeline = reviewer_client.get(page).content.decode().split('<section class="timeline">')[1]
+    assert "数字有误" in timeline
+    reviewer.first_name = "审核员新名"
+    reviewer.save()
+    timeline = reviewer_client.get(page).content.decode().split('<section class="timeline">')[1]
+    assert "审核员新名" in timeline
