@@ -41,12 +41,19 @@ def source_digest():
     return digest.hexdigest()[:16]
 
 
-def cached_fragment(name, key_parts, render):
-    """The HTML ``render()`` returns, from the cache when ``key_parts`` are unchanged."""
+def cached_value(name, key_parts, compute):
+    """What ``compute()`` returns (anything the cache can hold), from the cache when
+    ``key_parts`` are unchanged."""
     payload = repr((name, tuple(key_parts), get_language(), source_digest()))
     key = f"fragment:{name}:{hashlib.sha256(payload.encode()).hexdigest()}"
-    html = cache.get(key)
-    if html is None:
-        html = str(render())
-        cache.set(key, html, SECONDS)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, SECONDS)
+    return value
+
+
+def cached_fragment(name, key_parts, render):
+    """The HTML ``render()`` returns, from the cache when ``key_parts`` are unchanged."""
+    html = cached_value(name, key_parts, lambda: str(render()))
     return mark_safe(html)  # noqa: S308 (rendered by our own templates, escaped there)

@@ -169,11 +169,12 @@ def submission_deadline(period, unit):
     return period.deadline
 
 
-def lock_reason(user, unit, period, report=None, on=None):
+def lock_reason(user, unit, period, report=None, on=None, deadline=None):
     """Why ``user`` cannot change this unit's figures for the period now, or ``None``.
 
     The deadline bars a report that was never submitted; a report the province
-    returned or reopened can always be corrected.
+    returned or reopened can always be corrected. ``deadline``: the unit's
+    ``submission_deadline``, when the caller has it already.
     """
     target = report or unit
     if not can(user, "reporting.edit_report", target):
@@ -188,7 +189,7 @@ def lock_reason(user, unit, period, report=None, on=None):
             return _("省局已于 {date} 结束本期报送。如需补报，请联系省局。").format(
                 date=timezone.localtime(period.closed_at).strftime("%Y-%m-%d %H:%M")
             )
-        deadline = submission_deadline(period, unit)
+        deadline = deadline or submission_deadline(period, unit)
         if (on or today()) > deadline:
             return _("本期报送已于 {date} 截止。如需补报，请联系省局为本单位延期。").format(
                 date=deadline.isoformat()

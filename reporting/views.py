@@ -6,16 +6,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.roles import can, is_provincial, is_submitter
 from cities.models import ReportingUnit
 from lib.downloads import unknown_export_format
-from lib.fragments import cached_fragment
+from lib.fragments import cached_fragment, cached_value
 from lib.views import RuleRequiredMixin
 
 from . import report_links, services
@@ -96,8 +97,9 @@ class ReportView(LoginRequiredMixin, TemplateView):
             .prefetch_related("figures")
             .first()
         )
+        self.deadline = services.submission_deadline(self.period, self.unit)
         self.lock_reason = services.lock_reason(
-            self.request.user, self.unit, self.period, self.report
+            self.request.user, self.unit, self.period, self.report, deadline=self.deadline
         )
         # Kinds whose figures are summed from line items (pledge contracts): read-only here.
         # (IPKind members hash by name, so compare members, not their string values.)
@@ -204,7 +206,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
             lock_reason=self.lock_reason,
             derived_kinds=self.derived,
             editable=self.lock_reason is None,
-            deadline=services.submission_deadline(self.period, self.unit),
+            deadline=self.deadline,
             can_review=can(user, "reporting.review_report", report) if report else False,
             moves=services.available_moves(user, report),
             transition_form=TransitionForm(initial={"version": report.version if report else 0}),
@@ -294,13 +296,15 @@ class ExtensionView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("reporting:report", args=[period.slug, unit.code]))
 
 
-class BoardView(RuleRequiredMixin, SingleTableMixin, TemplateView):
-    """The completeness board of a period: every unit, its state, timeliness and last change."""
+class BoardView(RuleRequiredMixin, TemplateView):
+    """The completeness board of a period: every unit, its state, timeliness and last change.
+
+    Its counts and rows change only with the data: they are read and rendered once per version
+    of it (and per filter and role), so a board looked at again costs one query for the version.
+    """
 
     permission = "reporting.view_board"
     template_name = "reporting/board.html"
-    table_class = BoardTable
-    table_pagination = False
 
     def get(self, request, *args, **kwargs):
         self.data_version = data_version()  # before any data is read (see RankedTableView)
@@ -308,33 +312,32 @@ class BoardView(RuleRequiredMixin, SingleTableMixin, TemplateView):
         self.filter_form = BoardFilterForm(request.GET or None)
         return super().get(request, *args, **kwargs)
 
-    def get_table_data(self):
-        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        return board(self.period, filters)
-
-    def get_table_kwargs(self):
+    def render_board(self, filters, can_review):
+        table = BoardTable(board(self.period, filters), period=self.period, can_review=can_review)
+        RequestConfig(self.request, paginate=False).configure(table)
         return {
-            "period": self.period,
-            "can_review": can(self.request.user, "reporting.review_report"),
+            "summary": board_summary(self.period),
+            "table_html": table.as_html(self.request),
+            "approvable": table.approvable,
         }
 
     def get_context_data(self, **kwargs):
         kwargs["period"] = self.period  # the object, not the slug from the URL
-        context = super().get_context_data(
+        can_review = can(self.request.user, "reporting.review_report")
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        rendered = cached_value(
+            "board",
+            [self.period.pk, sorted(filters.items()), can_review, self.data_version],
+            lambda: self.render_board(filters, can_review),
+        )
+        return super().get_context_data(
             filter_form=self.filter_form,
-            summary=board_summary(self.period),
-            can_review=can(self.request.user, "reporting.review_report"),
+            can_review=can_review,
+            summary=rendered["summary"],
+            table_html=mark_safe(rendered["table_html"]),  # noqa: S308 (rendered by our template)
+            approvable=rendered["approvable"],
             **kwargs,
         )
-        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        table = context["table"]
-        # The rows are rendered once per version of the data, filter and role.
-        context["table_html"] = cached_fragment(
-            "board",
-            [self.period.pk, sorted(filters.items()), context["can_review"], self.data_version],
-            lambda: table.as_html(self.request),
-        )
-        return context
 
 
 class BulkApproveView(LoginRequiredMixin, View):

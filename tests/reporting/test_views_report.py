@@ -443,9 +443,9 @@ def test_a_read_only_report_page_has_no_form_script(
 def test_the_form_of_a_report_not_begun_runs_a_fixed_number_of_queries(
     submitter_client, last_year, django_assert_num_queries
 ):
-    # session, user, period, unit, groups, unit ids, report, extension (the lock), the year
-    # before, its figures, extension (the deadline shown)
-    with django_assert_num_queries(11):
+    # session, user, period, unit, groups, unit ids, report, extension (the deadline, for the
+    # lock and shown), the year before, its figures
+    with django_assert_num_queries(10):
         assert submitter_client.get(URL).status_code == 200
 
 
