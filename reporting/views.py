@@ -44,7 +44,16 @@ from .tables import BoardTable, RankedUnitsTable
 
 
 def get_period(slug):
-    return get_object_or_404(ReportingPeriod.objects.by_slug(slug))
+    """The period of a URL. Reference data: kept in the cache until a period or unit is saved
+    (the reference token moves), so most pages ask the database nothing for it."""
+    period = cached_value(
+        "period",
+        [slug, reference_version()],
+        lambda: ReportingPeriod.objects.by_slug(slug).first() or "",  # "": none, cached too
+    )
+    if not period:
+        raise Http404
+    return period
 
 
 def act(request, change, success):
@@ -61,8 +70,12 @@ def act(request, change, success):
 
 def get_unit_for(user, code):
     """The unit, if this user may see its reports; otherwise it does not exist for them (404)."""
-    unit = get_object_or_404(ReportingUnit.objects.select_related("parent"), code=code)
-    if not can(user, "reporting.view_report", unit):
+    unit = cached_value(
+        "unit",
+        [code, reference_version()],
+        lambda: ReportingUnit.objects.select_related("parent").filter(code=code).first() or "",
+    )
+    if not unit or not can(user, "reporting.view_report", unit):
         raise Http404
     return unit
 

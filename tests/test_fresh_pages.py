@@ -215,3 +215,16 @@ def test_a_reports_log_of_changes_shows_each_move_at_once(reviewer_client, submi
     reviewer.save()
     timeline = reviewer_client.get(page).content.decode().split('<section class="timeline">')[1]
     assert "审核员新名" in timeline
+
+
+def test_a_period_or_unit_changed_is_read_afresh_by_every_page(reviewer_client, open_period, units):
+    deadline = open_period.deadline.isoformat()
+    assert f"截止日期 {deadline}" in reviewer_client.get("/periods/2021/board/").content.decode()
+    open_period.deadline = open_period.deadline.replace(year=2030)
+    open_period.save()
+    assert "截止日期 2030-" in reviewer_client.get("/periods/2021/board/").content.decode()
+    reviewer_client.get("/periods/2021/410100/")
+    unit = units["郑州"]
+    unit.name = "郑州市（新名）"
+    unit.save()
+    assert "郑州市（新名）" in reviewer_client.get("/periods/2021/410100/").content.decode()

@@ -380,6 +380,6 @@ def test_the_board_runs_a_fixed_number_of_queries(
     # once per version)
     with django_assert_num_queries(7):
         assert reviewer_client.get("/periods/2021/board/").status_code == 200
-    # Again, unchanged: session, user, groups, the data version, period
-    with django_assert_num_queries(5):
+    # Again, unchanged: session, user, groups, the data version (the period is cached too)
+    with django_assert_num_queries(4):
         assert reviewer_client.get("/periods/2021/board/").status_code == 200
