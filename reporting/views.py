@@ -110,6 +110,8 @@ class ReportView(LoginRequiredMixin, TemplateView):
             .prefetch_related("figures")
             .first()
         )
+        if self.report:
+            self.report.unit, self.report.period = self.unit, self.period  # loaded already
         self.deadline = services.submission_deadline(self.period, self.unit)
         self.lock_reason = services.lock_reason(
             self.request.user, self.unit, self.period, self.report, deadline=self.deadline
@@ -133,7 +135,9 @@ class ReportView(LoginRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.load()
-        return self.render_to_response(self.get_context_data(forms=self.build_forms()))
+        # The figures' forms only where they are shown: a report this user cannot edit is read.
+        forms = self.build_forms() if self.lock_reason is None else {}
+        return self.render_to_response(self.get_context_data(forms=forms))
 
     def post(self, request, *args, **kwargs):
         self.load()
