@@ -99,11 +99,6 @@ class Ranking:
     as_of: datetime.datetime | None = None  # when the figures were read
 
     @property
-    def final(self):
-        """Official figures of a closed period: ranks and standings stand."""
-        return self.closed and not self.provisional
-
-    @property
     def ranked_rows(self):
         return [row for row in self.rows if row.reported]
 
@@ -144,7 +139,7 @@ def open_period_line(as_of, approved, total):
 
 
 def period_status_line(period):
-    """The line every table of a period still open carries (""once it has closed); one query."""
+    """The line every table of a period still open carries ("" once it has closed); one query."""
     if period.is_closed:
         return ""
     counts = ReportingUnit.objects.aggregate(
