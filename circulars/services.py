@@ -127,10 +127,16 @@ def _refuse_unless_draft(circular):
 
 
 @transaction.atomic
-def save_draft(form, formset):
-    """Save a draft and its attachments from the edit form (a new circular too)."""
+def save_draft(form, formset, *, revision=None):
+    """Save a draft and its attachments from the edit form (a new circular too).
+
+    ``revision``: the circular's ``revision`` the form was opened on; a draft another
+    administrator saved since is not overwritten unseen (``StaleCircular``).
+    """
     if form.instance.pk is not None:
-        _refuse_unless_draft(_lock(form.instance))
+        current = _lock(form.instance)
+        _refuse_unless_draft(current)
+        _check_revision(current, revision)
     saved = form.save()
     formset.instance = saved
     formset.save()

@@ -14,7 +14,7 @@ from reporting.models import IPKind, ReportingPeriod
 
 from . import services
 from .drafting import draft_situation
-from .forms import AttachmentFormSet, CircularForm, IssueForm, WithdrawForm
+from .forms import AttachmentFormSet, CircularForm, IssueForm, RevisionForm, WithdrawForm
 from .models import Circular
 
 PDF = "application/pdf"
@@ -87,9 +87,17 @@ class CircularEditView(ProvincialMixin, View):
             return redirect("circulars:detail", pk=circular.pk)
         form = CircularForm(instance=circular, initial=None if circular else self.initial())
         formset = AttachmentFormSet(instance=circular or Circular())
-        return render(
-            request, self.template_name, {"form": form, "formset": formset, "circular": circular}
-        )
+        return render(request, self.template_name, self.context(form, formset, circular))
+
+    def context(self, form, formset, circular, revision=None):
+        """The edit page; an existing draft's form carries the revision it was opened on."""
+        revision = revision if revision is not None else (circular.revision if circular else "")
+        return {
+            "form": form,
+            "formset": formset,
+            "circular": circular,
+            "revision_form": RevisionForm(initial={"revision": revision}) if circular else None,
+        }
 
     def initial(self):
         today = timezone.localdate()
@@ -103,12 +111,30 @@ class CircularEditView(ProvincialMixin, View):
             return redirect("circulars:detail", pk=circular.pk)
         form = CircularForm(request.POST, instance=circular)
         formset = AttachmentFormSet(request.POST, instance=circular or Circular())
+        revision = request.POST.get("revision", "") if circular else None
         if not (form.is_valid() and formset.is_valid()):
             messages.error(request, _("内容有误，未保存。请按提示修改。"))
-            context = {"form": form, "formset": formset, "circular": circular}
+            context = self.context(form, formset, circular, revision)
             return render(request, self.template_name, context, status=400)
         try:
-            saved = services.save_draft(form, formset)
+            saved = services.save_draft(form, formset, revision=revision)
+        except services.StaleCircular:
+            # Another administrator saved this draft meanwhile: keep what this one typed, say
+            # so, and let a second save (now knowingly) replace the other's.
+            messages.error(
+                request,
+                _(
+                    "未保存：您打开此页后，另一位管理员修改并保存了这份通知。您填写的内容仍在下面；"
+                    "请先在新窗口中查看通知的最新内容，确认后再次保存将以您的内容为准。"
+                ),
+            )
+            context = self.context(
+                form,
+                formset,
+                circular,
+                Circular.objects.defer("archived_pdf").get(pk=circular.pk).revision,
+            )
+            return render(request, self.template_name, context, status=409)
         except services.CircularError as error:  # issued or withdrawn meanwhile
             messages.error(request, error.message)
             return redirect("circulars:detail", pk=circular.pk)

@@ -75,6 +75,7 @@ def test_a_circular_set_to_full_names_prints_them_in_every_format(admin_client, 
             year="2021",
             number="8",
             unit_names="full",
+            revision=circular.revision,
             **{
                 "attachments-TOTAL_FORMS": "2",
                 "attachments-INITIAL_FORMS": "2",

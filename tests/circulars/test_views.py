@@ -1,5 +1,6 @@
 import hashlib
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.management import CommandError, call_command
 from circulars.models import Circular, CircularState, parse_document_number
 from reporting.models import IPKind, WorkflowAction
 from reporting.services import Figures, save_figures, transition
+from tests.factories import CircularFactory
 
 from .pdfcheck import open_pdf
 
@@ -173,7 +175,10 @@ def test_an_issued_circular_cannot_be_edited(admin_client, circular):
     issue(admin_client, circular)
     response = admin_client.get(f"/circulars/{circular.pk}/edit/", follow=True)
     assert [str(m) for m in response.context["messages"]][-1] == "已印发的通知不能修改。"
-    admin_client.post(f"/circulars/{circular.pk}/edit/", form_data(year="2021", number="8"))
+    admin_client.post(
+        f"/circulars/{circular.pk}/edit/",
+        form_data(year="2021", number="8", revision=circular.revision),
+    )
     circular.refresh_from_db()
     assert circular.title.startswith("河南省知识产权局\n关于进一步加强")
     admin_client.post(f"/circulars/{circular.pk}/redraft/")
@@ -285,3 +290,28 @@ def test_render_circular_says_when_it_cannot_write(circular, tmp_path):
         call_command(
             "render_circular", "豫知〔2021〕8号", "--out", str(tmp_path / "missing" / "c.pdf")
         )
+
+
+def test_a_draft_saved_by_another_administrator_meanwhile_is_not_overwritten_unseen(
+    admin_client, demo_2020
+):
+    circular = CircularFactory(number=77, title="原标题")
+    opened = circular.revision
+    other = Circular.objects.get(pk=circular.pk)
+    other.title = "另一位管理员的标题"
+    other.save()
+    data = form_data(
+        year="2021", number="77", revision=opened, **{"attachments-0-period": demo_2020.pk}
+    )
+    data["title"] = "河南省知识产权局\r\n关于我的标题的通知"
+    response = admin_client.post(f"/circulars/{circular.pk}/edit/", data)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "未保存：您打开此页后，另一位管理员修改并保存了这份通知。" in html
+    assert "关于我的标题的通知" in html  # what this administrator typed is still there
+    assert Circular.objects.get(pk=circular.pk).title == "另一位管理员的标题"
+    # Saving again, now knowingly, on the revision the page carries now.
+    current = re.search(r'name="revision" value="([^"]+)"', html).group(1)
+    data["revision"] = current
+    assert admin_client.post(f"/circulars/{circular.pk}/edit/", data).status_code == 302
+    assert Circular.objects.get(pk=circular.pk).title.endswith("关于我的标题的通知")

@@ -268,7 +268,9 @@ def test_the_number_of_a_withdrawn_circular_is_never_used_again(admin_client, wi
     draft = Circular.objects.get(year=2022, number=40)
     taken["attachments-0-id"] = draft.attachments.get().pk
     taken["attachments-INITIAL_FORMS"] = "1"
-    response = admin_client.post(f"/circulars/{draft.pk}/edit/", form_data(**taken))
+    response = admin_client.post(
+        f"/circulars/{draft.pk}/edit/", form_data(revision=draft.revision, **taken)
+    )
     assert response.status_code == 400
     assert "该发文字号已被使用。" in response.content.decode()
     assert (stored(draft).year, stored(draft).number) == (2022, 40)
