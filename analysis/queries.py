@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from lib.numbers import CENT, growth
 from reporting.models import (
+    Granularity,
     IPKind,
     PledgeFigures,
     PledgeReport,
@@ -217,6 +218,41 @@ def yearly_totals():
             "items": row["items"],
         }
     return totals
+
+
+@dataclass(frozen=True)
+class ProvinceOverview:
+    """The province's figures over the years, as the dashboard and its export show them."""
+
+    totals: dict  # year → kind → {amount, projects, items} (``yearly_totals``)
+    years: list  # oldest first
+    year_labels: dict  # year → 2021 or 2021（报送中）
+    peer_year: int | None
+    peer_rows: dict  # kind → provinces (``peer_comparison``)
+    periods: list  # every period, newest first, knowing its latest extension
+    collecting: set  # years still being reported
+
+
+def province_overview():
+    """Every year's approved totals, peers, and which years are still being reported (four
+    queries)."""
+    totals = yearly_totals()
+    years = sorted(totals)
+    periods = list(ReportingPeriod.objects.with_last_deadline())
+    # A year still being reported counts only the reports approved so far.
+    collecting = {p.year for p in periods if p.granularity == Granularity.YEAR and not p.is_closed}
+    year = peer_year(totals)
+    return ProvinceOverview(
+        totals=totals,
+        years=years,
+        year_labels={
+            y: _("{year}（报送中）").format(year=y) if y in collecting else str(y) for y in years
+        },
+        peer_year=year,
+        peer_rows=peer_comparison(year, totals) if year else {},
+        periods=periods,
+        collecting=collecting,
+    )
 
 
 def peer_year(totals):

@@ -13,7 +13,7 @@ from lib.fragments import cached_fragment
 from lib.numbers import format_amount
 from lib.views import RuleRequiredMixin
 from reporting.freshness import data_version
-from reporting.models import Granularity, IPKind, ReportingPeriod
+from reporting.models import IPKind, ReportingPeriod
 from reporting.queries import board_summary
 
 from . import charts, queries
@@ -39,7 +39,7 @@ class DashboardView(ProvincialView):
     def get(self, request):
         export = request.GET.get("_export")
         if export is not None:
-            return self._export(export, *self._figures())
+            return self._export(export, queries.province_overview())
         # Totals, charts and the current period's progress change only with the data: the
         # page's content is rendered once per version of it.
         content = cached_fragment(
@@ -49,27 +49,12 @@ class DashboardView(ProvincialView):
         )
         return render(request, "analysis/dashboard.html", {"content": content})
 
-    def _figures(self):
-        totals = queries.yearly_totals()
-        years = sorted(totals)
-        periods = list(ReportingPeriod.objects.with_last_deadline())
-        # A year still being reported counts only the reports approved so far.
-        collecting = {
-            p.year for p in periods if p.granularity == Granularity.YEAR and not p.is_closed
-        }
-        year_labels = {
-            year: _("{year}（报送中）").format(year=year) if year in collecting else str(year)
-            for year in years
-        }
-        peer_year = queries.peer_year(totals)
-        peer_rows = queries.peer_comparison(peer_year, totals) if peer_year else {}
-        return totals, years, year_labels, peer_year, peer_rows, periods, collecting
-
     def _context(self):
-        totals, years, year_labels, peer_year, peer_rows, periods, collecting = self._figures()
+        overview = queries.province_overview()
+        totals, years, labels = overview.totals, overview.years, overview.year_labels
         trend = charts.line_chart(
             _("全省质押融资金额"),
-            [year_labels[y] for y in years],
+            [labels[y] for y in years],
             [
                 (kind.label, [totals[y].get(kind.value, {}).get("amount") for y in years])
                 for kind in IPKind
@@ -77,39 +62,42 @@ class DashboardView(ProvincialView):
         )
         peers = {
             kind: charts.bar_chart(
-                _("{year}年{kind}质押融资：河南与外省").format(year=peer_year, kind=kind.label),
+                _("{year}年{kind}质押融资：河南与外省").format(
+                    year=overview.peer_year, kind=kind.label
+                ),
                 [r["province"] for r in rows],
                 [r["amount"] for r in rows],
                 highlight=_("河南省"),
             )
-            for kind, rows in peer_rows.items()
+            for kind, rows in overview.peer_rows.items()
             if rows
         }
-        current = periods[0] if periods else None
+        current = overview.periods[0] if overview.periods else None
         return {
             "trend": trend,
             # Each year's figures by kind, in the columns' order (None: nothing approved).
             "totals": [
-                (year_labels[y], {kind.value: totals[y].get(kind.value) for kind in IPKind})
+                (labels[y], {kind.value: totals[y].get(kind.value) for kind in IPKind})
                 for y in reversed(years)
             ],
-            "collecting": bool(collecting & set(years)),
+            "collecting": bool(overview.collecting & set(years)),
             "peers": peers,
-            "peer_year": peer_year,
+            "peer_year": overview.peer_year,
             "current": current,
             "summary": board_summary(current) if current else None,
-            "periods": periods,
+            "periods": overview.periods,
             "kinds": list(IPKind),
         }
 
-    def _export(self, export, totals, years, year_labels, peer_year, peer_rows, *_rest):
+    def _export(self, export, overview):
+        totals, labels = overview.totals, overview.year_labels
         headings = [_("年份")] + [
             heading.format(kind=kind.label)
             for kind in IPKind
             for heading in (_("{kind}金额（万元）"), _("{kind}项目数"), _("{kind}件数"))
         ]
         rows = [
-            [year_labels[year]]
+            [labels[year]]
             + [
                 cell
                 for kind in IPKind
@@ -123,13 +111,13 @@ class DashboardView(ProvincialView):
                     else ("—", "—", "—")  # nothing approved of this kind: no figure, not a 0
                 )
             ]
-            for year in years
+            for year in overview.years
         ]
-        for kind, kind_rows in peer_rows.items():
+        for kind, kind_rows in overview.peer_rows.items():
             rows.append([])
             rows.append(
                 [
-                    _("{year}年{kind}：省份").format(year=peer_year, kind=kind.label),
+                    _("{year}年{kind}：省份").format(year=overview.peer_year, kind=kind.label),
                     _("件数"),
                     _("金额（万元）"),
                 ]

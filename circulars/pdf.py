@@ -16,9 +16,10 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
+
+from lib.fragments import files_digest
 
 from . import fonts
 from .templatetags.circulars import chart_svg
@@ -164,14 +165,7 @@ PRINTING_SOURCES = ["templates/circulars/*", "circulars/*.py", "lib/*.py"]
 def _code_digest():
     import weasyprint
 
-    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__}".encode())
-    base = Path(settings.BASE_DIR)
-    for pattern in PRINTING_SOURCES:
-        for path in sorted(base.glob(pattern)):
-            if path.is_file():
-                digest.update(str(path.relative_to(base)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(PRINTING_SOURCES, prefix=f"weasyprint {weasyprint.__version__}")
 
 
 def _font_files():
@@ -194,9 +188,4 @@ def render_digest():
 
 def cached_pdf(key, produce):
     """The PDF for ``key`` from the cache, or produced and cached."""
-    cache_key = f"circulars:pdf:{render_digest()}:{key}"
-    pdf = cache.get(cache_key)
-    if pdf is None:
-        pdf = produce()
-        cache.set(cache_key, pdf, CACHE_SECONDS)
-    return pdf
+    return cache.get_or_set(f"circulars:pdf:{render_digest()}:{key}", produce, CACHE_SECONDS)

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import can
 from lib.printed import archive_tables, tables_from_archive, tables_xlsx
+from lib.wording import join_names
 from reporting.exports import printed_ranking
-from reporting.queries import rank_units
+from reporting.queries import period_status_line, rank_units
 
 from . import pdf
 from .drafting import draft_situation
@@ -168,11 +169,12 @@ class AttachmentStatus:
 
 def attachment_statuses(circular):
     """Each attachment of the circular with whether its period's reporting has ended."""
-    statuses = []
-    for attachment in circular.attachments.select_related("period"):
-        ranking = rank_units(attachment.period, attachment.kind)
-        statuses.append(AttachmentStatus(attachment, ranking.closed, str(ranking.status_line)))
-    return statuses
+    return [
+        AttachmentStatus(
+            attachment, attachment.period.is_closed, str(period_status_line(attachment.period))
+        )
+        for attachment in circular.attachments.select_related("period")
+    ]
 
 
 def open_periods(circular):
@@ -194,7 +196,7 @@ def issue(circular, user, *, revision=None, allow_open_periods=False):
     """
     if not can(user, "circulars.edit_circulars"):
         raise PermissionDenied
-    circular = Circular.objects.select_for_update().get(pk=circular.pk)
+    circular = _lock(circular)
     if circular.is_issued:
         raise AlreadyDone(_("该通知已经印发。"))
     if circular.is_withdrawn:
@@ -206,7 +208,7 @@ def issue(circular, user, *, revision=None, allow_open_periods=False):
     if still_open and not allow_open_periods:
         raise OpenPeriods(
             _("附件中有报送尚未结束的周期（{periods}），数据为初步统计，未印发。").format(
-                periods="、".join(str(period.label) for period in still_open)
+                periods=join_names(period.label for period in still_open)
             )
         )
     tables = live_tables(circular)

@@ -128,12 +128,8 @@ class CircularEditView(ProvincialMixin, View):
                     "请先在新窗口中查看通知的最新内容，确认后再次保存将以您的内容为准。"
                 ),
             )
-            context = self.context(
-                form,
-                formset,
-                circular,
-                Circular.objects.defer("archived_pdf").get(pk=circular.pk).revision,
-            )
+            circular.refresh_from_db(fields=["updated_at"])  # the revision saved meanwhile
+            context = self.context(form, formset, circular, circular.revision)
             return render(request, self.template_name, context, status=409)
         except services.CircularError as error:  # issued or withdrawn meanwhile
             messages.error(request, error.message)

@@ -29,28 +29,31 @@ SKIPPED = {"tests", "bench", "scripts", ".venv", "var"}
 SECONDS = 24 * 60 * 60
 
 
-@functools.cache
-def source_digest():
-    digest = hashlib.sha256()
+def files_digest(patterns, prefix="", skipped=()):
+    """A digest of the files the glob ``patterns`` find below the project, names and contents:
+    what a cache key holds so that a deploy that changes them changes the key."""
+    digest = hashlib.sha256(prefix.encode())
     base = Path(settings.BASE_DIR)
-    for pattern in SOURCES:
+    for pattern in patterns:
         for path in sorted(base.glob(pattern)):
-            if path.is_file() and path.relative_to(base).parts[0] not in SKIPPED:
+            if path.is_file() and path.relative_to(base).parts[0] not in skipped:
                 digest.update(str(path.relative_to(base)).encode())
                 digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return digest.hexdigest()
+
+
+@functools.cache
+def source_digest():
+    """``files_digest`` of ``SOURCES``, read once per process (a deploy restarts it)."""
+    return files_digest(SOURCES, skipped=SKIPPED)[:16]
 
 
 def cached_value(name, key_parts, compute):
-    """What ``compute()`` returns (anything the cache can hold), from the cache when
+    """What ``compute()`` returns (anything the cache can hold but None), from the cache when
     ``key_parts`` are unchanged."""
     payload = repr((name, tuple(key_parts), get_language(), source_digest()))
     key = f"fragment:{name}:{hashlib.sha256(payload.encode()).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, SECONDS)
-    return value
+    return cache.get_or_set(key, compute, SECONDS)
 
 
 def cached_fragment(name, key_parts, render):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from circulars.drafting import draft_situation
-from reporting.models import IPKind, ReportingPeriod
+from reporting.models import ReportingPeriod
 
 pytestmark = pytest.mark.django_db
 
@@ -160,9 +160,8 @@ def test_a_period_that_no_unit_has_reported_ranks_nobody(reviewer_client):
     assert "相对滞后" not in html.split('<table class="list comparison">')[1]
 
 
-@pytest.mark.parametrize("kind", list(IPKind))
 def test_the_dashboard_marks_the_open_year_and_prints_amounts_as_the_notice_does(
-    reviewer_client, kind
+    reviewer_client,
 ):
     html = reviewer_client.get("/analysis/").content.decode()
     assert "2021（报送中）" in html

@@ -11,6 +11,8 @@ tied row repeats the shared rank (the notice prints it once, in a cell spanning 
 The last row is 合计.
 """
 
+from tests import golden
+
 PATENT_2020 = [  # 附件1, as printed
     ["1", "三门峡", "50000", "1", "25"],
     ["2", "洛阳", "37209.56", "27", "226"],
@@ -55,24 +57,10 @@ TRADEMARK_2020_AS_PRINTED = [  # 附件2, as printed: two styles in one table
     ["", "合计", "55807.53", "13", "363"],
 ]
 
-TRADEMARK_2020_SHORT = [  # 附件2 in one style: short, as 附件1
-    ["1", "南阳", "40000", "2", "281"],
-    ["2", "洛阳", "5642.71", "1", "3"],
-    ["3", "驻马店", "4310", "3", "6"],
-    ["4", "商丘", "2800", "1", "12"],
-    ["5", "周口", "1020", "2", "17"],
-    ["6", "鹤壁", "900", "1", "13"],
-    ["7", "濮阳", "600", "1", "12"],
-    ["8", "新乡", "488.82", "1", "16"],
-    ["9", "郑州", "46", "1", "3"],
-    ["10", "开封", "0", "0", "0"],
-    ["10", "平顶山", "0", "0", "0"],
-    ["10", "安阳", "0", "0", "0"],
-    ["10", "焦作", "0", "0", "0"],
-    ["10", "许昌", "0", "0", "0"],
-    ["10", "漯河", "0", "0", "0"],
-    ["10", "三门峡", "0", "0", "0"],
-    ["10", "信阳", "0", "0", "0"],
-    ["10", "济源", "0", "0", "0"],
-    ["", "合计", "55807.53", "13", "363"],
+# 附件2 in one style: short, as 附件1 (each unit's short name as 附件1 prints it).
+SHORT_NAMES = {
+    full[1]: short[1] for full, short in zip(golden.PATENT_2020, PATENT_2020, strict=True)
+}
+TRADEMARK_2020_SHORT = [
+    [rank, SHORT_NAMES.get(unit, unit), *figures] for rank, unit, *figures in golden.TRADEMARK_2020
 ]
