@@ -94,8 +94,8 @@ def run_import_export(path, period, user):
     from import_export import fields, resources, widgets
 
     from cities.resolver import UnitResolver
-    from contracts.banks import bank_group
     from contracts.models import PledgeContract
+    from lib.banks import bank_group
     from reporting.models import IPKind, PledgeReport
 
     resolver = UnitResolver()

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.docnumbers import format_document_number
 from reporting.models import IPKind, ReportingPeriod
 
 HEADING_PATTERNS = [
@@ -154,7 +155,7 @@ class Circular(models.Model):
     @property
     def document_number(self):
         """发文字号: 豫知〔2021〕8号 (六角括号, full year, no leading zero)."""
-        return f"{self.code}〔{self.year}〕{self.number}号"
+        return format_document_number(self.code, self.year, self.number)
 
     @property
     def is_draft(self):
@@ -203,19 +204,6 @@ class Circular(models.Model):
         super().clean()
         if self.printed_on and self.signed_on and self.printed_on < self.signed_on:
             raise ValidationError({"printed_on": _("印发日期不能早于成文日期。")})
-
-
-DOCUMENT_NUMBER = re.compile(
-    r"^\s*(?P<code>\S+?)[〔\[［【(（](?P<year>\d{4})[〕\]］】)）](?P<number>\d+)号\s*$"
-)
-
-
-def parse_document_number(text):
-    """``豫知〔2021〕8号`` → ("豫知", 2021, 8); also accepts [], 【】 and () as people type them."""
-    match = DOCUMENT_NUMBER.match(text or "")
-    if not match:
-        raise ValueError(f"not a document number: {text!r}")
-    return match["code"], int(match["year"]), int(match["number"])
 
 
 class AttachmentForm(models.TextChoices):

@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "cities",
     # Before reporting: its loaddemo runs reporting's and adds the demo circulars.
     "circulars",
+    # Before reporting too: its loaddemo adds the measures before the circulars are drafted.
+    "measures",
     "reporting",
     "contracts",
     "analysis",
@@ -277,6 +279,8 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
 # Uploads of figures: the largest file accepted.
 IMPORT_MAX_BYTES = env_int("DJANGO_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
+# Documents attached to measures (a policy's PDF, DOCX or OFD): the largest kept.
+MEASURE_DOCUMENT_MAX_BYTES = env_int("DJANGO_DOCUMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
 
 # Rendered documents are cached by fingerprint; a file cache is shared by all workers.
 CACHES = {

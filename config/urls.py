@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("circulars.urls")),
     path("", include("contracts.urls")),
+    path("", include("measures.urls")),
     path("", include("analysis.urls")),
     path("", include("reporting.urls")),
 ]

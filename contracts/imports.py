@@ -18,6 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from cities.resolver import UnitResolver, UnknownUnitError
+from lib.banks import bank_group
 from lib.numbers import CENT
 from lib.wording import join_clauses
 from reporting import services
@@ -37,7 +38,6 @@ from reporting.imports import (
 from reporting.models import FIGURE_FIELDS, FigureSource, IPKind, PledgeReport
 from reporting.queries import figure_label, show_figure
 
-from .banks import bank_group
 from .models import INCLUSIVE_LIMIT, ContractBatch, PledgeContract, validate_uscc
 
 COLUMNS = {

@@ -7,9 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.banks import bank_group
 from reporting.models import AMOUNT_FIELD, IPKind, PledgeReport
-
-from .banks import bank_group
 
 INCLUSIVE_LIMIT = Decimal("1000")  # 普惠: a project under 1000 万元
 

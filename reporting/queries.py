@@ -365,7 +365,7 @@ def board(period, filters=None):
 
 def _with_editor_name(reports):
     """Reports with ``editor_name``: who last changed each, as people are named on the report
-    page (``_user_name``: the full name, else the log-in name; 系统 for a command)."""
+    page (``user_name``: the full name, else the log-in name; 系统 for a command)."""
     full_name = Trim(
         Concat("updated_by__first_name", Value(" "), "updated_by__last_name"),
     )
@@ -473,7 +473,7 @@ def report_timeline(report):
         entries.append(
             TimelineEntry(
                 at=t.at,
-                who=_user_name(t.actor),
+                who=user_name(t.actor),
                 title=_("{action}：{before} → {after}").format(
                     action=t.get_action_display(),
                     before=t.get_from_state_display(),
@@ -500,7 +500,7 @@ def report_timeline(report):
             entries.append(
                 TimelineEntry(
                     at=record.history_date,
-                    who=_user_name(record.history_user),
+                    who=user_name(record.history_user),
                     title=_("修改{kind}数据").format(kind=kind.label),
                     changes=tuple(changes),
                 )
@@ -512,7 +512,7 @@ def report_timeline(report):
             entries.append(
                 TimelineEntry(
                     at=record.history_date,
-                    who=_user_name(record.history_user),
+                    who=user_name(record.history_user),
                     title=_("修改上报说明"),
                     changes=((_("上报说明"), last_explanation or "—", record.explanation or "—"),),
                 )
@@ -536,7 +536,7 @@ def show_figure(value):
     return str(value)
 
 
-def _user_name(user):
+def user_name(user):
     if user is None:
         return _("系统")
     return user.get_full_name() or user.get_username()

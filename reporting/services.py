@@ -26,7 +26,6 @@ from .models import (
     PledgeFigures,
     PledgeReport,
     ReportState,
-    ReportTransition,
     WorkflowAction,
 )
 from .queries import figure_label, show_figure
@@ -256,26 +255,28 @@ def _change_warning(kind, field, old, change):
 
 def _lock(report):
     return (
-        PledgeReport.objects.select_for_update().select_related("unit", "period").get(pk=report.pk)
+        type(report).objects.select_for_update().select_related("unit", "period").get(pk=report.pk)
     )
 
 
-def _lock_or_create(unit, period, user):
+def _lock_or_create(unit, period, user, model=PledgeReport):
     """The unit's report for the period, created if missing (version 0: nothing saved yet), locked."""
     # Version 0 until the first save in this transaction: a form opened before the report
     # existed sends 0.
-    report, created = PledgeReport.objects.get_or_create(
+    report, created = model.objects.get_or_create(
         unit=unit, period=period, defaults={"updated_by": user, "version": 0}
     )
     return _lock(report), created
 
 
-def open_report(unit, period, user, *, expected_version=None):
+def open_report(unit, period, user, *, expected_version=None, model=PledgeReport):
     """The unit's report for the period (created if missing), locked, at the version the user saw.
 
     For changes made in several steps inside one transaction (contracts, then their figures).
+    ``model``: another registered kind of report (``register_report``), such as a unit's measures.
+    A report created here has version 0 until its first change is saved.
     """
-    report, _created = _lock_or_create(unit, period, user)
+    report, _created = _lock_or_create(unit, period, user, model)
     _check_version(report, expected_version)
     return report
 
@@ -365,7 +366,7 @@ def save_figures(
         report.explanation = explanation
         changed = True
     if changed or created:
-        _touch(report, user)
+        touch(report, user)
     return report
 
 
@@ -403,7 +404,7 @@ def import_figures(
         comment = _("从文件“{name}”导入").format(name=filename)
         transition(report, WorkflowAction.IMPORT, user, comment=comment)
     elif changed or created:
-        _touch(report, user)
+        touch(report, user)
     if approve and whole:
         transition(report, WorkflowAction.APPROVE, user, comment=_("导入时审核通过"))
     return report
@@ -424,7 +425,8 @@ def missing_kinds(report):
     return [kind for kind in IPKind if kind.value not in present]
 
 
-def _touch(report, user):
+def touch(report, user):
+    """Record that ``user`` changed the report (or its items): a new version, saved."""
     report.version += 1
     report.updated_by = user
     report._history_user = user
@@ -473,14 +475,48 @@ def _write_figures(report, figures_by_kind, user, source, replace_source):
     return pending + removed
 
 
+@dataclass(frozen=True)
+class ReportKind:
+    """What the workflow needs to know of one kind of report (the figures, a unit's measures).
+
+    Every kind has a unit, a period, a ``state`` of ``ReportState``, a ``version``, an
+    ``updated_by`` and a log ``transitions`` (rows with action, from_state, to_state, actor and
+    comment); it moves by the one table ``MOVES`` through ``transition``. ``missing(report)``:
+    what must be filled in before it is submitted or approved (a list of messages);
+    ``warnings(report)``: what needs a written explanation before it is submitted;
+    ``notify(logged)``: the e-mail a move calls for, sent once the move is committed.
+    """
+
+    missing: object
+    warnings: object
+    notify: object
+
+
+_kinds = {}
+
+
+def register_report(model, *, missing, warnings, notify):
+    """Let ``model`` (an app's own kind of report) move through ``transition``."""
+    _kinds[model] = ReportKind(missing=missing, warnings=warnings, notify=notify)
+
+
+def _kind_of(report):
+    try:
+        return _kinds[type(report)]
+    except KeyError:
+        raise TypeError(f"{type(report).__name__} is not a registered kind of report") from None
+
+
 @transaction.atomic
 def transition(report, action, user, comment="", expected_version=None, on=None, notify=True):
     """Move a report through the workflow (a move of ``MOVES``): the one door for state changes.
 
     Checks the move table, the user's right, the version, the comment, and for a
-    submission the figures, the warnings and the deadline; then saves, logs the move and
-    (once committed) notifies. Returns the ``ReportTransition``.
+    submission the content, the warnings and the deadline; then saves, logs the move and
+    (once committed) notifies. Any registered kind of report (``register_report``) moves
+    here. Returns the logged move.
     """
+    kind = _kind_of(report)
     move = MOVES[WorkflowAction(action)]
     report = _lock(report)
     _check_move(report, move, user, expected_version)
@@ -488,15 +524,14 @@ def transition(report, action, user, comment="", expected_version=None, on=None,
     if move.needs_comment and not comment:
         raise WorkflowError(_("请填写{action}的原因。").format(action=WorkflowAction(action).label))
     if move.action == WorkflowAction.SUBMIT:
-        _check_submittable(report, user, on)
+        _check_submittable(report, kind, user, on)
     elif move.target in (ReportState.SUBMITTED, ReportState.APPROVED):
-        _check_complete(report)
+        _check_complete(report, kind)
 
     from_state = report.state
     report.state = move.target
-    _touch(report, user)
-    logged = ReportTransition.objects.create(
-        report=report,
+    touch(report, user)
+    logged = report.transitions.create(
         action=move.action,
         from_state=from_state,
         to_state=move.target,
@@ -504,9 +539,7 @@ def transition(report, action, user, comment="", expected_version=None, on=None,
         comment=comment,
     )
     if notify and move.notify:
-        from .notifications import notify_transition
-
-        transaction.on_commit(lambda: notify_transition(logged))
+        transaction.on_commit(lambda: kind.notify(logged))
     return logged
 
 
@@ -528,29 +561,48 @@ def _check_move(report, move, user, expected_version):
         )
 
 
-def _check_complete(report):
-    missing = missing_kinds(report)
+def _check_complete(report, kind):
+    missing = kind.missing(report)
     if missing:
-        raise WorkflowError(
-            _("请先填写并保存{kinds}数据（没有发生请填 0）。").format(
-                kinds=join_names(kind.label for kind in missing)
-            )
-        )
+        raise WorkflowError(join_clauses(missing))
 
 
-def _check_submittable(report, user, on):
+def _check_submittable(report, kind, user, on):
     if report.state == ReportState.DRAFT:
         reason = lock_reason(user, report.unit, report.period, report, on=on)
         if reason:
             raise WorkflowError(reason)
-    _check_complete(report)
-    warnings = submission_warnings(report)
+    _check_complete(report, kind)
+    warnings = kind.warnings(report)
     if warnings and not report.explanation.strip():
         raise WorkflowError(
             _("以下情况须在“上报说明”中说明原因后才能提交：{warnings}").format(
                 warnings=join_clauses(warnings)
             )
         )
+
+
+def missing_figures(report):
+    """Why a report of figures cannot be submitted yet: a kind without figures."""
+    missing = missing_kinds(report)
+    if not missing:
+        return []
+    return [
+        _("请先填写并保存{kinds}数据（没有发生请填 0）。").format(
+            kinds=join_names(kind.label for kind in missing)
+        )
+    ]
+
+
+def _notify_figures(logged):
+    from .notifications import notify_transition
+
+    notify_transition(logged)
+
+
+register_report(
+    PledgeReport, missing=missing_figures, warnings=submission_warnings, notify=_notify_figures
+)
 
 
 def approve_many(selection, user):
@@ -621,6 +673,6 @@ def record_published_figures(unit, period, figures_by_kind):
         return 0
     changed = _write_figures(report, figures_by_kind, None, FigureSource.TYPED, False)
     if changed or created:
-        _touch(report, None)
+        touch(report, None)
     transition(report, WorkflowAction.LOAD_PUBLISHED, None, comment=_("载入已发布的数据"))
     return len(changed)

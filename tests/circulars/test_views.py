@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from circulars.models import Circular, CircularState, parse_document_number
+from circulars.models import Circular, CircularState
+from lib.docnumbers import parse_document_number
 from reporting.models import IPKind, WorkflowAction
 from reporting.services import Figures, save_figures, transition
 from tests.factories import CircularFactory

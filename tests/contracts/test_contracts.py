@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 from stdnum.cn import uscc
 
-from contracts.banks import bank_group
 from contracts.imports import apply_contracts, parse_contracts, parse_date
 from contracts.models import PledgeContract
 from contracts.queries import rank_banks
+from lib.banks import bank_group
 from reporting.imports import ImportFileError, read_rows
 from reporting.models import IPKind, PledgeFigures, PledgeReport, ReportState
 from tests.factories import ReportingPeriodFactory, add_figures

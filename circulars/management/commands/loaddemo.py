@@ -1,4 +1,4 @@
-"""``loaddemo`` with the circulars: reporting's demo, then the demo circulars.
+"""``loaddemo`` with the circulars: the measures' demo (and reporting's), then the demo circulars.
 
 circulars comes before reporting in INSTALLED_APPS, so this command is the one
 ``manage.py loaddemo`` runs; reporting's own knows nothing of circulars.
@@ -7,7 +7,7 @@ circulars comes before reporting in INSTALLED_APPS, so this command is the one
 from circulars import demo
 from circulars.drafting import draft_situation
 from circulars.models import Circular, CircularAttachment
-from reporting.management.commands import loaddemo
+from measures.management.commands import loaddemo
 from reporting.models import ReportingPeriod
 
 

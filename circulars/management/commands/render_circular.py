@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from circulars import services
-from circulars.models import Circular, parse_document_number
+from circulars.models import Circular
+from lib.docnumbers import parse_document_number
 
 
 class Command(BaseCommand):

@@ -1,0 +1,32 @@
+from django.urls import register_converter
+
+from reporting.models import WorkflowAction
+from reporting.services import REVIEW_ACTIONS
+
+from .items import ITEM_KINDS
+
+
+class ItemKindConverter:
+    regex = "|".join(ITEM_KINDS)
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return getattr(value, "slug", value)
+
+
+class MeasureActionConverter:
+    """Submitting (the unit's) and the reviewers' moves."""
+
+    regex = "|".join([WorkflowAction.SUBMIT, *REVIEW_ACTIONS])
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(ItemKindConverter, "item_kind")
+register_converter(MeasureActionConverter, "measure_action")

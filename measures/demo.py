@@ -1,0 +1,141 @@
+"""Demo measures for 2020: the two risk-compensation mechanisms 豫知〔2021〕8号 names (洛阳,
+驻马店), a few policies and events, and one good practice. The names, numbers and text are
+written for the demo; they are not taken from real documents."""
+
+import datetime
+from decimal import Decimal
+
+D = datetime.date
+
+MEASURES_2020 = {
+    "洛阳": {
+        "funds": [
+            {
+                "title": "洛阳市专利权质押融资风险补偿资金",
+                "scope": "patent",
+                "size": Decimal("2000"),
+                "banks": "中国银行洛阳分行、洛阳银行、中原银行洛阳分行",
+                "loans_count": 18,
+                "loans_amount": Decimal("26500"),
+                "compensation_paid": Decimal("0"),
+            }
+        ],
+        "policies": [
+            {
+                "title": "洛阳市专利权质押融资风险补偿资金管理办法（试行）",
+                "issuer": "洛阳市市场监督管理局",
+                "document_number": "洛市监〔2019〕31号",
+                "issued_on": D(2019, 6, 20),
+                "type": "risk",
+                "amount": Decimal("2000"),
+                "in_force": True,
+            }
+        ],
+        "events": [
+            {
+                "type": "matchmaking",
+                "title": "洛阳市知识产权质押融资银企对接会",
+                "held_on": D(2020, 9, 17),
+                "place": "洛阳市",
+                "organiser": "洛阳市市场监督管理局",
+                "banks_attending": 8,
+                "enterprises_attending": 62,
+                "intended_credit": Decimal("35000"),
+                "loans_granted": Decimal("12600"),
+            }
+        ],
+        "practices": [
+            {
+                "title": "以风险补偿资金撬动银行放贷",
+                "text": "\n".join(
+                    [
+                        "市财政安排专项资金作为风险补偿资金，合作银行发放的专利权质押贷款出现损失时，"
+                        "由补偿资金按约定比例分担，银行的顾虑因此明显减少。",
+                        "补偿资金与合作银行签订协议，明确贷款对象、额度上限和补偿比例；"
+                        "市场监管部门每季度向银行推送有专利、有订单的企业名单，银行上门对接。",
+                        "企业办理质押只需提交专利证书和评估报告，登记由市局窗口代办，"
+                        "从申请到放款的时间缩短到二十个工作日以内。",
+                    ]
+                ),
+            }
+        ],
+    },
+    "驻马店": {
+        "funds": [
+            {
+                "title": "驻马店市知识产权质押融资风险补偿基金",
+                "scope": "patent",
+                "size": Decimal("1000"),
+                "banks": "中国邮政储蓄银行驻马店市分行\n驻马店农村商业银行",
+                "loans_count": 6,
+                "loans_amount": Decimal("4800"),
+                "compensation_paid": Decimal("0"),
+            }
+        ],
+        "policies": [
+            {
+                "title": "驻马店市知识产权质押贷款贴息办法",
+                "issuer": "驻马店市人民政府办公室",
+                "document_number": "驻政办〔2020〕12号",
+                "issued_on": D(2020, 4, 8),
+                "type": "interest",
+                "amount": Decimal("300"),
+                "in_force": True,
+            }
+        ],
+    },
+    "郑州": {
+        "policies": [
+            {
+                "title": "郑州市知识产权质押融资奖补实施细则",
+                "issuer": "郑州市市场监督管理局",
+                "document_number": "郑市监〔2020〕45号",
+                "issued_on": D(2020, 5, 26),
+                "type": "subsidy",
+                "amount": None,
+                "in_force": True,
+            }
+        ],
+        "events": [
+            {
+                "type": "roadshow",
+                "title": "知识产权质押融资政策巡讲（郑州站）",
+                "held_on": D(2020, 7, 9),
+                "place": "郑州市",
+                "organiser": "郑州市市场监督管理局",
+                "banks_attending": 5,
+                "enterprises_attending": 120,
+                "intended_credit": Decimal("0"),
+                "loans_granted": Decimal("0"),
+            },
+            {
+                "type": "matchmaking",
+                "title": "郑州高新区知识产权银企对接会",
+                "held_on": D(2020, 11, 12),
+                "place": "郑州高新区",
+                "organiser": "郑州市市场监督管理局",
+                "banks_attending": 6,
+                "enterprises_attending": 48,
+                "intended_credit": Decimal("21000"),
+                "loans_granted": Decimal("8300"),
+            },
+        ],
+    },
+    "南阳": {
+        "events": [
+            {
+                "type": "training",
+                "title": "知识产权质押融资业务培训班",
+                "held_on": D(2020, 10, 22),
+                "place": "南阳市",
+                "organiser": "南阳市市场监督管理局",
+                "banks_attending": 4,
+                "enterprises_attending": 35,
+                "intended_credit": Decimal("0"),
+                "loans_granted": Decimal("0"),
+            }
+        ],
+    },
+    # A report of nothing done: approved, so the drafted text can name it.
+    "新乡": {},
+}

@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .items import ITEM_KINDS
+from .models import UnitKindFilter
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def item_form_class(kind):
+    """The form for one kind of measure: its fields, the report version, and a document
+    where the kind has one."""
+    widgets = {
+        name: DATE
+        for name in kind.fields
+        if kind.model._meta.get_field(name).get_internal_type() == "DateField"
+    }
+    widgets.update(
+        {
+            "banks": forms.Textarea(attrs={"rows": 3}),
+            "text": forms.Textarea(attrs={"rows": 14, "maxlength": 5000}),
+        }
+    )
+    attrs = {
+        "Meta": type("Meta", (), {"model": kind.model, "fields": kind.fields, "widgets": widgets}),
+        "version": forms.IntegerField(widget=forms.HiddenInput, min_value=0),
+    }
+    if kind.has_document:
+        attrs["document"] = forms.FileField(
+            label=_("附件（PDF、DOCX 或 OFD）"),
+            required=False,
+            help_text=_("可选。文件只供下载，不在网页中打开。"),
+        )
+    return type(f"{kind.model.__name__}Form", (forms.ModelForm,), attrs)
+
+
+ITEM_FORMS = {slug: item_form_class(kind) for slug, kind in ITEM_KINDS.items()}
+
+
+class MatrixFilterForm(forms.Form):
+    """The province's matrix: which units, and which of them lack a measure."""
+
+    LACKING = [
+        ("", _("全部")),
+        ("policies", _("无现行政策措施")),
+        ("funds", _("无风险补偿资金")),
+        ("events", _("未举办活动")),
+        ("practices", _("未报送经验做法")),
+        ("unreported", _("未报或待审")),
+    ]
+    unit_kind = forms.ChoiceField(label=_("单位"), required=False, choices=UnitKindFilter.choices)
+    lacking = forms.ChoiceField(label=_("只看"), required=False, choices=LACKING)

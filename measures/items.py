@@ -1,0 +1,89 @@
+"""The four kinds of measure a unit reports, and what the pages, forms and imports need of each."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event, Policy, Practice, RiskFund
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    slug: str  # in URLs: /measures/2020/410300/policies/
+    model: type
+    label: object  # 政策措施
+    related_name: str  # the report's list of them
+    fields: tuple  # what a form or an import sets, in order
+    listed: tuple  # the columns of the report page's list
+    has_document: bool = False
+
+    @property
+    def verbose_name(self):
+        return self.model._meta.verbose_name
+
+
+ITEM_KINDS = {
+    kind.slug: kind
+    for kind in (
+        ItemKind(
+            "policies",
+            Policy,
+            _("政策措施"),
+            "policies",
+            (
+                "title",
+                "issuer",
+                "document_number",
+                "issued_on",
+                "type",
+                "amount",
+                "in_force",
+            ),
+            ("title", "document_number", "issued_on", "type", "amount", "in_force"),
+            has_document=True,
+        ),
+        ItemKind(
+            "funds",
+            RiskFund,
+            _("风险补偿资金"),
+            "funds",
+            (
+                "title",
+                "scope",
+                "size",
+                "banks",
+                "loans_count",
+                "loans_amount",
+                "compensation_paid",
+            ),
+            ("title", "scope", "size", "bank_groups", "loans_count", "loans_amount"),
+        ),
+        ItemKind(
+            "events",
+            Event,
+            _("活动"),
+            "events",
+            (
+                "type",
+                "title",
+                "held_on",
+                "place",
+                "organiser",
+                "banks_attending",
+                "enterprises_attending",
+                "intended_credit",
+                "loans_granted",
+            ),
+            ("held_on", "type", "title", "place", "enterprises_attending", "intended_credit"),
+        ),
+        ItemKind(
+            "practices",
+            Practice,
+            _("经验做法"),
+            "practices",
+            ("title", "text"),
+            ("title",),
+            has_document=True,
+        ),
+    )
+}

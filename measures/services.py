@@ -1,0 +1,201 @@
+"""What changes a unit's measures. Views, imports, the demo and commands call these.
+
+A measure report moves through the figures' workflow (``reporting.services.transition``):
+it is registered there as a kind of report. Its items change only while the report is
+editable by the unit's own submitter (the same ``lock_reason`` as the figures: the deadline
+bars a draft, a returned or reopened report can be corrected), each change in one
+transaction with the report locked, at the version the user saw, and recorded.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.roles import can
+from reporting import services
+from reporting.models import ReportState
+
+from .documents import check_upload, digest
+from .items import ITEM_KINDS
+from .models import MeasureDocument, MeasureReport
+
+WorkflowError = services.WorkflowError
+
+
+def missing_nothing(report):
+    """A unit may report that it did nothing this period: an empty report is a statement too."""
+    return []
+
+
+def no_warnings(report):
+    return []
+
+
+def _notify(logged):
+    from .notifications import notify_transition
+
+    notify_transition(logged)
+
+
+services.register_report(
+    MeasureReport, missing=missing_nothing, warnings=no_warnings, notify=_notify
+)
+
+
+def lock_reason(user, unit, period, report=None):
+    """Why ``user`` cannot change this unit's measures for the period now, or None."""
+    return services.lock_reason(user, unit, period, report if report and report.pk else None)
+
+
+def open_for_change(user, unit, period, expected_version):
+    """The unit's measure report, locked, at the version the user saw, if ``user`` may change it."""
+    report = services.open_report(
+        unit, period, user, expected_version=expected_version, model=MeasureReport
+    )
+    reason = lock_reason(user, unit, period, None if report.version == 0 else report)
+    if reason:
+        if not can(user, "reporting.edit_report", report):
+            raise PermissionDenied(reason)
+        raise WorkflowError(reason)
+    return report
+
+
+def period_problems(kind, item, period):
+    """Dates that do not belong to the period: an event is reported in the period it was held."""
+    errors = {}
+    if (
+        kind.slug == "events"
+        and item.held_on
+        and not (period.starts_on <= item.held_on <= period.ends_on)
+    ):
+        errors["held_on"] = _("举办日期应在本报送周期内（{start} 至 {end}）。").format(
+            start=period.starts_on.isoformat(), end=period.ends_on.isoformat()
+        )
+    if kind.slug == "policies" and item.issued_on and item.issued_on > period.ends_on:
+        errors["issued_on"] = _(
+            "印发日期晚于本报送周期（截至 {end}），请在以后的周期报送。"
+        ).format(end=period.ends_on.isoformat())
+    return errors
+
+
+def store_document(user, report, upload):
+    """Keep an uploaded document for the report: its type checked by content, its size capped."""
+    filename, content_type, content = check_upload(upload)
+    return MeasureDocument.objects.create(
+        report=report,
+        filename=filename,
+        content_type=content_type,
+        size=len(content),
+        sha256=digest(content),
+        content=content,
+        uploaded_by=user,
+    )
+
+
+def build_item(kind, report, values, item=None):
+    """The item with ``values`` set, checked (field rules, then the period's), not saved.
+
+    Raises ``ValidationError`` naming the fields. ``values`` maps the kind's field names to
+    values already converted (a form's cleaned data, an import's parsed row).
+    """
+    item = item or kind.model(report=report)
+    for name in kind.fields:
+        if name in values:
+            setattr(item, name, values[name])
+    errors = {}
+    try:
+        item.full_clean(exclude=["report", "document"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    for name, message in period_problems(kind, item, report.period).items():
+        errors.setdefault(name, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    return item
+
+
+@transaction.atomic
+def save_item(user, unit, period, kind, values, *, item=None, expected_version, upload=None):
+    """Add an item of ``kind`` to the unit's measures for the period, or change ``item``.
+
+    ``upload``: a document for the item (a policy's text, a practice's material), replacing
+    the one it had. Returns the saved item.
+    """
+    report = open_for_change(user, unit, period, expected_version)
+    if item is not None and item.report_id != report.pk:
+        raise PermissionDenied
+    item = build_item(kind, report, values, item)
+    if upload is not None:
+        if not kind.has_document:
+            raise ValidationError({"document": _("这类措施不能上传附件。")})
+        from .documents import DocumentError
+
+        try:
+            item.document = store_document(user, report, upload)
+        except DocumentError as error:
+            raise ValidationError({"document": [str(error)]}) from None
+    item._history_user = user
+    item.save()
+    services.touch(report, user)
+    return item
+
+
+@transaction.atomic
+def delete_item(user, unit, period, kind, item, *, expected_version):
+    """Remove an item from the unit's measures (recorded in its history)."""
+    report = open_for_change(user, unit, period, expected_version)
+    if item.report_id != report.pk:
+        raise PermissionDenied
+    item._history_user = user
+    item.delete()
+    services.touch(report, user)
+
+
+@transaction.atomic
+def replace_items(user, report, kind, items):
+    """Replace every item of ``kind`` in a locked, editable report by ``items`` (built by
+    ``build_item``): what an import does, all of them or none. Returns the number saved."""
+    old = list(getattr(report, kind.related_name).all())
+    for item in old:
+        item._history_user = user
+        item.delete()
+    for item in items:
+        item.report = report
+        item._history_user = user
+        item.save()
+    services.touch(report, user)
+    return len(items)
+
+
+def submit(user, report, *, expected_version):
+    return services.transition(
+        report, services.WorkflowAction.SUBMIT, user, expected_version=expected_version
+    )
+
+
+def is_editable_state(report):
+    return report is None or report.state in ReportState.editable()
+
+
+@transaction.atomic
+def record_published_measures(unit, period, values_by_kind):
+    """Store measures already known to the province (the demo's 2020) as approved data.
+
+    A command's move (载入已发布数据, no actor, no e-mail), like the published figures: every
+    item is checked before anything is written, and an approved report is left as it is.
+    ``values_by_kind``: {kind slug: [values, ...]}. Returns the number of items saved.
+    """
+    report = services.open_report(unit, period, None, model=MeasureReport)
+    if report.state == ReportState.APPROVED:
+        return 0
+    built = {
+        slug: [build_item(ITEM_KINDS[slug], report, values) for values in rows]
+        for slug, rows in values_by_kind.items()
+    }
+    saved = sum(
+        replace_items(None, report, ITEM_KINDS[slug], items) for slug, items in built.items()
+    )
+    services.transition(
+        report, services.WorkflowAction.LOAD_PUBLISHED, None, comment=_("载入已掌握的情况")
+    )
+    return saved

@@ -1,0 +1,54 @@
+"""How an item of a measure report prints in a list: its kind's columns, amounts as amounts."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import template
+
+from lib.numbers import format_amount
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    number: bool = False
+
+
+@register.filter
+def item_headings(kind):
+    fields = kind.model._meta
+    return [fields.get_field(name).verbose_name for name in kind.listed]
+
+
+@register.filter
+def item_cells(item, kind):
+    return [item_cell(item, name) for name in kind.listed]
+
+
+def item_cell(item, name):
+    field = item._meta.get_field(name)
+    value = getattr(item, name)
+    if field.choices:
+        return Cell(str(getattr(item, f"get_{name}_display")()))
+    if isinstance(value, bool):
+        from django.utils.translation import gettext as _
+
+        return Cell(_("是") if value else _("否"))
+    if isinstance(value, Decimal):
+        return Cell(format_amount(value), number=True)
+    if value is None:
+        return Cell("—")
+    if isinstance(value, int):
+        return Cell(str(value), number=True)
+    if isinstance(value, list):
+        return Cell("、".join(value))
+    if hasattr(value, "isoformat"):
+        return Cell(value.isoformat())
+    return Cell(str(value))
+
+
+@register.filter
+def items_of(report, kind):
+    return getattr(report, kind.related_name).all()

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from reporting import converters as _reporting_converters  # noqa: F401 (period, unit)
+
+from . import converters, views  # noqa: F401 (converters registers item_kind, measure_action)
+
+app_name = "measures"
+urlpatterns = [
+    path("measures/units/<unit:code>/", views.UnitMeasuresView.as_view(), name="unit"),
+    path("measures/documents/<int:pk>/", views.DocumentView.as_view(), name="document"),
+    path("measures/<period:period>/", views.MatrixView.as_view(), name="matrix"),
+    path("measures/<period:period>/<unit:code>/", views.MeasureReportView.as_view(), name="report"),
+    path(
+        "measures/<period:period>/<unit:code>/<measure_action:action>/",
+        views.TransitionView.as_view(),
+        name="transition",
+    ),
+    path(
+        "measures/<period:period>/<unit:code>/<item_kind:item_kind>/new/",
+        views.ItemFormView.as_view(),
+        name="add_item",
+    ),
+    path(
+        "measures/<period:period>/<unit:code>/<item_kind:item_kind>/<int:pk>/",
+        views.ItemFormView.as_view(),
+        name="edit_item",
+    ),
+    path(
+        "measures/<period:period>/<unit:code>/<item_kind:item_kind>/<int:pk>/delete/",
+        views.ItemDeleteView.as_view(),
+        name="delete_item",
+    ),
+]

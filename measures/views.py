@@ -1,0 +1,306 @@
+"""Pages of the measures: a unit's report of them, the forms of its items, the province's
+matrix and a unit's measures across periods. Thin: load through the user's scope, ask a rule,
+call a service."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.roles import can
+from cities.models import UnitKind
+from lib.downloads import attachment_response, plain_table_response
+from lib.views import RuleRequiredMixin
+from reporting import services as workflow
+from reporting.forms import TransitionForm
+from reporting.models import WorkflowAction
+from reporting.views import act, get_period, get_unit_for
+
+from . import services
+from .forms import ITEM_FORMS, MatrixFilterForm
+from .items import ITEM_KINDS
+from .models import MeasureDocument, MeasureReport
+from .queries import MEASURE_COLUMNS, measure_matrix, measure_timeline, unit_measure_reports
+
+
+def report_url(period, unit):
+    return reverse("measures:report", args=[period.slug, unit.code])
+
+
+class ReportMixin(LoginRequiredMixin):
+    """Loads the period, the unit (404 unless the user may see it) and its measure report."""
+
+    def load(self):
+        self.period = get_period(self.kwargs["period"])
+        self.unit = get_unit_for(self.request.user, self.kwargs["code"])
+        self.report = (
+            MeasureReport.objects.for_user(self.request.user)
+            .filter(unit=self.unit, period=self.period)
+            .select_related("updated_by")
+            .first()
+        )
+        if self.report:
+            self.report.unit, self.report.period = self.unit, self.period
+        self.lock_reason = services.lock_reason(
+            self.request.user, self.unit, self.period, self.report
+        )
+
+    @property
+    def version(self):
+        return self.report.version if self.report else 0
+
+
+class MeasureReportView(ReportMixin, TemplateView):
+    """One unit's measures for one period: the four lists, submitting, reviewing, the log."""
+
+    template_name = "measures/report.html"
+
+    def get(self, request, *args, **kwargs):
+        self.load()
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        report = self.report
+        sections = [
+            (kind, list(getattr(report, kind.related_name).all()) if report else [])
+            for kind in ITEM_KINDS.values()
+        ]
+        return super().get_context_data(
+            period=self.period,
+            unit=self.unit,
+            report=report,
+            sections=sections,
+            lock_reason=self.lock_reason,
+            editable=self.lock_reason is None,
+            deadline=workflow.submission_deadline(self.period, self.unit),
+            can_review=bool(report) and can(user, "reporting.review_report", report),
+            moves=workflow.available_moves(user, report),
+            transition_form=TransitionForm(initial={"version": self.version}),
+            returned_reason=report.return_reason() if report else None,
+            timeline=measure_timeline(report) if report else [],
+            can_view_matrix=can(user, "reporting.view_board"),
+            **kwargs,
+        )
+
+
+class ItemFormView(ReportMixin, TemplateView):
+    """Add an item of one kind to the unit's measures, or change one (its own submitter only)."""
+
+    template_name = "measures/item_form.html"
+
+    def load(self):
+        super().load()
+        self.kind = ITEM_KINDS[self.kwargs["item_kind"]]
+        self.item = None
+        if "pk" in self.kwargs:
+            if self.report is None:
+                raise Http404
+            self.item = get_object_or_404(
+                getattr(self.report, self.kind.related_name), pk=self.kwargs["pk"]
+            )
+        if self.lock_reason is not None:
+            if not can(self.request.user, "reporting.edit_report", self.report or self.unit):
+                raise PermissionDenied
+            messages.error(self.request, self.lock_reason)
+            return HttpResponseRedirect(report_url(self.period, self.unit))
+        return None
+
+    def form(self, data=None, files=None):
+        return ITEM_FORMS[self.kind.slug](
+            data, files, instance=self.item, initial={"version": self.version}
+        )
+
+    def get(self, request, *args, **kwargs):
+        refused = self.load()
+        if refused:
+            return refused
+        return self.render_to_response(self.get_context_data(form=self.form()))
+
+    def post(self, request, *args, **kwargs):
+        refused = self.load()
+        if refused:
+            return refused
+        form = self.form(request.POST, request.FILES)
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in self.kind.fields}
+            try:
+                services.save_item(
+                    request.user,
+                    self.unit,
+                    self.period,
+                    self.kind,
+                    values,
+                    item=self.item,
+                    expected_version=form.cleaned_data["version"],
+                    upload=form.cleaned_data.get("document"),
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except workflow.WorkflowError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request, _("已保存：{title}。").format(title=values.get("title", ""))
+                )
+                return HttpResponseRedirect(report_url(self.period, self.unit))
+        return self.render_to_response(self.get_context_data(form=form), status=200)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            period=self.period, unit=self.unit, kind=self.kind, item=self.item, **kwargs
+        )
+
+
+class ItemDeleteView(ReportMixin, View):
+    """POST: remove an item (its own submitter, while the report is editable)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, period, code, item_kind, pk):
+        self.load()
+        kind = ITEM_KINDS[item_kind]
+        if self.report is None:
+            raise Http404
+        item = get_object_or_404(getattr(self.report, kind.related_name), pk=pk)
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请求无效，请刷新页面后重试。"))
+        else:
+            act(
+                request,
+                lambda: services.delete_item(
+                    request.user,
+                    self.unit,
+                    self.period,
+                    kind,
+                    item,
+                    expected_version=form.cleaned_data["version"],
+                ),
+                _("已删除：{title}。").format(title=item.title),
+            )
+        return HttpResponseRedirect(report_url(self.period, self.unit))
+
+
+class TransitionView(ReportMixin, View):
+    """POST: submit the unit's measures (its submitter), or return, approve, reopen them
+    (reviewers), through the figures' one transition function."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, period, code, action):
+        self.load()
+        if action == WorkflowAction.SUBMIT:
+            if not can(request.user, "reporting.edit_report", self.report or self.unit):
+                raise PermissionDenied
+        elif self.report is None:
+            raise Http404
+        elif not can(request.user, "reporting.review_report", self.report):
+            raise PermissionDenied
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请求无效，请刷新页面后重试。"))
+            return HttpResponseRedirect(report_url(self.period, self.unit))
+
+        def change():
+            report = self.report
+            expected = form.cleaned_data["version"]
+            if report is None:  # nothing added yet: submitting says the unit has nothing to report
+                report = services.open_for_change(request.user, self.unit, self.period, expected)
+                expected = report.version
+            workflow.transition(
+                report,
+                action,
+                request.user,
+                comment=form.cleaned_data["comment"],
+                expected_version=expected,
+            )
+
+        act(
+            request,
+            change,
+            _("{unit}的政策措施报表已{action}。").format(
+                unit=self.unit.name, action=WorkflowAction(action).label
+            ),
+        )
+        return HttpResponseRedirect(report_url(self.period, self.unit))
+
+
+class DocumentView(LoginRequiredMixin, View):
+    """A document, downloaded (never shown inline), if the user may see its report."""
+
+    def get(self, request, pk):
+        document = get_object_or_404(
+            MeasureDocument.objects.select_related("report"),
+            pk=pk,
+            report__in=MeasureReport.objects.for_user(request.user),
+        )
+        response = attachment_response(
+            bytes(document.content), "application/octet-stream", document.filename
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class MatrixView(RuleRequiredMixin, TemplateView):
+    """The province's matrix of units × measures for a period, filterable and exportable."""
+
+    permission = "reporting.view_board"
+    template_name = "measures/matrix.html"
+
+    def get(self, request, *args, **kwargs):
+        self.period = get_period(kwargs["period"])
+        form = MatrixFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        matrix = measure_matrix(self.period)
+        rows = filter_rows(matrix.rows, filters)
+        export = request.GET.get("_export")
+        if export is not None:
+            return self.export(matrix, rows, export)
+        return self.render_to_response(
+            self.get_context_data(
+                period=self.period, matrix=matrix, rows=rows, form=form, kinds=ITEM_KINDS
+            )
+        )
+
+    def export(self, matrix, rows, export_format):
+        headings = [_("单位"), _("状态")] + [str(ITEM_KINDS[c].label) for c in MEASURE_COLUMNS]
+        table = [
+            [row.unit.name, row.status_word or _("已审核")] + [row.cell(c) for c in MEASURE_COLUMNS]
+            for row in rows
+        ]
+        notes = [matrix.status_line] if matrix.status_line else []
+        title = _("{period}各地知识产权质押融资政策措施情况").format(period=self.period.label)
+        return plain_table_response(title, headings, table, export_format, notes=notes)
+
+
+def filter_rows(rows, filters):
+    unit_kind = filters.get("unit_kind")
+    if unit_kind == "ranked":
+        rows = [row for row in rows if row.unit.kind in UnitKind.ranked()]
+    elif unit_kind == "counties":
+        rows = [row for row in rows if row.unit.kind == UnitKind.DIRECT_COUNTY]
+    lacking = filters.get("lacking")
+    if lacking == "unreported":
+        rows = [row for row in rows if not row.reported]
+    elif lacking:
+        rows = [row for row in rows if row.has(lacking) is False]
+    return rows
+
+
+class UnitMeasuresView(LoginRequiredMixin, TemplateView):
+    """A unit's measures across periods (its own submitters, or the province)."""
+
+    template_name = "measures/unit.html"
+
+    def get_context_data(self, **kwargs):
+        unit = get_unit_for(self.request.user, self.kwargs["code"])
+        reports = list(unit_measure_reports(unit, self.request.user))
+        return super().get_context_data(unit=unit, reports=reports, kinds=ITEM_KINDS, **kwargs)
