@@ -6,7 +6,6 @@ in error, and confirming replaces each (unit, kind)'s contracts in one transacti
 """
 
 import datetime
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from reporting.imports import (
     import_refusal,
     parse_amount,
     parse_count,
+    parse_date,
     portable_limit_error,
     read_rows,
     refusal_message,
@@ -79,7 +79,6 @@ KINDS = {
     "商标": IPKind.TRADEMARK,
     "trademark": IPKind.TRADEMARK,
 }
-DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 FIELDS = (
     "pledgor",
     "uscc",
@@ -91,19 +90,6 @@ FIELDS = (
     "effective_on",
     "loan_term_months",
 )
-
-
-def parse_date(text):
-    """2020-03-05, 2020/3/5, 2020.3.5, 2020年3月5日, 20200305, or an Excel date cell."""
-    value = unicodedata.normalize("NFKC", str(text)).strip()
-    value = re.sub(r"\s+00:00(:00)?$", "", value)  # a date cell read from XLSX
-    match = DATE.match(value) or re.match(r"^(\d{4})(\d{2})(\d{2})$", value)
-    if not match:
-        raise ValueError(_("“{text}”不是日期（如 2020-03-05）。").format(text=str(text).strip()))
-    try:
-        return datetime.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError as error:
-        raise ValueError(_("“{text}”不是有效日期。").format(text=str(text).strip())) from error
 
 
 def parse_yes_no(text):

@@ -8,6 +8,7 @@ says what it would change; ``apply_import`` saves all rows in one transaction, o
 """
 
 import csv
+import datetime
 import io
 import math
 import re
@@ -206,6 +207,22 @@ def parse_count(text):
     if not number.is_finite() or number != number.to_integral():
         raise ValueError(_("“{text}”不是整数。").format(text=str(text).strip()))
     return int(number)
+
+
+DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def parse_date(text):
+    """2020-03-05, 2020/3/5, 2020.3.5, 2020年3月5日, 20200305, or an Excel date cell."""
+    value = unicodedata.normalize("NFKC", str(text)).strip()
+    value = re.sub(r"\s+00:00(:00)?$", "", value)  # a date cell read from XLSX
+    match = DATE.match(value) or re.match(r"^(\d{4})(\d{2})(\d{2})$", value)
+    if not match:
+        raise ValueError(_("“{text}”不是日期（如 2020-03-05）。").format(text=str(text).strip()))
+    try:
+        return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError as error:
+        raise ValueError(_("“{text}”不是有效日期。").format(text=str(text).strip())) from error
 
 
 # ── the table ────────────────────────────────────────────────────────────────────────
