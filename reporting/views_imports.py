@@ -64,6 +64,27 @@ class TwoStepImportView(LoginRequiredMixin, View):
     def success_message(self, changed):
         raise NotImplementedError
 
+    def new_pending(self, form):
+        """The uploaded file of a valid form, with what the form chose, not saved yet."""
+        upload = form.cleaned_data["file"]
+        return PendingImport(
+            user=self.request.user,
+            filename=upload.name[:200],
+            content=upload.read(),
+            period=form.cleaned_data["period"],
+            kind=form.cleaned_data["kind"],
+            unit=form.cleaned_data.get("unit"),
+            importer=self.importer,
+        )
+
+    def pending_imports(self):
+        """The user's own pending files of this flow: anyone else's is not found (404)."""
+        return PendingImport.objects.filter(user=self.request.user, importer=self.importer)
+
+    def done_url(self, pending):
+        """Where a confirmed import leads."""
+        return "home"
+
     def get(self, request):
         return render(request, self.template_name, {"form": self.form_class(**self.form_kwargs())})
 
@@ -72,17 +93,8 @@ class TwoStepImportView(LoginRequiredMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         PendingImport.objects.filter(created_at__lt=timezone.now() - ABANDONED_AFTER).delete()
-        upload = form.cleaned_data["file"]
         approve = form.cleaned_data.get("approve", False)
-        pending = PendingImport(
-            user=request.user,
-            filename=upload.name[:200],
-            content=upload.read(),
-            period=form.cleaned_data["period"],
-            kind=form.cleaned_data["kind"],
-            unit=form.cleaned_data.get("unit"),
-            importer=self.importer,
-        )
+        pending = self.new_pending(form)
         try:
             preview = self.preview(pending, approve)
         except ImportFileError as error:
@@ -105,7 +117,7 @@ class TwoStepConfirmView(TwoStepImportView):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        pending = get_object_or_404(PendingImport, pk=pk, user=request.user, importer=self.importer)
+        pending = get_object_or_404(self.pending_imports(), pk=pk)
         approve = request.POST.get("approve") == "1"
         try:
             preview = self.preview(pending, approve)
@@ -122,7 +134,7 @@ class TwoStepConfirmView(TwoStepImportView):
             messages.info(request, _("文件中的数据与已保存的相同，没有变化。"))
         else:
             messages.success(request, self.success_message(changed))
-        return redirect("home")
+        return redirect(self.done_url(pending))
 
 
 class FiguresImport:
