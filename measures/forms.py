@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reporting.forms import ImportForm
+from reporting.models import ReportingPeriod
+
 from .items import ITEM_KINDS
 from .models import UnitKindFilter
 
@@ -50,3 +53,28 @@ class MatrixFilterForm(forms.Form):
     ]
     unit_kind = forms.ChoiceField(label=_("单位"), required=False, choices=UnitKindFilter.choices)
     lacking = forms.ChoiceField(label=_("只看"), required=False, choices=LACKING)
+
+
+class MeasureImportForm(forms.Form):
+    """An upload of one kind of measure for one unit and period, one item per row."""
+
+    period = forms.ModelChoiceField(label=_("报送周期"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(
+        label=_("措施类别"), choices=[(slug, kind.label) for slug, kind in ITEM_KINDS.items()]
+    )
+    unit = forms.ModelChoiceField(label=_("填报单位"), queryset=None)
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("按模板填写的 XLSX、XLS 或 CSV：每行一项。"),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = ReportingPeriod.objects.all()
+        self.fields["unit"].queryset = units
+        if len(units) == 1:
+            # A clerk of one unit has no choice to make.
+            self.fields["unit"].initial = units[0].pk
+            self.fields["unit"].empty_label = None
+
+    clean_file = ImportForm.clean_file

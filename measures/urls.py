@@ -6,6 +6,17 @@ from . import converters, views  # noqa: F401 (converters registers item_kind, m
 
 app_name = "measures"
 urlpatterns = [
+    path("measures/imports/", views.MeasureImportView.as_view(), name="import"),
+    path(
+        "measures/imports/<int:pk>/confirm/",
+        views.ConfirmMeasureImportView.as_view(),
+        name="confirm_import",
+    ),
+    path(
+        "measures/imports/template/<item_kind:item_kind>/",
+        views.ImportTemplateView.as_view(),
+        name="import_template",
+    ),
     path("measures/units/<unit:code>/", views.UnitMeasuresView.as_view(), name="unit"),
     path("measures/documents/<int:pk>/", views.DocumentView.as_view(), name="document"),
     path("measures/<period:period>/", views.MatrixView.as_view(), name="matrix"),

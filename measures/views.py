@@ -13,16 +13,24 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.roles import can
-from cities.models import UnitKind
-from lib.downloads import attachment_response, plain_table_response
+from cities.models import ReportingUnit, UnitKind
+from lib.downloads import XLSX, attachment_response, plain_table_response
 from lib.views import RuleRequiredMixin
 from reporting import services as workflow
 from reporting.forms import TransitionForm
-from reporting.models import WorkflowAction
+from reporting.models import PendingImport, WorkflowAction
 from reporting.views import act, get_period, get_unit_for
+from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 
 from . import services
-from .forms import ITEM_FORMS, MatrixFilterForm
+from .forms import ITEM_FORMS, MatrixFilterForm, MeasureImportForm
+from .imports import (
+    apply_measures,
+    import_refusal,
+    measure_template,
+    parse_measures,
+    read_measure_rows,
+)
 from .items import ITEM_KINDS
 from .models import MeasureDocument, MeasureReport
 from .queries import MEASURE_COLUMNS, measure_matrix, measure_timeline, unit_measure_reports
@@ -85,6 +93,7 @@ class MeasureReportView(ReportMixin, TemplateView):
             returned_reason=report.return_reason() if report else None,
             timeline=measure_timeline(report) if report else [],
             can_view_matrix=can(user, "reporting.view_board"),
+            can_import=import_refusal(user, self.unit, self.period, report) is None,
             **kwargs,
         )
 
@@ -304,3 +313,84 @@ class UnitMeasuresView(LoginRequiredMixin, TemplateView):
         unit = get_unit_for(self.request.user, self.kwargs["code"])
         reports = list(unit_measure_reports(unit, self.request.user))
         return super().get_context_data(unit=unit, reports=reports, kinds=ITEM_KINDS, **kwargs)
+
+
+def importer_label(kind):
+    """The label of a pending file of one kind of measure (``PendingImport.importer``)."""
+    return f"measures-{kind.slug}"
+
+
+class MeasuresImport:
+    """One kind of measure for one unit and period, an item per row, replacing that kind's
+    items: the unit's submitter into its editable report, the province on its behalf."""
+
+    form_class = MeasureImportForm
+    template_name = "measures/import.html"
+    preview_template = "measures/import_preview.html"
+    start_url = "measures:import"
+
+    def form_kwargs(self):
+        scope = self.scope()
+        units = ReportingUnit.objects.all()
+        initial = {name: self.request.GET[name] for name in ("period", "kind", "unit")
+                   if name in self.request.GET}  # fmt: skip
+        return {"units": units if scope is None else units.filter(pk__in=scope), "initial": initial}
+
+    def new_pending(self, form):
+        pending = super().new_pending(form)
+        pending.importer = importer_label(ITEM_KINDS[form.cleaned_data["kind"]])
+        pending.kind = ""  # a kind of figures (专利, 商标): none here
+        return pending
+
+    def pending_imports(self):
+        labels = [importer_label(kind) for kind in ITEM_KINDS.values()]
+        return PendingImport.objects.filter(user=self.request.user, importer__in=labels)
+
+    def preview(self, pending, approve):
+        kind = ITEM_KINDS[pending.importer.removeprefix("measures-")]
+        rows = read_measure_rows(bytes(pending.content), pending.filename)
+        return parse_measures(rows, pending.period, pending.unit, kind, self.request.user)
+
+    def apply(self, preview, pending, approve):
+        self.applied = preview
+        return apply_measures(
+            preview, self.request.user, pending.filename, versions=pending.versions
+        )
+
+    def success_message(self, changed):
+        kind = self.applied.kind.verbose_name
+        if self.applied.on_behalf:
+            return _("已导入 {count} 项{kind}，报表已由省局代为提交。").format(
+                count=changed, kind=kind
+            )
+        return _("已导入 {count} 项{kind}；请核对后提交本期政策措施。").format(
+            count=changed, kind=kind
+        )
+
+    def done_url(self, pending):
+        return report_url(pending.period, pending.unit)
+
+
+class MeasureImportView(MeasuresImport, TwoStepImportView):
+    def post(self, request):
+        # A submitter imports for their own units only: another unit is refused outright.
+        scope, chosen = self.scope(), request.POST.get("unit", "")
+        if scope is not None and chosen.isdigit() and int(chosen) not in scope:
+            raise PermissionDenied
+        return super().post(request)
+
+
+class ConfirmMeasureImportView(MeasuresImport, TwoStepConfirmView):
+    pass
+
+
+class ImportTemplateView(RuleRequiredMixin, View):
+    """The XLSX template of one kind of measure: its headings, and an example."""
+
+    permission = "reporting.upload_figures"
+
+    def get(self, request, item_kind):
+        kind = ITEM_KINDS[item_kind]
+        return attachment_response(
+            measure_template(kind), XLSX, _("{kind}导入模板.xlsx").format(kind=kind.label)
+        )

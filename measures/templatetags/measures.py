@@ -52,3 +52,17 @@ def item_cell(item, name):
 @register.filter
 def items_of(report, kind):
     return getattr(report, kind.related_name).all()
+
+
+@register.filter
+def import_headings(kind):
+    """The columns of a kind's import file (the file's own words)."""
+    from measures.imports import headings
+
+    return headings(kind)
+
+
+@register.filter
+def import_cells(item, kind):
+    """An item read from a file, every column the file sets."""
+    return [item_cell(item, name) for name in kind.fields]
