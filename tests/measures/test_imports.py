@@ -588,3 +588,20 @@ def test_the_link_preselects_the_period_unit_and_kind(client, zhengzhou_submitte
     page = response.content.decode()
     assert '<option value="funds" selected>' in page
     assert f'<option value="{period.pk}" selected>' in page
+
+
+def test_the_province_may_correct_a_submitted_report_by_a_file(
+    client, reviewer, zhengzhou_submitter, units, period
+):
+    report = existing_report(zhengzhou_submitter, units["郑州"], period, "practices")
+    services.submit(zhengzhou_submitter, report, expected_version=1)
+    client.force_login(reviewer)
+    rows = [HEADINGS["practices"], *GOOD["practices"]]
+    upload(client, xlsx(rows), "practices", units["郑州"], period, name="做法.csv")
+    confirm(client)
+    report.refresh_from_db()
+    assert (stored(report, "practices"), report.state) == (STORED["practices"], "submitted")
+    assert list(report.transitions.values_list("action", "to_state")) == [
+        (WorkflowAction.SUBMIT, ReportState.SUBMITTED),
+        (WorkflowAction.IMPORT, ReportState.SUBMITTED),
+    ]
