@@ -18,7 +18,7 @@ from lib.downloads import XLSX, attachment_response, plain_table_response
 from lib.views import RuleRequiredMixin
 from reporting import services as workflow
 from reporting.forms import TransitionForm
-from reporting.models import PendingImport, WorkflowAction
+from reporting.models import PendingImport, ReportState, WorkflowAction
 from reporting.views import act, get_period, get_unit_for
 from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 
@@ -310,8 +310,14 @@ class UnitMeasuresView(LoginRequiredMixin, TemplateView):
     template_name = "measures/unit.html"
 
     def get_context_data(self, **kwargs):
-        unit = get_unit_for(self.request.user, self.kwargs["code"])
-        reports = list(unit_measure_reports(unit, self.request.user))
+        user = self.request.user
+        unit = get_unit_for(user, self.kwargs["code"])
+        own = can(user, "reporting.edit_report", unit)
+        # The province reads what was submitted; work in progress stays on the report's own page.
+        reports = [
+            (report, own or report.state in ReportState.provisional())
+            for report in unit_measure_reports(unit, user)
+        ]
         return super().get_context_data(unit=unit, reports=reports, kinds=ITEM_KINDS, **kwargs)
 
 

@@ -55,6 +55,9 @@ from circulars.models import Circular
 from cities.models import ReportingUnit
 from contracts.imports import apply_contracts, parse_contracts
 from contracts.models import ContractBatch, PledgeContract
+from measures import services as measure_services
+from measures.items import ITEM_KINDS
+from measures.models import MeasureReport, MeasureTransition
 from reporting import demo, services
 from reporting.imports import read_rows
 from reporting.models import (
@@ -91,8 +94,10 @@ ZZ_REGISTRATION = "ZZMARK-0000"  # ZZMARK-00001, ZZMARK-00002
 ZZ_PENDING = "郑州待确认XYZ"  # the names of 郑州's pending uploads
 JZ_REASON = "焦作退回原因QRS：专利数与登记台账不符。"
 
+ZZ_POLICY = "郑州私密政策XYZ扶持办法"  # a policy in 郑州's draft measures, and its document
 ZZ_DRAFT_MARKERS = (
     "郑州私密说明XYZ",
+    "郑州私密政策XYZ",
     "21500.37",
     "21,500.37",
     ZZ_PLEDGOR,
@@ -202,6 +207,32 @@ PORTAL_URLS = {
         )
     },
     "reporting:extension": {"": {"period": "2021", "code": "410100"}},
+    # Measures, 2021: 郑州 a draft (with a policy and its document), 洛阳 submitted, 焦作
+    # returned, 鹤壁 approved.
+    "measures:matrix": {"": {"period": "2021"}, "csv": {"period": "2021", "?": {"_export": "csv"}}},
+    "measures:report": {
+        unit: {"period": "2021", "code": CODES[unit]}
+        for unit in ("zhengzhou", "luoyang", "jiaozuo", "hebi")
+    },
+    "measures:transition": {
+        f"{action} {unit}": {"period": "2021", "code": CODES[unit], "action": action}
+        for action, unit in (
+            ("submit", "zhengzhou"), ("approve", "luoyang"), ("return", "luoyang"),
+            ("reopen", "hebi"),
+        )
+    },
+    "measures:add_item": {"": {"period": "2021", "code": "410100", "item_kind": "policies"}},
+    "measures:edit_item": {
+        "": {"period": "2021", "code": "410100", "item_kind": "policies", "pk": W("policy")}
+    },
+    "measures:delete_item": {
+        "": {"period": "2021", "code": "410100", "item_kind": "policies", "pk": W("policy")}
+    },
+    "measures:document": {"": {"pk": W("document")}},
+    "measures:unit": {"zhengzhou": {"code": "410100"}, "luoyang": {"code": "410300"}},
+    "measures:import": ONE,
+    "measures:confirm_import": {"": {"pk": W("pending", "measures")}},
+    "measures:import_template": {"": {"item_kind": "policies"}},
 }  # fmt: skip
 
 # Every registered ModelAdmin → the object its change, delete and history pages show.
@@ -218,6 +249,7 @@ ADMIN_OBJECTS = {
     "reporting.provincebenchmark": W("benchmark"),
     "contracts.pledgecontract": W("contract"),
     "analysis.standingrules": W("standing_rules"),
+    "measures.measurereport": W("measure_report", "郑州"),
 }
 
 ADMIN_URLS = {
@@ -236,7 +268,7 @@ ADMIN_URLS = {
     "admin:view_on_site": {"": {"content_type_id": W("unit_type"), "object_id": W("unit", "郑州")}},
     "admin:app_list": {
         app: {"app_label": app}
-        for app in ("auth", "axes", "cities", "reporting", "contracts", "analysis")
+        for app in ("auth", "axes", "cities", "reporting", "contracts", "analysis", "measures")
     },
     "admin:admin/(?P<url>.*)$": {"": {"url": "reporting/nothing-here/"}},
     "admin:auth_user_password_change": {"": {"id": W("user", "zhengzhou")}},
@@ -246,6 +278,11 @@ ADMIN_URLS = {
         "zhengzhou latest record": {"*": (W("report", "郑州"), W("history", "郑州", -1))},
     },
     "admin:contracts_pledgecontract_export": ONE,
+    "admin:measures_measurereport_simple_history": {
+        "zhengzhou latest record": {
+            "*": (W("measure_report", "郑州"), W("measure_history", "郑州"))
+        },
+    },
 }  # fmt: skip
 for _label, _object in ADMIN_OBJECTS.items():
     _app, _model = _label.split(".")
@@ -278,6 +315,15 @@ EXPECTED_CHANGES = {
     ("reporting:transition[reopen hebi]", "POST", "reviewer"): {"鹤壁"},
     ("reporting:bulk_approve[confirmed]", "POST", "reviewer"): {"洛阳"},
     ("reporting:extension", "POST", "reviewer"): {"郑州"},
+    # Measures: 郑州's own changes to its draft, and the reviewers' moves.
+    ("measures:transition[submit zhengzhou]", "POST", "zhengzhou"): {"郑州"},
+    ("measures:transition[approve luoyang]", "POST", "reviewer"): {"洛阳"},
+    ("measures:transition[return luoyang]", "POST", "reviewer"): {"洛阳"},
+    ("measures:transition[reopen hebi]", "POST", "reviewer"): {"鹤壁"},
+    ("measures:add_item", "POST", "zhengzhou"): {"郑州"},
+    ("measures:edit_item", "POST", "zhengzhou"): {"郑州"},
+    ("measures:delete_item", "POST", "zhengzhou"): {"郑州"},
+    ("measures:confirm_import", "POST", "zhengzhou"): {"郑州"},
     # The province's import of a table of figures: submitted on behalf of the units.
     # (洛阳's row is what it submitted: unchanged.)
 }
@@ -319,6 +365,61 @@ FIGURES_CSV = (
 ZHENGZHOU_CSV = "地市,质押金额（万元）,项目数,专利数\n郑州,21700,32,170\n".encode()
 
 
+MEASURES_CSV = (
+    "活动类型,活动名称,举办日期,地点,主办单位,参加银行（家）,参加企业（家）,"
+    "签约意向授信（万元）,已发放贷款（万元）\n"
+    "巡讲,巡检巡讲,2021-05-10,郑州市,郑州市市场监督管理局,3,40,0,0\n"
+).encode()
+CRAWL_POLICY = {
+    "title": "巡检政策", "issuer": "郑州市市场监督管理局", "document_number": "郑市监〔2021〕9号",
+    "issued_on": "2021-04-01", "type": "subsidy", "amount": "", "in_force": "on",
+}  # fmt: skip
+
+
+def marked_docx(text):
+    """A DOCX (as far as its type is read from its content) whose text is ``text``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", f"<w:document><w:t>{text}</w:t></w:document>")
+    return buffer.getvalue()
+
+
+def add_measures(users, units, period):
+    """Measures for 2021: 郑州 a draft with a policy and its document (private), 洛阳
+    submitted, 焦作 returned with 焦作's reason, 鹤壁 approved."""
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    User = get_user_model()
+    policies = ITEM_KINDS["policies"]
+    events = ITEM_KINDS["events"]
+    policy = measure_services.save_item(
+        users["zhengzhou"], units["郑州"], period, policies,
+        {"title": ZZ_POLICY, "issuer": "郑州市市场监督管理局", "document_number": "郑市监〔2021〕3号",
+         "issued_on": datetime.date(2021, 3, 1), "type": "subsidy", "amount": None,
+         "in_force": True},
+        expected_version=None, upload=Upload(f"{ZZ_POLICY}.docx", marked_docx(ZZ_POLICY)),
+    )  # fmt: skip
+    event = {"type": "roadshow", "title": "巡讲", "held_on": datetime.date(2021, 6, 1),
+             "place": "某地", "organiser": "某局", "banks_attending": 2,
+             "enterprises_attending": 20}  # fmt: skip
+    reviewer = users["reviewer"]
+    for name, login in (("洛阳", "luoyang"), ("焦作", "jiaozuo"), ("鹤壁", "hebi")):
+        clerk = User.objects.get(username=login)
+        item = measure_services.save_item(
+            clerk, units[name], period, events, {**event, "title": f"{name}巡讲"},
+            expected_version=None,
+        )  # fmt: skip
+        report = item.report
+        services.transition(report, WorkflowAction.SUBMIT, clerk, notify=False)
+        if name == "焦作":
+            services.transition(report, WorkflowAction.RETURN, reviewer, JZ_REASON, notify=False)
+        elif name == "鹤壁":
+            services.transition(report, WorkflowAction.APPROVE, reviewer, notify=False)
+    report = MeasureReport.objects.get(pk=policy.report_id)
+    return {"policy": policy.pk, "document": policy.document_id, "version": report.version}
+
+
 def add_markers():
     """The private markers, through the portal's own services, and the world's ids."""
     User = get_user_model()
@@ -357,6 +458,8 @@ def add_markers():
         jiaozuo_report, WorkflowAction.RETURN, users["reviewer"], JZ_REASON, notify=False
     )
 
+    measure_world = add_measures(users, units, period)
+
     # 郑州's uploads waiting for confirmation: a table of figures, and contracts.
     pending = {
         "figures": PendingImport.objects.create(
@@ -367,6 +470,11 @@ def add_markers():
             user=zhengzhou, filename=f"{ZZ_PENDING}合同.csv", period=period,
             kind=IPKind.TRADEMARK, unit=units["郑州"], importer="contracts",
             content=contracts_csv([("40.5", "2021-04-01")]),
+        ),
+        "measures": PendingImport.objects.create(
+            user=zhengzhou, filename=f"{ZZ_PENDING}措施.csv", period=period, unit=units["郑州"],
+            importer="measures-events", content=MEASURES_CSV,
+            versions={str(units["郑州"].pk): measure_world["version"]},
         ),
     }  # fmt: skip
 
@@ -418,6 +526,20 @@ def add_markers():
     world.extension = extension.pk
     world.benchmark = ProvinceBenchmark.objects.order_by("pk").first().pk
     world.standing_rules = standing_rules.pk
+    world.policy = measure_world["policy"]
+    world.document = measure_world["document"]
+    world.measure_report = {
+        r.unit.short_name: r.pk
+        for r in MeasureReport.objects.filter(period=period).select_related("unit")
+    }
+    world.measure_version = {
+        r.unit.short_name: r.version
+        for r in MeasureReport.objects.filter(period=period).select_related("unit")
+    }
+    world.measure_history = {
+        name: MeasureReport.history.filter(id=pk).order_by("history_id").last().history_id
+        for name, pk in world.measure_report.items()
+    }
     world.reset = (
         urlsafe_base64_encode(force_bytes(zhengzhou.pk)),
         default_token_generator.make_token(zhengzhou),
@@ -448,8 +570,10 @@ def zhengzhou_report_pages(world):
     """The pages about 郑州's 2021 report itself, where the province may see its draft."""
     admin_report = f"/admin/reporting/pledgereport/{world.report['郑州']}/"
     admin_contracts = [f"/admin/contracts/pledgecontract/{pk}/" for pk in world.contracts]
+    admin_measures = f"/admin/measures/measurereport/{world.measure_report['郑州']}/"
     return ("/periods/2021/410100/", "/contracts/template/2021/410100.xlsx", admin_report,
-            *admin_contracts)  # fmt: skip
+            *admin_contracts, "/measures/2021/410100/", f"/measures/documents/{world.document}/",
+            admin_measures)  # fmt: skip
 
 
 def fingerprint():
@@ -469,6 +593,15 @@ def fingerprint():
         state[units[row["report_id"]]].append(("contracts", row["report_id"], row["n"]))
     for row in ReportTransition.objects.values("report_id").annotate(n=Count("pk")):
         state[units[row["report_id"]]].append(("moves", row["report_id"], row["n"]))
+    for pk, unit, *rest in MeasureReport.objects.values_list(
+        "pk", "unit__short_name", "period_id", "state", "version"
+    ):
+        state[unit].append(("measures", pk, *rest))
+        for kind in ITEM_KINDS.values():
+            count = kind.model.objects.filter(report_id=pk).count()
+            state[unit].append((kind.slug, pk, count))
+    for row in MeasureTransition.objects.values("report__unit__short_name").annotate(n=Count("pk")):
+        state[row["report__unit__short_name"]].append(("measure moves", row["n"]))
     for unit, *rest in DeadlineExtension.objects.values_list(
         "unit__short_name", "period_id", "until", "reason"
     ):
@@ -617,6 +750,18 @@ def post_data(key, variant, persona, path, client):
         return {}
     if key == "contracts:withdraw_batch":
         return {"version": WORLD.version["郑州"]}
+    if key == "measures:transition":
+        unit = UNITS[variant.split(" ")[1]]
+        return {"version": WORLD.measure_version[unit], "comment": "请核对后重新提交（巡检）。"}
+    if key in ("measures:add_item", "measures:edit_item"):
+        return {**CRAWL_POLICY, "version": WORLD.measure_version["郑州"]}
+    if key == "measures:delete_item":
+        return {"version": WORLD.measure_version["郑州"]}
+    if key == "measures:import":
+        return {"file": SimpleUploadedFile("措施.csv", MEASURES_CSV), "period": WORLD.period,
+                "unit": WORLD.unit["郑州"], "kind": "events"}  # fmt: skip
+    if key == "measures:confirm_import":
+        return {}
     if key.endswith("_delete"):
         return {"post": "yes"}
     data = form_on_page(path)

@@ -63,6 +63,19 @@ MATRIX = {
     "analysis:dashboard": ("get", "/analysis/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
     "analysis:comparison": ("get", "/analysis/2021/patent/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
     "analysis:unit": ("get", "/analysis/units/410100/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
+    # 郑州's measures for 2021, submitted, with a policy and its document.
+    "measures:matrix": ("get", "/measures/2021/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
+    "measures:report": ("get", "/measures/2021/410100/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
+    "measures:transition": ("post", "/measures/2021/410100/approve/", {"version": "MVERSION"}, dict(anonymous=LOGIN, submitter=403, other_submitter=404, reviewer=302, administrator=403)),
+    "measures:transition submit": ("post", "/measures/2021/410100/submit/", {"version": "MVERSION"}, dict(anonymous=LOGIN, submitter=302, other_submitter=404, reviewer=403, administrator=403)),
+    "measures:add_item": ("get", "/measures/2021/410100/policies/new/", None, dict(anonymous=LOGIN, submitter=302, other_submitter=404, reviewer=403, administrator=403)),
+    "measures:edit_item": ("get", "/measures/2021/410100/policies/MPOLICY/", None, dict(anonymous=LOGIN, submitter=302, other_submitter=404, reviewer=403, administrator=403)),
+    "measures:delete_item": ("post", "/measures/2021/410100/policies/MPOLICY/delete/", {"version": "MVERSION"}, dict(anonymous=LOGIN, submitter=302, other_submitter=404, reviewer=403, administrator=403)),
+    "measures:document": ("get", "/measures/documents/MDOCUMENT/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
+    "measures:unit": ("get", "/measures/units/410100/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
+    "measures:import": ("get", "/measures/imports/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
+    "measures:confirm_import": ("post", "/measures/imports/PENDING/confirm/", {}, dict(anonymous=LOGIN, submitter=404, other_submitter=404, reviewer=404, administrator=404)),
+    "measures:import_template": ("get", "/measures/imports/template/policies/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=200, reviewer=200, administrator=200)),
 }  # fmt: skip
 
 
@@ -129,11 +142,45 @@ def form_data(report):
     return data
 
 
+@pytest.fixture
+def submitted_measures(units, open_period, zhengzhou_submitter):
+    """郑州's measures for the period: a policy with its document, submitted."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from measures.items import ITEM_KINDS
+    from measures.services import save_item
+    from reporting.models import WorkflowAction
+    from reporting.services import transition
+
+    policy = save_item(
+        zhengzhou_submitter,
+        units["郑州"],
+        open_period,
+        ITEM_KINDS["policies"],
+        {
+            "title": "扶持办法",
+            "issuer": "郑州市市场监督管理局",
+            "document_number": "郑市监〔2021〕3号",
+            "issued_on": open_period.starts_on,
+            "type": "subsidy",
+        },
+        expected_version=None,
+        upload=SimpleUploadedFile("办法.pdf", b"%PDF-1.4 policy"),
+    )
+    transition(policy.report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
+    policy.report.refresh_from_db()
+    return policy
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("entry", MATRIX.keys())
-def test_permission_matrix(client, people, units, submitted_report, circular, entry, persona):
+def test_permission_matrix(
+    client, people, units, submitted_report, submitted_measures, circular, entry, persona
+):
     method, path, data, expected = MATRIX[entry]
     path = path.replace("CIRCULAR", str(circular.pk))
+    path = path.replace("MPOLICY", str(submitted_measures.pk))
+    path = path.replace("MDOCUMENT", str(submitted_measures.document_id))
     if "ISSUED" in path:
         # only an issued circular can be withdrawn (its 2021 table is preliminary: confirmed)
         from circulars.services import issue
@@ -170,6 +217,7 @@ def test_permission_matrix(client, people, units, submitted_report, circular, en
                 "REPORT": f"{submitted_report.pk}:{submitted_report.version}",
                 "VERSION": submitted_report.version,
                 "REVISION": circular.revision,
+                "MVERSION": submitted_measures.report.version,
             }.get(v, v)
             for k, v in data.items()
         }
