@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import translation
 
 from lib.numbers import CENT, growth
+from measures.models import MeasureReport
+from measures.queries import RowStatus, measure_matrix, patent_fund_units
 from reporting.models import IPKind, ProvinceBenchmark
 from reporting.queries import rank_units
 
@@ -87,7 +89,56 @@ def _draft(period, names):
             for peer in peers
         ]
         paragraphs.append(f"同期，{'，'.join(parts)}。")
+    measures = _measures_paragraph(period, names)
+    if measures:
+        paragraphs.append(measures)
     return "\n".join(paragraphs)
+
+
+# Units not yet reporting their measures are named when they are this few; else counted.
+NAMED_AT_MOST = 5
+
+
+def _measures_paragraph(period, names):
+    """What the approved measure reports show: who set up a patent risk-compensation fund, who
+    held no event and who has no policy in force; then who has not reported (named when few).
+
+    Only approved reports are read; "" when no unit has a measure report for the period."""
+    if not MeasureReport.objects.filter(period=period).exists():
+        return ""
+    matrix = measure_matrix(period)
+    clauses = []
+    funds = patent_fund_units(matrix)
+    if funds:
+        clauses.append(
+            f"{'、'.join(unit_name(unit, names) for unit in funds)}建立了专利质押融资风险补偿机制"
+        )
+    no_event = matrix.without_measure("events")
+    if no_event:
+        clauses.append(f"尚未开展质押融资巡讲、银企对接或培训活动的有：{_names(no_event, names)}")
+    no_policy = matrix.without_measure("policies")
+    if no_policy:
+        clauses.append(f"尚未出台质押融资扶持政策的有：{_names(no_policy, names)}")
+    sentences = ["；".join(clauses) + "。"] if clauses else []
+    unreported = []
+    missing = [row for row in matrix.rows if row.status == RowStatus.MISSING]
+    pending = [row for row in matrix.rows if row.status == RowStatus.PENDING]
+    if missing:
+        unreported.append(f"{_few(missing, names)}尚未报送政策措施情况")
+    if pending:
+        unreported.append(f"{_few(pending, names)}报送的政策措施情况尚在审核")
+    if unreported:
+        sentences.append("另有" + "，".join(unreported) + "。")
+    return "".join(sentences)
+
+
+def _few(rows, names):
+    """新乡 alone; 南阳、新乡等2个单位 when few (as the zeros are listed); else 23个单位."""
+    if len(rows) == 1:
+        return _names(rows, names)
+    if len(rows) <= NAMED_AT_MOST:
+        return f"{_names(rows, names)}等{len(rows)}个单位"
+    return f"{len(rows)}个单位"
 
 
 def _change_sentence(kind, now, before, previous, names):
