@@ -96,12 +96,34 @@ def _footers(document, section):
     section.footer_distance = Mm(28) - Pt(14)
 
 
-def _cell(cell, text, *, font=FANG, align=WD_ALIGN_PARAGRAPH.CENTER):
+def _cell(cell, text, *, font=FANG, align=None):
     cell.text = ""
     paragraph = cell.paragraphs[0]
-    paragraph.alignment = align
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if align is None else align
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(3)
     _font(paragraph.add_run(str(text)), font, 14)
+
+
+def _repeat_header(row):
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _grid_table(document, table):
+    """A table of text (the measures of every unit): headings in 黑体, then a row per unit,
+    序号 and 地区 centred, the measures set left."""
+    grid = document.add_table(rows=1, cols=len(table.headings))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, heading in zip(grid.rows[0].cells, table.headings, strict=True):
+        _cell(cell, heading, font=HEI)
+    _repeat_header(grid.rows[0])
+    for row in table.rows:
+        for column, (cell, text) in enumerate(zip(grid.add_row().cells, row, strict=True)):
+            _cell(cell, text, align=WD_ALIGN_PARAGRAPH.LEFT if column >= 2 else None)
+    widths = (0.09, 0.13, 0.28, 0.22, 0.13, 0.15)
+    for row in grid.rows:
+        for cell, share in zip(row.cells, widths, strict=False):
+            cell.width = Mm(156 * share)
 
 
 def build_docx(circular, tables):
@@ -171,6 +193,9 @@ def build_docx(circular, tables):
         _paragraph(document, table.title, font=XBS, size=22, align=WD_ALIGN_PARAGRAPH.CENTER)
         if table.note:
             _paragraph(document, table.note, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
+        if table.layout == "grid":
+            _grid_table(document, table)
+            continue
         grid = document.add_table(rows=1, cols=len(table.headings))
         grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -4,11 +4,14 @@ The wording is the circular's, in Chinese whatever the interface language: it is
 content, not interface text.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import translation
 
 from lib.numbers import CENT, growth
+from measures.models import MeasureReport
+from measures.queries import RowStatus, measure_matrix, patent_fund_units
 from reporting.models import IPKind, ProvinceBenchmark
 from reporting.queries import rank_units
 
@@ -87,7 +90,56 @@ def _draft(period, names):
             for peer in peers
         ]
         paragraphs.append(f"同期，{'，'.join(parts)}。")
+    measures = _measures_paragraph(period, names)
+    if measures:
+        paragraphs.append(measures)
     return "\n".join(paragraphs)
+
+
+# Units not yet reporting their measures are named when they are this few; else counted.
+NAMED_AT_MOST = 5
+
+
+def _measures_paragraph(period, names):
+    """What the approved measure reports show: who set up a patent risk-compensation fund, who
+    held no event and who has no policy in force; then who has not reported (named when few).
+
+    Only approved reports are read; "" when no unit has a measure report for the period."""
+    if not MeasureReport.objects.filter(period=period).exists():
+        return ""
+    matrix = measure_matrix(period)
+    clauses = []
+    funds = patent_fund_units(matrix)
+    if funds:
+        clauses.append(
+            f"{'、'.join(unit_name(unit, names) for unit in funds)}建立了专利质押融资风险补偿机制"
+        )
+    no_event = matrix.without_measure("events")
+    if no_event:
+        clauses.append(f"尚未开展质押融资巡讲、银企对接或培训活动的有：{_names(no_event, names)}")
+    no_policy = matrix.without_measure("policies")
+    if no_policy:
+        clauses.append(f"尚未出台质押融资扶持政策的有：{_names(no_policy, names)}")
+    sentences = ["；".join(clauses) + "。"] if clauses else []
+    unreported = []
+    missing = [row for row in matrix.rows if row.status == RowStatus.MISSING]
+    pending = [row for row in matrix.rows if row.status == RowStatus.PENDING]
+    if missing:
+        unreported.append(f"{_few(missing, names)}尚未报送政策措施情况")
+    if pending:
+        unreported.append(f"{_few(pending, names)}报送的政策措施情况尚在审核")
+    if unreported:
+        sentences.append("另有" + "，".join(unreported) + "。")
+    return "".join(sentences)
+
+
+def _few(rows, names):
+    """新乡 alone; 南阳、新乡等2个单位 when few (as the zeros are listed); else 23个单位."""
+    if len(rows) == 1:
+        return _names(rows, names)
+    if len(rows) <= NAMED_AT_MOST:
+        return f"{_names(rows, names)}等{len(rows)}个单位"
+    return f"{len(rows)}个单位"
 
 
 def _change_sentence(kind, now, before, previous, names):
@@ -114,3 +166,63 @@ def _change_sentence(kind, now, before, previous, names):
     if new:
         parts.append(f"新实现零的突破的有{'、'.join(new)}")
     return "；".join(parts) + "。"
+
+
+# ── 经验交流: a notice that spreads the good practice units reported ───────────────────────
+
+# Three lines (梯形): on two, the second would leave 知 alone on a third.
+EXCHANGE_TITLE = "河南省知识产权局\n关于交流各地知识产权质押融资\n经验做法的通知"
+CHINESE_DIGITS = "一二三四五六七八九"
+
+
+def chinese_numeral(number):
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (the numbers of 一、 headings)."""
+    if not 1 <= number <= 99:
+        raise ValueError(f"headings are numbered 1 to 99, not {number}")
+    tens, ones = divmod(number, 10)
+    text = ("" if tens < 2 else CHINESE_DIGITS[tens - 1]) + ("十" if tens else "")
+    return text + (CHINESE_DIGITS[ones - 1] if ones else "")
+
+
+def from_chinese_numeral(text):
+    """The inverse of ``chinese_numeral``: 十二 → 12."""
+    if "十" not in text:
+        return CHINESE_DIGITS.index(text) + 1
+    tens, _, ones = text.partition("十")
+    return (CHINESE_DIGITS.index(tens) + 1 if tens else 1) * 10 + (
+        CHINESE_DIGITS.index(ones) + 1 if ones else 0
+    )
+
+
+LEVEL_1 = re.compile(r"^([一二三四五六七八九十]+)、")
+LEVEL_2 = re.compile(r"^（([一二三四五六七八九十]+)）")
+LEVEL_3 = re.compile(r"^(\d+)[.．](?!\d)")  # 1. but not 2.5亿元
+
+
+def demoted(paragraph):
+    """A practice's paragraph under the notice's own 一、 heading: its headings one level down
+    (一、 → （一）, （一） → 1., 1. → （1）), so that they keep their order under the unit's
+    heading and none is taken for one of the notice's. （1） is the lowest level: it stays."""
+    if match := LEVEL_1.match(paragraph):
+        return f"（{match.group(1)}）{paragraph[match.end() :]}"
+    if match := LEVEL_2.match(paragraph):
+        return f"{from_chinese_numeral(match.group(1))}.{paragraph[match.end() :]}"
+    if match := LEVEL_3.match(paragraph):
+        return f"（{match.group(1)}）{paragraph[match.end() :]}"
+    return paragraph
+
+
+def draft_exchange_body(practices, names=UnitNames.SHORT):
+    """The body of a 经验交流 notice: an opening, then each practice under a level-1 heading
+    一、<unit>：<title>, its paragraphs (their own headings one level down), and a closing."""
+    units = list(dict.fromkeys(unit_name(p.report.unit, names) for p in practices))
+    paragraphs = [
+        "为交流推广各地知识产权质押融资工作中的好经验、好做法，现将"
+        f"{'、'.join(units)}的经验做法印发给你们，请结合本地实际学习借鉴。"
+    ]
+    for number, practice in enumerate(practices, start=1):
+        unit = unit_name(practice.report.unit, names)
+        paragraphs.append(f"{chinese_numeral(number)}、{unit}：{practice.title.strip()}")
+        paragraphs += [demoted(paragraph) for paragraph in practice.paragraphs()]
+    paragraphs.append("各地在工作中形成的新经验、新做法，请及时报送省局。")
+    return "\n".join(paragraphs)

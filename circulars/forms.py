@@ -51,3 +51,36 @@ class WithdrawForm(RevisionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("必填。原因、撤销人和时间显示在通知页面上；文号不再使用。"),
     )
+
+
+class PracticeFilterForm(forms.Form):
+    """The 经验交流 page's choice of period: those with approved good practice."""
+
+    period = forms.ChoiceField(label=_("报送周期"), required=False)
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [("", _("全部周期"))] + [
+            (period.slug, period.label) for period in periods
+        ]
+
+
+class PracticeExchangeForm(forms.Form):
+    """The approved practices chosen for a 经验交流 notice; any other is refused."""
+
+    practices = forms.ModelMultipleChoiceField(
+        label=_("经验做法"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("请至少选择一条经验做法。"),
+            "invalid_choice": _("只能选择已审核通过的经验做法。"),
+            "invalid_pk_value": _("只能选择已审核通过的经验做法。"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .services import approved_practices
+
+        super().__init__(*args, **kwargs)
+        self.fields["practices"].queryset = approved_practices()

@@ -209,10 +209,17 @@ class Circular(models.Model):
 class AttachmentForm(models.TextChoices):
     TABLE = "table", _("统计表")
     CHART = "chart", _("金额图")
+    MEASURES = "measures", _("政策措施情况表")
+
+    @classmethod
+    def of_a_kind(cls):
+        """Forms drawn from one kind's figures (专利 or 商标); the measures table is of no kind."""
+        return [cls.TABLE, cls.CHART]
 
 
 class CircularAttachment(models.Model):
-    """附件N: a ranked table of one period and kind, or the chart of its amounts."""
+    """附件N: a ranked table of one period and kind, or the chart of its amounts; or the table of
+    every unit's measures for the period (of no kind: ``kind`` is then empty)."""
 
     circular = models.ForeignKey(
         Circular, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("通知")
@@ -221,7 +228,13 @@ class CircularAttachment(models.Model):
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送周期")
     )
-    kind = models.CharField(_("类别"), max_length=20, choices=IPKind.choices)
+    kind = models.CharField(
+        _("类别"),
+        max_length=20,
+        choices=IPKind.choices,
+        blank=True,
+        help_text=_("统计表和金额图必填；政策措施情况表不分类别，留空。"),
+    )
     form = models.CharField(
         _("形式"), max_length=10, choices=AttachmentForm.choices, default=AttachmentForm.TABLE
     )
@@ -234,13 +247,34 @@ class CircularAttachment(models.Model):
             models.UniqueConstraint(
                 fields=["circular", "position"], name="attachment_unique_position"
             ),
+            # A table or chart is of one kind; the measures table of none.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(form=AttachmentForm.MEASURES, kind="")
+                    | (~models.Q(form=AttachmentForm.MEASURES) & ~models.Q(kind=""))
+                ),
+                name="attachment_kind_matches_form",
+            ),
         ]
 
     def __str__(self):
         return f"{self.position}.{self.title}"
 
+    def clean(self):
+        super().clean()
+        if self.form == AttachmentForm.MEASURES:
+            self.kind = ""  # whatever was chosen: the measures table is of no kind
+        elif not self.kind:
+            raise ValidationError({"kind": _("统计表和金额图须选择类别（专利或商标）。")})
+
+    @property
+    def is_measures(self):
+        return self.form == AttachmentForm.MEASURES
+
     @property
     def title(self):
+        if self.form == AttachmentForm.MEASURES:
+            return f"{self.period.label}各地知识产权质押融资政策措施情况表"
         if self.form == AttachmentForm.CHART:
             return f"{self.period.label}河南省各地市{IPKind(self.kind).label}质押金额图"
         return self.period.table_title(self.kind)

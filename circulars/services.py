@@ -9,18 +9,19 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import can
-from lib.printed import archive_tables, tables_from_archive, tables_xlsx
+from lib.printed import PrintedGrid, archive_tables, tables_from_archive, tables_xlsx
 from lib.wording import join_names
+from measures.queries import MEASURE_COLUMNS, measure_matrix
 from reporting.exports import printed_ranking
 from reporting.queries import period_status_line, rank_units
 
 from . import pdf
-from .drafting import draft_situation
+from .drafting import EXCHANGE_TITLE, draft_exchange_body, draft_situation, unit_name
 from .models import AttachmentForm, Circular, CircularState, UnitNames
 
 
@@ -50,7 +51,11 @@ def live_tables(circular):
     """
     with translation.override("zh-hans"):
         return [
-            replace(
+            printed_measures(
+                measure_matrix(attachment.period), attachment.title, circular.unit_names
+            )
+            if attachment.is_measures
+            else replace(
                 printed_ranking(
                     rank_units(attachment.period, attachment.kind), names=circular.unit_names
                 ),
@@ -59,6 +64,25 @@ def live_tables(circular):
             )
             for attachment in circular.attachments.select_related("period")
         ]
+
+
+MEASURE_HEADINGS = ("序号", "地区", "政策措施（文号）", "风险补偿资金", "活动", "经验做法")
+
+
+def printed_measures(matrix, title, names=UnitNames.SHORT):
+    """The measures of every unit for a period as they print (各地知识产权质押融资政策措施情况表):
+    序号, 地区, then each kind of measure as ``MatrixRow.cell`` writes it (无 for none, 未报 or
+    待审 in every cell of a unit without an approved report); 报送中 … while the period is open.
+    Call it with Chinese active: it is document content."""
+    return PrintedGrid(
+        title=title,
+        headings=MEASURE_HEADINGS,
+        rows=tuple(
+            (str(number), unit_name(row.unit, names), *(row.cell(c) for c in MEASURE_COLUMNS))
+            for number, row in enumerate(matrix.rows, start=1)
+        ),
+        note=str(matrix.status_line),
+    )
 
 
 def printed_tables(circular):
@@ -171,7 +195,14 @@ def attachment_statuses(circular):
     """Each attachment of the circular with whether its period's reporting has ended."""
     return [
         AttachmentStatus(
-            attachment, attachment.period.is_closed, str(period_status_line(attachment.period))
+            attachment,
+            attachment.period.is_closed,
+            # The measures table counts approved measure reports, the others approved figures.
+            str(
+                measure_matrix(attachment.period).status_line
+                if attachment.is_measures
+                else period_status_line(attachment.period)
+            ),
         )
         for attachment in circular.attachments.select_related("period")
     ]
@@ -247,4 +278,61 @@ def withdraw(circular, user, reason, *, revision=None):
             "state", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at",
         ]
     )  # fmt: skip
+    return circular
+
+
+# ── 经验交流 ──────────────────────────────────────────────────────────────────────────────
+
+
+def approved_practices():
+    """The good practice the province may spread: that of approved measure reports only,
+    by period (newest first), then unit code, in the order reported."""
+    from measures.models import Practice
+    from reporting.models import ReportState
+
+    return (
+        Practice.objects.filter(report__state=ReportState.APPROVED)
+        .select_related("report__unit", "report__period")
+        .order_by(
+            "-report__period__year",
+            "-report__period__start_month",
+            "-report__period__length_in_months",
+            "report__unit__code",
+            "pk",
+        )
+    )
+
+
+def next_number(code, year):
+    """The next free 发文顺序号 of the year: one more than the highest taken (withdrawn ones too)."""
+    highest = Circular.objects.filter(code=code, year=year).aggregate(models.Max("number"))
+    return (highest["number__max"] or 0) + 1
+
+
+@transaction.atomic
+def draft_practice_exchange(practices, user):
+    """A new draft notice (经验交流) spreading the chosen practices, numbered next for this year;
+    it is then edited and issued like any other. Only approved practice is accepted."""
+    if not can(user, "circulars.edit_circulars"):
+        raise PermissionDenied
+    chosen = {practice.pk for practice in practices}
+    practices = [practice for practice in approved_practices() if practice.pk in chosen]
+    if not practices or len(practices) != len(chosen):
+        raise CircularError(_("只能选择已审核通过的经验做法。"))
+    today = timezone.localdate()
+    code = Circular._meta.get_field("code").default
+    # Serialise numbering: a second draft made meanwhile waits, then takes the next number.
+    list(Circular.objects.select_for_update().filter(code=code, year=today.year).values("pk"))
+    circular = Circular(
+        code=code,
+        year=today.year,
+        number=next_number(code, today.year),
+        title=EXCHANGE_TITLE,
+        situation="",
+        body=draft_exchange_body(practices),
+        signed_on=today,
+        printed_on=today,
+    )
+    circular.full_clean()
+    circular.save()
     return circular

@@ -9,6 +9,7 @@ app_name = "circulars"
 urlpatterns = [
     path("circulars/", views.CircularListView.as_view(), name="list"),
     path("circulars/new/", views.CircularEditView.as_view(), name="create"),
+    path("circulars/practices/", views.PracticeExchangeView.as_view(), name="practice_exchange"),
     path("circulars/<int:pk>/", views.CircularDetailView.as_view(), name="detail"),
     path("circulars/<int:pk>/edit/", views.CircularEditView.as_view(), name="edit"),
     path("circulars/<int:pk>/redraft/", views.RedraftView.as_view(), name="redraft"),

@@ -14,7 +14,15 @@ from reporting.models import IPKind, ReportingPeriod
 
 from . import services
 from .drafting import draft_situation
-from .forms import AttachmentFormSet, CircularForm, IssueForm, RevisionForm, WithdrawForm
+from .forms import (
+    AttachmentFormSet,
+    CircularForm,
+    IssueForm,
+    PracticeExchangeForm,
+    PracticeFilterForm,
+    RevisionForm,
+    WithdrawForm,
+)
 from .models import Circular
 
 PDF = "application/pdf"
@@ -310,3 +318,50 @@ class AttachmentPdfView(LoginRequiredMixin, View):
         period = get_object_or_404(ReportingPeriod.objects.by_slug(period))
         content = services.attachment_pdf(period, kind)
         return download(content, PDF, f"{period.table_title(IPKind(kind))}.pdf")
+
+
+class PracticeExchangeView(ProvincialMixin, View):
+    """经验交流: GET lists the approved good practice (filtered by period) with checkboxes; POST
+    drafts a notice spreading the chosen ones, to be edited and issued like any other."""
+
+    permission = "circulars.edit_circulars"
+    template_name = "circulars/practices.html"
+
+    def get(self, request):
+        return self.render(PracticeExchangeForm())
+
+    def post(self, request):
+        form = PracticeExchangeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("未起草：请按提示修改。"))
+            return self.render(form, status=400)
+        try:
+            circular = services.draft_practice_exchange(
+                form.cleaned_data["practices"], request.user
+            )
+        except services.CircularError as error:
+            messages.error(request, error.message)
+            return self.render(form, status=400)
+        messages.success(
+            request,
+            _("已起草经验交流通知 {number}，请核对修改后印发。").format(
+                number=circular.document_number
+            ),
+        )
+        return redirect("circulars:edit", pk=circular.pk)
+
+    def render(self, form, status=200):
+        practices = list(services.approved_practices())
+        periods = list({p.report.period.pk: p.report.period for p in practices}.values())
+        chosen = self.request.GET.get("period", "")
+        filter_form = PracticeFilterForm(self.request.GET or None, periods=periods)
+        if chosen and filter_form.is_valid():
+            practices = [p for p in practices if p.report.period.slug == chosen]
+        selected = {str(value) for value in (form["practices"].value() or [])}
+        context = {
+            "form": form,
+            "filter_form": filter_form,
+            "practices": practices,
+            "selected": selected,
+        }
+        return render(self.request, self.template_name, context, status=status)

@@ -40,8 +40,10 @@ class PrintedTable:
     note: str = ""  # the provisional mark, if any
     chart: bool = False  # printed as a bar chart of the amounts instead of the table
 
+    layout = "ranked"  # in the archive since format 3 (not a field: it names the class)
+
     def as_dict(self):
-        return asdict(self)
+        return {**asdict(self), "layout": self.layout}
 
     @classmethod
     def from_dict(cls, data):
@@ -55,12 +57,43 @@ class PrintedTable:
         )
 
 
+@dataclass(frozen=True)
+class PrintedGrid:
+    """A table of text as it prints: a row per unit, each cell written out (the measures of
+    every unit: 序号, 地区, then one cell per kind of measure, or 未报, 待审); no rank, no 合计."""
+
+    title: str
+    headings: tuple
+    rows: tuple  # tuples of str, as many cells as headings
+    note: str = ""  # the provisional mark (报送中 …), if any
+    chart = False  # never a chart
+
+    layout = "grid"
+
+    def as_dict(self):
+        return {**asdict(self), "rows": [list(row) for row in self.rows], "layout": self.layout}
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(
+            title=data["title"],
+            headings=tuple(data["headings"]),
+            rows=tuple(tuple(row) for row in data["rows"]),
+            note=data.get("note", ""),
+        )
+
+
+LAYOUTS = {table.layout: table for table in (PrintedTable, PrintedGrid)}
+
+
 # Format 1: {"format": 1, "tables": [PrintedTable.as_dict(), ...]}. Archives written before
 # formats were numbered are the bare list of tables, in the same layout.
 # Format 2: format 1's layout, whose rows may also be unranked: rank "", the amount a word (未报,
 # 待审) and the counts "—" (a unit without approved figures, never printed as 0).
-ARCHIVE_FORMAT = 2
-READABLE_FORMATS = (1, 2)
+# Format 3: each table says its "layout": "ranked" (format 2's table) or "grid" (a
+# ``PrintedGrid``: rows of text cells, no rank, no total). Formats 1 and 2 are all ranked.
+ARCHIVE_FORMAT = 3
+READABLE_FORMATS = (1, 2, 3)
 
 
 class ArchiveFormatError(ValueError):
@@ -76,8 +109,10 @@ def tables_from_archive(archive):
     """The printed tables of a stored archive, refusing a format it does not know."""
     if isinstance(archive, list):
         tables = archive  # stored before formats were numbered: format 1's layout
-    elif isinstance(archive, dict) and archive.get("format") in READABLE_FORMATS:
+    elif isinstance(archive, dict) and archive.get("format") in (1, 2):
         tables = archive["tables"]
+    elif isinstance(archive, dict) and archive.get("format") in READABLE_FORMATS:
+        return [_table_of_layout(table) for table in archive["tables"]]
     else:
         found = archive.get("format") if isinstance(archive, dict) else type(archive).__name__
         raise ArchiveFormatError(
@@ -86,6 +121,16 @@ def tables_from_archive(archive):
             "formats were numbered)"
         )
     return [PrintedTable.from_dict(table) for table in tables]
+
+
+def _table_of_layout(data):
+    layout = LAYOUTS.get(data.get("layout"))
+    if layout is None:
+        raise ArchiveFormatError(
+            f"archived table in layout {data.get('layout')!r}: this version of the portal reads "
+            f"layouts {', '.join(LAYOUTS)}"
+        )
+    return layout.from_dict(data)
 
 
 def tables_xlsx(named_tables):
@@ -115,6 +160,8 @@ def _number(printed):
 
 
 def write_table_sheet(sheet, table):
+    if table.layout == "grid":
+        return write_grid_sheet(sheet, table)
     from openpyxl.styles import Alignment, Border, Font, Side
 
     width = len(table.headings)
@@ -161,4 +208,45 @@ def write_table_sheet(sheet, table):
     for letter, column_width in zip("ABCDE", (10, 14, 18, 10, 12), strict=True):
         sheet.column_dimensions[letter].width = column_width
     sheet.print_title_rows = f"{first_body_row - 1}:{first_body_row - 1}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+
+
+# The grid's columns in Excel: narrow for 序号 and 地区, wide for the text of the measures.
+GRID_WIDTHS = (6, 10, 40, 28, 18, 28)
+
+
+def write_grid_sheet(sheet, table):
+    """A ``PrintedGrid`` as a sheet: the title merged across, its mark, the headings, a row
+    per unit; text wrapped and left-aligned in the wide columns."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    width = len(table.headings)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+    sheet.append([escape_formula(table.title)])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.cell(1, 1).font = Font(bold=True, size=16)
+    sheet.cell(1, 1).alignment = centre
+    sheet.row_dimensions[1].height = 30
+    if table.note:
+        sheet.append([table.note])
+        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+        sheet.cell(2, 1).font = Font(bold=True, color="C00000")
+    heading_row = sheet.max_row + 1
+    sheet.append(list(table.headings))
+    for cell in sheet[heading_row]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append([escape_formula(cell) for cell in row])
+    for row_cells in sheet.iter_rows(min_row=heading_row, max_row=sheet.max_row, max_col=width):
+        for column, cell in enumerate(row_cells):
+            cell.border = border
+            cell.alignment = left if column >= 2 and cell.row > heading_row else centre
+    for column, column_width in enumerate(GRID_WIDTHS[:width], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = column_width
+    sheet.print_title_rows = f"{heading_row}:{heading_row}"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

@@ -18,7 +18,13 @@ from openpyxl import load_workbook
 
 from circulars import services
 from circulars.models import Circular, CircularState
-from lib.printed import ArchiveFormatError, PrintedTable, archive_tables, tables_from_archive
+from lib.printed import (
+    ArchiveFormatError,
+    PrintedGrid,
+    PrintedTable,
+    archive_tables,
+    tables_from_archive,
+)
 from reporting.models import IPKind
 from tests.factories import CircularFactory, ReportingPeriodFactory, add_figures
 
@@ -71,25 +77,26 @@ def test_a_bare_list_and_format_1_read_the_same():
     tables = bare_list()
     assert tables_from_archive(tables) == tables_from_archive({"format": 1, "tables": tables})
     stored = json.loads(json.dumps(archive_tables(tables_from_archive(tables))))
-    assert stored == {"format": 2, "tables": tables}  # format 2 writes format 1's rows alike
+    # Format 3 writes format 1's rows alike, each table saying it is ranked.
+    assert stored == {"format": 3, "tables": [{**table, "layout": "ranked"} for table in tables]}
 
 
 @pytest.mark.parametrize(
     ("archive", "found"),
-    [({"format": 3, "tables": []}, "3"), ({"tables": []}, "None"), ("tables", "'str'")],
+    [({"format": 4, "tables": []}, "4"), ({"tables": []}, "None"), ("tables", "'str'")],
 )
 def test_an_unknown_format_is_refused_with_a_clear_error(archive, found):
     with pytest.raises(ArchiveFormatError) as error:
         tables_from_archive(archive)
     assert str(error.value) == (
-        f"archived tables in format {found}: this version of the portal reads formats 1, 2 "
+        f"archived tables in format {found}: this version of the portal reads formats 1, 2, 3 "
         "(or a bare list of tables, from before formats were numbered)"
     )
 
 
 def test_an_issued_circular_in_an_unknown_format_is_not_printed(client, administrator_user):
     circular = issued_circular(bare_list(), administrator_user)
-    Circular.objects.filter(pk=circular.pk).update(frozen_tables={"format": 3, "tables": []})
+    Circular.objects.filter(pk=circular.pk).update(frozen_tables={"format": 4, "tables": []})
     client.force_login(administrator_user)
     with pytest.raises(ArchiveFormatError):
         client.get(f"/circulars/{circular.pk}/file.xlsx")
@@ -155,13 +162,14 @@ def test_the_data_migration_wraps_bare_lists_and_back(administrator_user):
     assert Circular.objects.get(pk=circular.pk).frozen_tables == bare_list()
 
 
-def test_issuing_stores_format_2_with_its_unranked_rows(administrator_user, units):
+def test_issuing_stores_format_3_with_its_unranked_rows(administrator_user, units):
     period = ReportingPeriodFactory(year=2020)
     add_figures(units["郑州"], period, IPKind.PATENT, "19060", 28, 148)
     circular = CircularFactory(number=10, attachments=[(period, IPKind.PATENT)])
     services.issue(circular, administrator_user)
     circular.refresh_from_db()
-    assert circular.frozen_tables["format"] == 2
+    assert circular.frozen_tables["format"] == 3
+    assert circular.frozen_tables["tables"][0]["layout"] == "ranked"
     (table,) = tables_from_archive(circular.frozen_tables)
     assert isinstance(table, PrintedTable)
     assert table.rows[0].unit == "郑州" and table.rows[0].amount == "19060"
@@ -188,3 +196,28 @@ def test_format_2_holds_unranked_rows_and_prints_them_as_words(client, administr
                          [None, "洛阳", "待审", "—", "—"]]  # fmt: skip
     text = "".join(page.extract_text() for page in open_pdf(bytes(circular.archived_pdf)).pages)
     assert "未报" in text and "待审" in text
+
+
+FIXTURE_V3 = Path(__file__).parent / "fixtures" / "archive_v3.json"
+
+
+def test_format_3_says_each_tables_layout_and_reads_a_grid_of_text(administrator_user):
+    """``fixtures/archive_v3.json`` was written by hand in format 3: never regenerate it."""
+    stored = json.loads(FIXTURE_V3.read_text(encoding="utf-8"))
+    ranked, grid = tables_from_archive(stored)
+    assert isinstance(ranked, PrintedTable) and isinstance(grid, PrintedGrid)
+    assert grid.rows[1][:2] == ("2", "洛阳") and grid.rows[2][2:] == ("无",) * 4
+    assert json.loads(json.dumps(archive_tables([ranked, grid]))) == stored  # round trip
+    circular = issued_circular(stored, administrator_user)
+    rows = [
+        row
+        for page in open_pdf(bytes(circular.archived_pdf)).pages
+        for table in page.extract_tables()
+        for row in table
+    ]
+    assert ["1", "郑州", "未报", "未报", "未报", "未报"] in rows
+
+
+def test_a_table_of_an_unknown_layout_is_refused():
+    with pytest.raises(ArchiveFormatError, match="layout 'pie'"):
+        tables_from_archive({"format": 3, "tables": [{"layout": "pie", "title": "?"}]})

@@ -1,8 +1,9 @@
 """How printed circulars fall on their pages, against GB/T 9704-2012.
 
 The circulars read back: the demo's 豫知〔2021〕8号 (two tables) and 9号 (two charts), and a notice
-whose text runs to four pages, with two tables (the last on a full even page) or one chart (on
-an odd page with room to spare). For each: the 署名 and 成文日期 stand on a page with text,
+whose text runs to four pages, with two tables (the last on a full even page), one chart (on
+an odd page with room to spare) or a table and the measures of every unit (a table of text
+over two pages); and a 经验交流 notice drafted from the demo's approved practice (no attachment). For each: the 署名 and 成文日期 stand on a page with text,
 pages full of text hold 22 lines of 28 characters, every page the standard numbers carries its
 number, the 版记 closes the last even page with no needless blank page, and each attachment is
 captioned once.
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import translation
 
 from circulars import services
+from circulars.drafting import EXCHANGE_TITLE, draft_exchange_body
 from circulars.models import Circular, CircularAttachment
 from reporting.models import ReportingPeriod
 from tests.factories import CircularFactory
@@ -139,11 +141,30 @@ def printed(published_demo, django_db_blocker):
         CircularAttachment.objects.create(
             circular=one_chart, position=1, period=period, kind="patent", form="chart"
         )
+        with_measures = CircularFactory(
+            number=42,
+            title=title,
+            situation="",
+            body=FOUR_PAGE_BODY,
+            attachments=[(period, "patent")],
+        )
+        CircularAttachment.objects.create(
+            circular=with_measures, position=2, period=period, form="measures"
+        )
+        # 经验交流, drafted from the demo's approved practice: no attachment.
+        exchange = CircularFactory(
+            number=43,
+            title=EXCHANGE_TITLE,
+            situation="",
+            body=draft_exchange_body(list(services.approved_practices())),
+        )
         circulars = {
             "8号": Circular.objects.get(code="豫知", year=2021, number=8),
             "9号": Circular.objects.get(code="豫知", year=2021, number=9),
             "four-page notice": four_pages,
             "four-page notice, one chart": one_chart,
+            "four-page notice, a table and the measures": with_measures,
+            "经验交流": exchange,
         }
         for name, circular in circulars.items():
             pdf = open_pdf(services.render_circular_pdf(circular))
@@ -152,7 +173,14 @@ def printed(published_demo, django_db_blocker):
     return result
 
 
-CIRCULARS = ["8号", "9号", "four-page notice", "four-page notice, one chart"]
+CIRCULARS = [
+    "8号",
+    "9号",
+    "four-page notice",
+    "four-page notice, one chart",
+    "four-page notice, a table and the measures",
+    "经验交流",
+]
 
 
 def read_notice(printed):
@@ -349,7 +377,14 @@ def test_the_colophon_closes_the_last_even_page_without_a_needless_blank_page(pr
         assert before % 2 == 1, f"the 版记 could have stood at the foot of page {before}"
 
 
-CHARTS = {"8号": 0, "9号": 2, "four-page notice": 0, "four-page notice, one chart": 1}
+CHARTS = {
+    "8号": 0,
+    "9号": 2,
+    "four-page notice": 0,
+    "four-page notice, one chart": 1,
+    "four-page notice, a table and the measures": 0,
+    "经验交流": 0,
+}
 
 
 @pytest.mark.parametrize("name", CIRCULARS)

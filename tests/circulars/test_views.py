@@ -145,7 +145,7 @@ def test_issuing_freezes_the_figures_and_archives_the_pdf(
     assert downloaded["ETag"] == f'"{circular.archived_sha256}"'
     table = open_pdf(downloaded.content).pages[3].extract_tables()[0]
     assert ["2", "洛阳", "37209.56", "27", "226"] in table
-    assert circular.frozen_tables["format"] == 2
+    assert circular.frozen_tables["format"] == 3
     assert circular.frozen_tables["tables"][0]["rows"][1]["amount"] == "37209.56"
 
 
