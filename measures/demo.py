@@ -139,3 +139,86 @@ MEASURES_2020 = {
     # A report of nothing done: approved, so the drafted text can name it.
     "新乡": {},
 }
+
+
+# 2021 (the local demo's open period): 郑州 has begun its measures, 洛阳 has submitted them.
+MEASURES_2021 = {
+    "郑州": {
+        "state": "draft",
+        "events": [
+            {
+                "type": "roadshow",
+                "title": "知识产权质押融资政策巡讲（郑州站）",
+                "held_on": D(2021, 4, 20),
+                "place": "郑州市",
+                "organiser": "郑州市市场监督管理局",
+                "banks_attending": 6,
+                "enterprises_attending": 90,
+            }
+        ],
+        "policies": [
+            {
+                "title": "郑州市知识产权质押融资奖补实施细则",
+                "issuer": "郑州市市场监督管理局",
+                "document_number": "郑市监〔2020〕45号",
+                "issued_on": D(2020, 5, 26),
+                "type": "subsidy",
+                "in_force": True,
+            }
+        ],
+    },
+    "洛阳": {
+        "state": "submitted",
+        "funds": [
+            {
+                "title": "洛阳市专利权质押融资风险补偿资金",
+                "scope": "patent",
+                "size": Decimal("3000"),
+                "banks": "中国银行洛阳分行、洛阳银行、中原银行洛阳分行、中国建设银行洛阳分行",
+                "loans_count": 25,
+                "loans_amount": Decimal("38200"),
+                "compensation_paid": Decimal("120"),
+            }
+        ],
+        "events": [
+            {
+                "type": "matchmaking",
+                "title": "洛阳市知识产权质押融资银企对接会",
+                "held_on": D(2021, 6, 15),
+                "place": "洛阳市",
+                "organiser": "洛阳市市场监督管理局",
+                "banks_attending": 9,
+                "enterprises_attending": 70,
+                "intended_credit": Decimal("42000"),
+                "loans_granted": Decimal("15800"),
+            }
+        ],
+    },
+}
+
+
+def demo_pdf(text):
+    """A one-page PDF saying ``text`` (ASCII): a document to attach in the demo."""
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -182,7 +182,9 @@ class MeasureDocument(models.Model):
         verbose_name_plural = _("政策措施附件")
 
     def __str__(self):
-        return self.filename
+        # Not its file name: a draft's documents are listed where a user's objects are (the
+        # admin's page for deleting an account), and a name can say what the draft is.
+        return _("附件 %(number)s") % {"number": self.pk}
 
 
 class PolicyType(models.TextChoices):

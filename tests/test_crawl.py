@@ -170,6 +170,7 @@ PORTAL_URLS = {
         fmt: {"pk": W("circular", 8), "fmt": fmt} for fmt in ("pdf", "docx", "xlsx")
     },
     "circulars:attachment_pdf": {"": {"period": "2021", "kind": "patent"}},
+    "circulars:practice_exchange": {"": {}, "2020": {"?": {"period": "2020"}}},
     "contracts:import": ONE,
     "contracts:confirm_import": {"": {"pk": W("pending", "contracts")}},
     "contracts:template": {"": {"period": "2021", "code": "410100"}},
@@ -386,8 +387,8 @@ def marked_docx(text):
 
 
 def add_measures(users, units, period):
-    """Measures for 2021: 郑州 a draft with a policy and its document (private), 洛阳
-    submitted, 焦作 returned with 焦作's reason, 鹤壁 approved."""
+    """Measures for 2021: 郑州's draft (the demo's) gains a policy and its document (private);
+    洛阳 submitted (the demo's), 焦作 returned with 焦作's reason, 鹤壁 approved."""
     from django.core.files.uploadedfile import SimpleUploadedFile as Upload
 
     User = get_user_model()
@@ -404,7 +405,9 @@ def add_measures(users, units, period):
              "place": "某地", "organiser": "某局", "banks_attending": 2,
              "enterprises_attending": 20}  # fmt: skip
     reviewer = users["reviewer"]
-    for name, login in (("洛阳", "luoyang"), ("焦作", "jiaozuo"), ("鹤壁", "hebi")):
+    # 洛阳's are submitted by the demo itself.
+    assert MeasureReport.objects.get(unit=units["洛阳"], period=period).state == "submitted"
+    for name, login in (("焦作", "jiaozuo"), ("鹤壁", "hebi")):
         clerk = User.objects.get(username=login)
         item = measure_services.save_item(
             clerk, units[name], period, events, {**event, "title": f"{name}巡讲"},

@@ -60,6 +60,7 @@ MATRIX = {
     "contracts:report_contracts": ("get", "/periods/2021/410100/contracts/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),
     "contracts:withdraw_batch": ("post", "/contracts/batches/BATCH/withdraw/", {"version": "VERSION"}, dict(anonymous=LOGIN, submitter=302, other_submitter=404, reviewer=302, administrator=302)),
     "contracts:banks": ("get", "/reports/2021/banks/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
+    "circulars:practice_exchange": ("get", "/circulars/practices/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=403, administrator=200)),
     "analysis:dashboard": ("get", "/analysis/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
     "analysis:comparison": ("get", "/analysis/2021/patent/", None, dict(anonymous=LOGIN, submitter=403, other_submitter=403, reviewer=200, administrator=200)),
     "analysis:unit": ("get", "/analysis/units/410100/", None, dict(anonymous=LOGIN, submitter=200, other_submitter=404, reviewer=200, administrator=200)),

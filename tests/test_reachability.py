@@ -39,6 +39,15 @@ REACHED_BY = {
     "reporting:ranked_table": {SUBMITTER, REVIEWER, ADMINISTRATOR},
     "reporting:board": {REVIEWER, ADMINISTRATOR},
     "reporting:report": {SUBMITTER, REVIEWER, ADMINISTRATOR},
+    "measures:report": {SUBMITTER, REVIEWER, ADMINISTRATOR},
+    "measures:matrix": {REVIEWER, ADMINISTRATOR},
+    "measures:unit": {SUBMITTER, REVIEWER, ADMINISTRATOR},
+    "measures:add_item": {SUBMITTER},
+    "measures:edit_item": {SUBMITTER},
+    "measures:document": {SUBMITTER, REVIEWER, ADMINISTRATOR},
+    "measures:import": {SUBMITTER, REVIEWER},
+    "measures:import_template": {SUBMITTER, REVIEWER},
+    "circulars:practice_exchange": {ADMINISTRATOR},
 }
 
 # URL name → why no page links it.
@@ -62,6 +71,9 @@ NOT_LINKED = {
     "reporting:bulk_approve": "POST only",
     "reporting:transition": "POST only",
     "reporting:extension": "POST only",
+    "measures:transition": "POST only",
+    "measures:delete_item": "POST only",
+    "measures:confirm_import": "where an upload leads: the preview of that upload",
 }
 
 
