@@ -44,6 +44,8 @@ from circulars.models import Circular, CircularAttachment
 from cities.models import ReportingUnit, UnitAlias
 from contracts import imports as contract_imports
 from contracts.models import ContractBatch, PledgeContract
+from measures import imports as measure_imports
+from measures.models import Event, MeasureDocument, MeasureTransition, Policy, Practice, RiskFund
 from reporting import imports as figure_imports
 from reporting.models import (
     DeadlineExtension,
@@ -238,6 +240,17 @@ def data_strings():
         found.update(_lines(*fields))
     found.update(_lines(*ContractBatch.objects.values_list("filename", flat=True)))
     found.update(_lines(*PendingImport.objects.values_list("filename", flat=True)))
+    # What units report of their measures, as they typed it, and the names of their documents.
+    for fields in Policy.objects.values_list("title", "issuer", "document_number"):
+        found.update(_lines(*fields))
+    for title, banks, groups in RiskFund.objects.values_list("title", "banks", "bank_groups"):
+        found.update(_lines(title, *banks.replace("、", "\n").splitlines(), "、".join(groups)))
+    for fields in Event.objects.values_list("title", "place", "organiser"):
+        found.update(_lines(*fields))
+    for fields in Practice.objects.values_list("title", "text"):
+        found.update(_lines(*fields))
+    found.update(_lines(*MeasureDocument.objects.values_list("filename", flat=True)))
+    found.update(_lines(*MeasureTransition.objects.values_list("comment", flat=True)))
     for fields in ProvinceBenchmark.objects.values_list("province", "source"):
         found.update(_lines(*fields))
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
@@ -277,7 +290,7 @@ DATA_PATTERNS = [
 # national standards' prefix (GB/T 2260), the key names Django's Chinese quotes ("按住 Control
 # 键或 Mac 上的 Command 键"), and what Django's Chinese leaves in English (IP 地址, LDAP).
 LATIN_NAMES = {
-    "CSV", "XLSX", "XLS", "PDF", "DOCX", "Excel", "Word", "UTF", "GBK", "GB",
+    "CSV", "XLSX", "XLS", "PDF", "DOCX", "OFD", "Excel", "Word", "UTF", "GBK", "GB",
     "Control", "Mac", "Command", "IP", "LDAP",
 }  # fmt: skip
 # What a user types in Chinese whatever the interface's language, quoted in the English help
@@ -286,6 +299,8 @@ TYPED_IN_CHINESE = {
     *(name for names in figure_imports.HEADINGS.values() for name in names),
     *(name for names in contract_imports.COLUMNS.values() for name in names),
     *contract_imports.HEADINGS.values(),
+    *(name for columns in measure_imports.COLUMNS.values() for names in columns.values()
+      for name in names),
     "是", "否", "专利", "商标",
     "一、", "（一）", "（1）",
 }  # fmt: skip
