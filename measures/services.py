@@ -49,14 +49,14 @@ def lock_reason(user, unit, period, report=None):
 
 def open_for_change(user, unit, period, expected_version):
     """The unit's measure report, locked, at the version the user saw, if ``user`` may change it."""
-    report = services.open_report(
-        unit, period, user, expected_version=expected_version, model=MeasureReport
-    )
+    report = services.open_report(unit, period, user, model=MeasureReport)
     reason = lock_reason(user, unit, period, None if report.version == 0 else report)
     if reason:
         if not can(user, "reporting.edit_report", report):
             raise PermissionDenied(reason)
         raise WorkflowError(reason)
+    # After the rule: someone who may not change the report at all is refused as such.
+    services.check_version(report, expected_version)
     return report
 
 

@@ -5,6 +5,7 @@ call a service."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -217,6 +218,7 @@ class TransitionView(ReportMixin, View):
             messages.error(request, _("请求无效，请刷新页面后重试。"))
             return HttpResponseRedirect(report_url(self.period, self.unit))
 
+        @transaction.atomic  # a refused first submission leaves no empty report behind
         def change():
             report = self.report
             expected = form.cleaned_data["version"]

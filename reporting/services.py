@@ -277,11 +277,11 @@ def open_report(unit, period, user, *, expected_version=None, model=PledgeReport
     A report created here has version 0 until its first change is saved.
     """
     report, _created = _lock_or_create(unit, period, user, model)
-    _check_version(report, expected_version)
+    check_version(report, expected_version)
     return report
 
 
-def _check_version(report, expected_version):
+def check_version(report, expected_version):
     if expected_version is not None and report.version != expected_version:
         editor = report.updated_by
         who = (editor.get_full_name() or editor.get_username()) if editor else ""
@@ -353,7 +353,7 @@ def save_figures(
     figures. Returns the report.
     """
     report, created = _lock_or_create(unit, period, user)
-    _check_version(report, expected_version)
+    check_version(report, expected_version)
     if on_behalf:
         reason = province_lock_reason(user, report, submitting=False)
         _refuse(reason, user, "reporting.import_report", report)
@@ -390,7 +390,7 @@ def import_figures(
     approved as well with ``approve`` (reviewers only). Returns the report.
     """
     report, created = _lock_or_create(unit, period, user)
-    _check_version(report, expected_version)
+    check_version(report, expected_version)
     _refuse(
         province_lock_reason(user, report, submitting=True),
         user,
@@ -552,7 +552,7 @@ def _check_move(report, move, user, expected_version):
             raise PermissionDenied(_("您没有权限执行此操作。"))
     elif not can(user, move.permission, report):
         raise PermissionDenied(_("您没有权限执行此操作。"))
-    _check_version(report, expected_version)
+    check_version(report, expected_version)
     if report.state not in move.sources:
         raise WorkflowError(
             _("报表当前状态为“{state}”，不能{action}。").format(
