@@ -27,7 +27,7 @@ from reporting.imports import (
     read_rows,
     refusal_message,
 )
-from reporting.models import WorkflowAction
+from reporting.models import ReportState, WorkflowAction
 
 from . import services
 from .items import ITEM_KINDS
@@ -236,9 +236,18 @@ class MeasurePreview:
 
 
 def import_refusal(user, unit, period, report):
-    """Why ``user`` cannot import this unit's measures now, or None (the forms' lock rules
-    for its own submitter; the province's: anything but an approved report)."""
+    """Why ``user`` cannot import this unit's measures now, or None: the forms' lock rules for
+    its own submitter; for the province, a report the unit has not begun or has submitted.
+
+    The province's import submits the whole report: into a draft (or a returned or reopened
+    report) it would submit, and show, what the unit is still writing in the other kinds.
+    """
     if can(user, "reporting.import_report", report or unit):
+        if report is not None and report.version and report.state in ReportState.editable():
+            return _(
+                "该单位正在填报本期政策措施（{state}），省局不能代为导入，以免提交该单位尚未完成的内容。"
+                "请由该单位导入或提交，或在其提交后再导入。"
+            ).format(state=report.get_state_display())
         return workflow.province_lock_reason(user, report, submitting=True)
     return services.lock_reason(user, unit, period, report)
 
@@ -288,7 +297,9 @@ def parse_measures(rows, period, unit, kind, user):
         rows=results,
         errors=errors,
         versions={str(unit.pk): report.version if report else 0},
-        existing=getattr(report, kind.related_name).count() if report else 0,
+        # Only where the user may read the report's items: its unit, or the province once it
+        # is submitted (a draft refuses the province's import, above).
+        existing=getattr(report, kind.related_name).count() if report and not reason else 0,
         on_behalf=can(user, "reporting.import_report", report or unit),
     )
 
@@ -313,7 +324,7 @@ def apply_measures(preview, user, source, *, versions=None):
             report = workflow.open_report(
                 unit, period, user, expected_version=expected, model=MeasureReport
             )
-            reason = workflow.province_lock_reason(user, report, submitting=True)
+            reason = import_refusal(user, unit, period, report)
             if reason:
                 raise workflow.WorkflowError(reason)
         else:

@@ -18,6 +18,7 @@ from measures.items import ITEM_KINDS
 from measures.models import MeasureReport, MeasureTransition
 from reporting.imports import read_rows
 from reporting.models import PendingImport, ReportState, WorkflowAction
+from reporting.services import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -406,11 +407,12 @@ def test_a_submitters_import_after_the_deadline_is_refused(
 
 
 @pytest.mark.parametrize("persona", ["reviewer", "administrator"])
-def test_the_provinces_import_submits_the_units_report(
+def test_the_provinces_import_into_a_submitted_report_submits_it_again(
     client, request, zhengzhou_submitter, units, period, persona
 ):
     user = request.getfixturevalue(persona)
     report = existing_report(zhengzhou_submitter, units["郑州"], period, "events")
+    transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
     client.force_login(user)
     rows = [HEADINGS["events"], *GOOD["events"]]
     response = upload(client, xlsx(rows), "events", units["郑州"], period, name="活动.xlsx")
@@ -421,13 +423,39 @@ def test_the_provinces_import_submits_the_units_report(
     report.refresh_from_db()
     assert stored(report, "events") == STORED["events"]
     assert report.state == ReportState.SUBMITTED
-    move = MeasureTransition.objects.get(report=report)
+    move = MeasureTransition.objects.filter(report=report).last()
     assert (move.action, move.from_state, move.to_state, move.actor, move.comment) == (
         WorkflowAction.IMPORT,
-        ReportState.DRAFT,
+        ReportState.SUBMITTED,
         ReportState.SUBMITTED,
         user,
         "从文件“活动.xlsx”导入",
+    )
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "administrator"])
+def test_the_province_cannot_import_into_a_units_unfinished_draft(
+    client, request, zhengzhou_submitter, units, period, persona
+):
+    # Its import submits the whole report: the unit's half-written policies would go with it.
+    user = request.getfixturevalue(persona)
+    report = existing_report(zhengzhou_submitter, units["郑州"], period, "policies")
+    version = report.version
+    client.force_login(user)
+    rows = [HEADINGS["events"], *GOOD["events"]]
+    response = upload(client, xlsx(rows), "events", units["郑州"], period, name="活动.xlsx")
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert (
+        "郑州市：该单位正在填报本期政策措施（草稿），省局不能代为导入，以免提交该单位尚未完成的内容。"
+        "请由该单位导入或提交，或在其提交后再导入。"
+    ) in content
+    assert "本报表现有的" not in content  # nothing of the draft is told
+    report.refresh_from_db()
+    assert (report.state, report.version, stored(report, "events")) == (
+        ReportState.DRAFT,
+        version,
+        [],
     )
 
 
@@ -486,7 +514,7 @@ def test_a_report_submitted_since_the_preview_is_not_changed(
     client.force_login(zhengzhou_submitter)
     rows = [HEADINGS["practices"], *GOOD["practices"]]
     upload(client, xlsx(rows), "practices", units["郑州"], period)
-    services.submit(zhengzhou_submitter, report, expected_version=1)
+    transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, expected_version=1)
     response = confirm(client)
     assert messages_of(response) == ["未导入：郑州市：报表已提交，正在等待审核，暂不能修改。"]
     report.refresh_from_db()
@@ -571,7 +599,7 @@ def test_the_report_page_links_the_import_of_each_kind_while_it_may_be_imported(
     assert link(period, units["郑州"], "events") in client.get(url).content.decode()
 
     report = existing_report(zhengzhou_submitter, units["郑州"], period, "events")
-    services.submit(zhengzhou_submitter, report, expected_version=1)
+    transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, expected_version=1)
     client.force_login(zhengzhou_submitter)
     assert "从文件导入" not in client.get(url).content.decode()
     client.force_login(reviewer)
@@ -594,7 +622,7 @@ def test_the_province_may_correct_a_submitted_report_by_a_file(
     client, reviewer, zhengzhou_submitter, units, period
 ):
     report = existing_report(zhengzhou_submitter, units["郑州"], period, "practices")
-    services.submit(zhengzhou_submitter, report, expected_version=1)
+    transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, expected_version=1)
     client.force_login(reviewer)
     rows = [HEADINGS["practices"], *GOOD["practices"]]
     upload(client, xlsx(rows), "practices", units["郑州"], period, name="做法.csv")
