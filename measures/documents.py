@@ -22,8 +22,15 @@ class DocumentError(ValueError):
 
 
 def document_type(content):
-    """The document's type, from its bytes (whatever its name says), or raise ``DocumentError``."""
+    """The document's type, from its bytes (whatever its name says), or raise ``DocumentError``.
+
+    A PDF starts with its header and ends with its end-of-file marker, and carries no web page
+    in its head; a DOCX or an OFD is a ZIP with nothing before its first member, whose parts say
+    what it is (a DOCX declares its main document part; a spreadsheet or slides are not one).
+    """
     if content.startswith(b"%PDF-"):
+        if b"%%EOF" not in content[-1024:] or _looks_like_a_page(content[:1024]):
+            raise DocumentError(_not_a_document())
         return DocumentType.PDF
     if content.startswith(b"PK\x03\x04"):
         try:
@@ -31,20 +38,47 @@ def document_type(content):
                 infos = archive.infolist()
                 if len(infos) > MAX_ZIP_MEMBERS:
                     raise DocumentError(_("文件内部结构异常，无法接收。"))
-                names = {info.filename for info in infos}
-        except (zipfile.BadZipFile, ValueError, OSError) as error:
-            if isinstance(error, DocumentError):
-                raise
+                if not infos or min(info.header_offset for info in infos) != 0:
+                    raise DocumentError(_not_a_document())  # data before the archive
+                members = {info.filename: info for info in infos}
+                if OFD_MARK in members:
+                    return DocumentType.OFD
+                if DOCX_MARK in members and _declares_word(archive, members):
+                    return DocumentType.DOCX
+        except DocumentError:
+            raise
+        except (zipfile.BadZipFile, ValueError, OSError, KeyError):
             raise DocumentError(_("文件已损坏，无法识别。")) from None
-        if DOCX_MARK in names and "[Content_Types].xml" in names:
-            return DocumentType.DOCX
-        if OFD_MARK in names:
-            return DocumentType.OFD
-    raise DocumentError(_("只接收 PDF、DOCX 或 OFD 格式的文件（按文件内容识别，不看扩展名）。"))
+    raise DocumentError(_not_a_document())
+
+
+def _not_a_document():
+    return _("只接收 PDF、DOCX 或 OFD 格式的文件（按文件内容识别，不看扩展名）。")
+
+
+def _looks_like_a_page(head):
+    head = head.lower()
+    return b"<html" in head or b"<script" in head or b"<!doctype" in head
+
+
+# The content-types part of a document is a few kilobytes; a larger one is not read.
+MAX_CONTENT_TYPES = 64 * 1024
+
+
+def _declares_word(archive, members):
+    """A word-processing document: its content types name the main document part, and it has no
+    spreadsheet or slides in it."""
+    if any(name.startswith(("xl/", "ppt/")) for name in members):
+        return False
+    types = members.get("[Content_Types].xml")
+    if types is None or types.file_size > MAX_CONTENT_TYPES:
+        return False
+    return b"wordprocessingml.document.main+xml" in archive.read(types)
 
 
 def check_upload(upload):
-    """The upload's name, type and bytes, read within the size limit, or raise ``DocumentError``."""
+    """The upload's name, type and bytes, or raise ``DocumentError``. Django has received the
+    file by now (the proxy bounds a request's body); no more than the limit is read from it."""
     limit = settings.MEASURE_DOCUMENT_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise DocumentError(_too_large(upload.size, limit))

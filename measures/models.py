@@ -63,7 +63,6 @@ class MeasureReport(models.Model):
     state = models.CharField(
         _("状态"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
     )
-    explanation = models.TextField(_("上报说明"), blank=True)
     # Bumped by every change, its items' included: a form based on an older version is refused.
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -149,6 +148,15 @@ class DocumentType(models.TextChoices):
         return {"PDF": ".pdf", "DOCX": ".docx", "OFD": ".ofd"}[self.label]
 
 
+class MeasureDocumentQuerySet(models.QuerySet):
+    def in_use(self):
+        """Documents a policy or a practice carries now."""
+        return self.filter(
+            Q(pk__in=Policy.objects.values("document"))
+            | Q(pk__in=Practice.objects.values("document"))
+        )
+
+
 class MeasureDocument(models.Model):
     """An uploaded document (a policy's text, a practice's material), kept in the database.
 
@@ -175,6 +183,8 @@ class MeasureDocument(models.Model):
         verbose_name=_("上传人"),
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = MeasureDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "uploaded_at", "pk"]

@@ -247,8 +247,10 @@ class DocumentView(LoginRequiredMixin, View):
     """A document, downloaded (never shown inline), if the user may see its report."""
 
     def get(self, request, pk):
+        # Only a document an item carries now: one replaced or whose item was deleted is kept
+        # (the items' history refers to it) but no longer handed out.
         document = get_object_or_404(
-            MeasureDocument.objects.select_related("report"),
+            MeasureDocument.objects.in_use(),
             pk=pk,
             report__in=MeasureReport.objects.for_user(request.user),
         )

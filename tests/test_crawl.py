@@ -377,11 +377,17 @@ CRAWL_POLICY = {
 }  # fmt: skip
 
 
+WORD_TYPES = (
+    '<Types><Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+
+
 def marked_docx(text):
     """A DOCX (as far as its type is read from its content) whose text is ``text``."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("[Content_Types].xml", WORD_TYPES)
         archive.writestr("word/document.xml", f"<w:document><w:t>{text}</w:t></w:document>")
     return buffer.getvalue()
 

@@ -166,7 +166,7 @@ def submitted_measures(units, open_period, zhengzhou_submitter):
             "type": "subsidy",
         },
         expected_version=None,
-        upload=SimpleUploadedFile("办法.pdf", b"%PDF-1.4 policy"),
+        upload=SimpleUploadedFile("办法.pdf", b"%PDF-1.4 policy\n%%EOF\n"),
     )
     transition(policy.report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
     policy.report.refresh_from_db()

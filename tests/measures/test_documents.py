@@ -50,7 +50,23 @@ def zipped(*names):
     return buffer.getvalue()
 
 
-DOCX = zipped("[Content_Types].xml", "_rels/.rels", "word/document.xml")
+WORD_TYPES = (
+    '<Types><Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+
+
+def docx(*extra):
+    """A DOCX as far as its type is read: its content types name the main document part."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", WORD_TYPES)
+        for name in ("_rels/.rels", "word/document.xml", *extra):
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+DOCX = docx()
 OFD = zipped("OFD.xml", "Doc_0/Document.xml")
 XLSX = zipped("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/worksheets/sheet1.xml")
 
@@ -229,7 +245,19 @@ REFUSED = {
     "a ZIP of more than 5000 members": ("bomb.docx", MANY_MEMBERS, "文件内部结构异常，无法接收。"),
     "a broken ZIP": ("坏.docx", b"PK\x03\x04" + b"\x00" * 100, "文件已损坏，无法识别。"),
     "an empty file": ("空.pdf", b"", "所提交的是空文件。"),
-}
+    "a web page behind a PDF header": (
+        "页.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n", NOT_A_DOCUMENT
+    ),
+    "a PDF header without its end": ("半.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n", NOT_A_DOCUMENT),
+    "a spreadsheet carrying Word's part": (
+        "表.docx", zipped("[Content_Types].xml", "word/document.xml", "xl/workbook.xml"),
+        NOT_A_DOCUMENT,
+    ),
+    "Word's parts without its content type": (
+        "半.docx", zipped("[Content_Types].xml", "word/document.xml"), NOT_A_DOCUMENT
+    ),
+    "a document behind other bytes": ("尾.docx", b"PK\x03\x04junk" + DOCX, NOT_A_DOCUMENT),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("kind", DOCUMENT_KINDS)
@@ -253,7 +281,7 @@ def test_an_upload_that_is_not_a_document_is_refused_and_nothing_is_saved(
 def test_a_zip_of_exactly_5000_members_is_read_for_what_it_is(
     submitter_client, zhengzhou, open_period, started
 ):
-    content = zipped("[Content_Types].xml", "word/document.xml", *[f"m{n}" for n in range(4998)])
+    content = docx(*[f"m{n}" for n in range(4997)])
 
     response = upload(submitter_client, open_period, zhengzhou, "policies", "大.docx", content)
 
@@ -282,7 +310,7 @@ def test_a_document_over_the_size_limit_is_refused_and_nothing_is_saved(
 def test_a_document_of_exactly_the_size_limit_is_accepted(
     submitter_client, zhengzhou, open_period, started
 ):
-    content = PDF + b"0" * (1024 * 1024 - len(PDF))
+    content = PDF[:9] + b"0" * (1024 * 1024 - len(PDF)) + PDF[9:]  # padded, its end kept
 
     response = upload(submitter_client, open_period, zhengzhou, "policies", "大.pdf", content)
 
@@ -412,3 +440,39 @@ def test_the_report_page_links_the_document_for_download(
     page = client.get(reverse("measures:report", args=[open_period.slug, zhengzhou.code]))
 
     assert f'<a href="{document_url(document)}" download>下载</a>' in page.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["zhengzhou_submitter", "reviewer"])
+def test_a_replaced_document_is_kept_but_no_longer_handed_out(
+    request, submitter_client, client, zhengzhou, open_period, started, persona
+):
+    upload(submitter_client, open_period, zhengzhou, "practices", "旧.pdf", PDF)
+    [practice] = ITEM_KINDS["practices"].model.objects.all()
+    old = practice.document
+    submitter_client.post(
+        edit_url(open_period, zhengzhou, "practices", practice.pk),
+        {**FORM_DATA["practices"], "version": 2, "document": SimpleUploadedFile("新.docx", DOCX)},
+    )
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(document_url(old)).status_code == 404
+    assert MeasureDocument.objects.filter(pk=old.pk).exists()  # the history still names it
+    practice.refresh_from_db()
+    assert client.get(document_url(practice.document)).status_code == 200
+
+
+def test_a_deleted_items_document_is_no_longer_handed_out_to_anyone(
+    submitter_client, client, reviewer, zhengzhou, open_period, started, document
+):
+    [policy] = ITEM_KINDS["policies"].model.objects.all()
+    submitter_client.post(
+        reverse(
+            "measures:delete_item", args=[open_period.slug, zhengzhou.code, "policies", policy.pk]
+        ),
+        {"version": 2},
+    )
+    assert not ITEM_KINDS["policies"].model.objects.exists()
+    client.force_login(reviewer)
+
+    assert submitter_client.get(document_url(document)).status_code == 404
+    assert client.get(document_url(document)).status_code == 404
