@@ -12,7 +12,7 @@ from django.utils import translation
 from lib.numbers import CENT, growth
 from measures.models import MeasureReport
 from measures.queries import RowStatus, measure_matrix, patent_fund_units
-from reporting.models import IPKind, ProvinceBenchmark
+from reporting.models import IPKind, ProvinceBenchmark, ReportState
 from reporting.queries import rank_units
 
 from .models import UnitNames
@@ -104,8 +104,10 @@ def _measures_paragraph(period, names):
     """What the approved measure reports show: who set up a patent risk-compensation fund, who
     held no event and who has no policy in force; then who has not reported (named when few).
 
-    Only approved reports are read; "" when no unit has a measure report for the period."""
-    if not MeasureReport.objects.filter(period=period).exists():
+    Only approved reports are read; "" while no unit has submitted its measures for the period
+    (a unit's draft is its own: it neither brings the paragraph about nor shows in it)."""
+    submitted = MeasureReport.objects.filter(period=period, state__in=ReportState.provisional())
+    if not submitted.exists():
         return ""
     matrix = measure_matrix(period)
     clauses = []
@@ -119,7 +121,8 @@ def _measures_paragraph(period, names):
         clauses.append(f"尚未开展质押融资巡讲、银企对接或培训活动的有：{_names(no_event, names)}")
     no_policy = matrix.without_measure("policies")
     if no_policy:
-        clauses.append(f"尚未出台质押融资扶持政策的有：{_names(no_policy, names)}")
+        # The matrix reads policies in force: a unit whose policies have lapsed has none now.
+        clauses.append(f"尚无现行有效的质押融资扶持政策的有：{_names(no_policy, names)}")
     sentences = ["；".join(clauses) + "。"] if clauses else []
     unreported = []
     missing = [row for row in matrix.rows if row.status == RowStatus.MISSING]
@@ -194,8 +197,10 @@ def from_chinese_numeral(text):
     )
 
 
-LEVEL_1 = re.compile(r"^([一二三四五六七八九十]+)、")
-LEVEL_2 = re.compile(r"^（([一二三四五六七八九十]+)）")
+# A Chinese numeral from 一 to 九十九, as headings are numbered (十一, 二十, not 一一 or 十十).
+NUMERAL = r"(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+LEVEL_1 = re.compile(rf"^({NUMERAL})、")
+LEVEL_2 = re.compile(rf"^（({NUMERAL})）")
 LEVEL_3 = re.compile(r"^(\d+)[.．](?!\d)")  # 1. but not 2.5亿元
 
 

@@ -65,6 +65,9 @@ class PracticeFilterForm(forms.Form):
         ]
 
 
+MAX_PRACTICES = 99
+
+
 class PracticeExchangeForm(forms.Form):
     """The approved practices chosen for a 经验交流 notice; any other is refused."""
 
@@ -84,3 +87,12 @@ class PracticeExchangeForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["practices"].queryset = approved_practices()
+
+    def clean_practices(self):
+        practices = self.cleaned_data["practices"]
+        # Each is a first-level heading, numbered 一、 to 九十九、.
+        if len(practices) > MAX_PRACTICES:
+            raise forms.ValidationError(
+                _("一份通知最多收录 {limit} 条经验做法。").format(limit=MAX_PRACTICES)
+            )
+        return practices

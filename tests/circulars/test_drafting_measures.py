@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 DEMO_PARAGRAPH = (
     "洛阳、驻马店建立了专利质押融资风险补偿机制；"
     "尚未开展质押融资巡讲、银企对接或培训活动的有：新乡、驻马店；"
-    "尚未出台质押融资扶持政策的有：新乡、南阳。"
+    "尚无现行有效的质押融资扶持政策的有：新乡、南阳。"
     "另有23个单位尚未报送政策措施情况。"
 )
 
@@ -60,7 +60,7 @@ def test_a_reopened_report_no_longer_counts(period, reviewer, units):
     assert measures_paragraph(period) == (
         "洛阳建立了专利质押融资风险补偿机制；"
         "尚未开展质押融资巡讲、银企对接或培训活动的有：新乡；"
-        "尚未出台质押融资扶持政策的有：新乡、南阳。"
+        "尚无现行有效的质押融资扶持政策的有：新乡、南阳。"
         "另有24个单位尚未报送政策措施情况。"
     )
 
@@ -70,7 +70,7 @@ def test_a_newly_approved_fund_covering_patents_is_named_in_code_order(period, u
     assert measures_paragraph(period) == (
         "开封、洛阳、驻马店建立了专利质押融资风险补偿机制；"
         "尚未开展质押融资巡讲、银企对接或培训活动的有：开封、新乡、驻马店；"
-        "尚未出台质押融资扶持政策的有：开封、新乡、南阳。"
+        "尚无现行有效的质押融资扶持政策的有：开封、新乡、南阳。"
         "另有22个单位尚未报送政策措施情况。"
     )
 
@@ -84,7 +84,7 @@ def test_a_trademark_fund_is_no_patent_mechanism(period, units):
 
 def test_a_policy_no_longer_in_force_is_no_policy(period, units):
     MeasureReport.objects.get(unit=units["郑州"], period=period).policies.update(in_force=False)
-    assert "尚未出台质押融资扶持政策的有：郑州、新乡、南阳。" in measures_paragraph(period)
+    assert "尚无现行有效的质押融资扶持政策的有：郑州、新乡、南阳。" in measures_paragraph(period)
 
 
 def test_few_units_not_reported_are_named_and_a_submitted_one_is_awaiting_review(units):
@@ -106,3 +106,34 @@ def test_without_any_measure_report_nothing_is_said_of_measures(units):
     period = ReportingPeriodFactory(year=2019)
     assert "政策措施" not in draft_situation(period)
     assert "风险补偿" not in draft_situation(period)
+
+
+def test_a_units_draft_alone_brings_no_paragraph_about_measures(
+    units, zhengzhou_submitter, open_period
+):
+    from measures.items import ITEM_KINDS
+    from measures.services import save_item
+
+    period = open_period
+    save_item(
+        zhengzhou_submitter, units["郑州"], period, ITEM_KINDS["practices"],
+        {"title": "草稿中的做法", "text": "尚在写。"}, expected_version=None,
+    )  # fmt: skip
+    assert "政策措施" not in draft_situation(period)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("（一一）做法", "（一一）做法"),  # not a numeral: left as written
+        ("（十十）做法", "（十十）做法"),
+        ("（三四）做法", "（三四）做法"),
+        ("（十二）做法", "12.做法"),
+        ("二十、做法", "（二十）做法"),
+        ("一一、做法", "一一、做法"),
+    ],
+)
+def test_only_well_formed_heading_numbers_are_moved_down_a_level(paragraph, expected):
+    from circulars.drafting import demoted
+
+    assert demoted(paragraph) == expected

@@ -99,6 +99,17 @@ def test_nothing_chosen_drafts_nothing(admin_client, practices):
     assert "请至少选择一条经验做法。" in response.content.decode()
 
 
+def test_more_practices_than_headings_can_number_are_refused(admin_client, practices, monkeypatch):
+    from circulars import forms
+
+    monkeypatch.setattr(forms, "MAX_PRACTICES", 1)  # 99 in use: 一、 to 九十九、
+    before = Circular.objects.count()
+    response = admin_client.post(URL, {"practices": [practices["洛阳"].pk, practices["郑州"].pk]})
+    assert response.status_code == 400
+    assert "一份通知最多收录 1 条经验做法。" in response.content.decode()
+    assert Circular.objects.count() == before
+
+
 @pytest.mark.parametrize("persona", ["zhengzhou_submitter", "reviewer"])
 def test_submitters_and_reviewers_may_not(client, request, practices, persona):
     client.force_login(request.getfixturevalue(persona))
