@@ -46,6 +46,6 @@ class MeasureReportAdmin(ReadOnlyAdminMixin, ViewOnlyHistoryAdmin):
     list_filter = ["period", "state", "unit__kind"]
     search_fields = ["unit__name", "unit__short_name"]
     list_select_related = ["unit", "period", "updated_by"]
-    fields = ["unit", "period", "state", "explanation", "updated_at", "updated_by"]
+    fields = ["unit", "period", "state", "updated_at", "updated_by"]
     readonly_fields = fields
     inlines = [PolicyInline, FundInline, EventInline, PracticeInline, TransitionInline]

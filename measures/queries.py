@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import ReportingUnit
+from lib.wording import join_clauses, join_names
 from reporting.models import ReportState
 from reporting.queries import open_period_line
 
@@ -67,18 +68,21 @@ class MatrixRow:
         if not items:
             return str(_("无"))
         if column == "policies":
-            return "；".join(f"{policy.title}（{policy.document_number}）" for policy in items)
+            return join_clauses(
+                _("{title}（{number}）").format(title=policy.title, number=policy.document_number)
+                for policy in items
+            )
         if column == "funds":
-            return "；".join(
+            return join_clauses(
                 _("{title}（{size} 万元）").format(title=fund.title, size=_amount(fund.size))
                 for fund in items
             )
         if column == "events":
-            return "、".join(
+            return join_names(
                 _("{kind} {count} 场").format(kind=kind, count=count)
                 for kind, count in self.event_counts()
             )
-        return "；".join(practice.title for practice in items)
+        return join_clauses(practice.title for practice in items)
 
 
 def _amount(value):
@@ -116,7 +120,8 @@ class MeasureMatrix:
 
 
 def measure_matrix(period, units=None):
-    """Every unit's measures for the period, approved reports only (four queries in all)."""
+    """Every unit's measures for the period, approved reports only: six queries (the units, their
+    reports, one per kind of measure), however many units."""
     units = list(units if units is not None else ReportingUnit.objects.order_by("code"))
     reports = {
         report.unit_id: report

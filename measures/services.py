@@ -167,16 +167,6 @@ def replace_items(user, report, kind, items):
     return len(items)
 
 
-def submit(user, report, *, expected_version):
-    return services.transition(
-        report, services.WorkflowAction.SUBMIT, user, expected_version=expected_version
-    )
-
-
-def is_editable_state(report):
-    return report is None or report.state in ReportState.editable()
-
-
 @transaction.atomic
 def record_published_measures(unit, period, values_by_kind):
     """Store measures already known to the province (the demo's 2020) as approved data.

@@ -483,7 +483,8 @@ class ReportKind:
     ``updated_by`` and a log ``transitions`` (rows with action, from_state, to_state, actor and
     comment); it moves by the one table ``MOVES`` through ``transition``. ``missing(report)``:
     what must be filled in before it is submitted or approved (a list of messages);
-    ``warnings(report)``: what needs a written explanation before it is submitted;
+    ``warnings(report)``: what needs a written explanation (the report's ``explanation``, which
+    a kind that can warn must have) before it is submitted;
     ``notify(logged)``: the e-mail a move calls for, sent once the move is committed.
     """
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 
 from lib.numbers import format_amount
+from lib.wording import join_names
 
 register = template.Library()
 
@@ -43,7 +44,7 @@ def item_cell(item, name):
     if isinstance(value, int):
         return Cell(str(value), number=True)
     if isinstance(value, list):
-        return Cell("、".join(value))
+        return Cell(join_names(value))
     if hasattr(value, "isoformat"):
         return Cell(value.isoformat())
     return Cell(str(value))
