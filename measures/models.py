@@ -17,11 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import is_provincial
 from cities.models import ReportingUnit
 from lib.banks import bank_group
 from lib.docnumbers import normalise_document_number
-from reporting.models import AMOUNT_FIELD, ReportingPeriod, ReportState, WorkflowAction
+from reporting.models import (
+    AMOUNT_FIELD,
+    LoggedMove,
+    ReportingPeriod,
+    UnitReport,
+)
 
 # A good-practice text: a page or two of the circular that spreads it.
 PRACTICE_MAX_CHARS = 5000
@@ -35,17 +39,7 @@ class UnitKindFilter(models.TextChoices):
     COUNTIES = "counties", _("省直管县（市）")
 
 
-class MeasureReportQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The reports this user may see: every one for provincial staff, else their units' own."""
-        if is_provincial(user):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(unit__submitters=user)
-
-
-class MeasureReport(models.Model):
+class MeasureReport(UnitReport):
     """One unit's measures for one period: its policies, funds, events and good practice."""
 
     unit = models.ForeignKey(
@@ -60,23 +54,7 @@ class MeasureReport(models.Model):
         related_name="measure_reports",
         verbose_name=_("报送周期"),
     )
-    state = models.CharField(
-        _("状态"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
-    )
-    # Bumped by every change, its items' included: a form based on an older version is refused.
-    version = models.PositiveIntegerField(_("版本"), default=1)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("最后修改人"),
-    )
-
-    objects = MeasureReportQuerySet.as_manager()
+    # Its ``version`` moves with every change of its items too.
     history = HistoricalRecords(
         excluded_fields=["version", "updated_at", "created_at"],
         verbose_name=_("政策措施报表的历史版本"),
@@ -98,17 +76,9 @@ class MeasureReport(models.Model):
     def __str__(self):
         return f"{self.unit} · {self.period} · {_('政策措施')}"
 
-    def return_reason(self):
-        """Why the province returned or reopened this report, while it is so; else None."""
-        sent_back = [ReportState.RETURNED, ReportState.REOPENED]
-        if self.state not in sent_back:
-            return None
-        moves = self.transitions.filter(to_state__in=sent_back).order_by("-at")
-        return moves.values_list("comment", flat=True).first()
 
-
-class MeasureTransition(models.Model):
-    """Append-only log of a measure report's state changes: who, when, from, to, why."""
+class MeasureTransition(LoggedMove):
+    """Append-only log of a measure report's state changes."""
 
     report = models.ForeignKey(
         MeasureReport,
@@ -116,26 +86,10 @@ class MeasureTransition(models.Model):
         related_name="transitions",
         verbose_name=_("政策措施报表"),
     )
-    action = models.CharField(_("操作"), max_length=20, choices=WorkflowAction.choices)
-    from_state = models.CharField(_("原状态"), max_length=20, choices=ReportState.choices)
-    to_state = models.CharField(_("新状态"), max_length=20, choices=ReportState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    comment = models.TextField(_("意见或原因"), blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(LoggedMove.Meta):
         verbose_name = _("政策措施状态变更记录")
         verbose_name_plural = _("政策措施状态变更记录")
-
-    def __str__(self):
-        return f"{self.report}: {self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 class DocumentType(models.TextChoices):
@@ -217,6 +171,13 @@ def validate_document_number(value):
         ) from None
 
 
+def amount_field(label, **options):
+    """An amount in 万元, never negative."""
+    return models.DecimalField(
+        label, validators=[MinValueValidator(Decimal("0"))], **AMOUNT_FIELD, **options
+    )
+
+
 class MeasureItem(models.Model):
     """What every item of a measure report has: its report, and a history of its changes."""
 
@@ -240,13 +201,11 @@ class Policy(MeasureItem):
     )
     issued_on = models.DateField(_("印发日期"))
     type = models.CharField(_("类型"), max_length=20, choices=PolicyType.choices)
-    amount = models.DecimalField(
+    amount = amount_field(
         _("资金规模（万元）"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
         help_text=_("政策安排的资金；没有明确金额的留空。"),
-        **AMOUNT_FIELD,
     )
     in_force = models.BooleanField(_("现行有效"), default=True)
     document = models.ForeignKey(
@@ -309,18 +268,8 @@ class RiskFund(MeasureItem):
     # The banks as the bank ranking groups them (中国银行洛阳分行 → 中国银行), in order, once each.
     bank_groups = models.JSONField(_("合作银行（归并）"), default=list, editable=False)
     loans_count = models.PositiveIntegerField(_("本期覆盖贷款笔数"), default=0)
-    loans_amount = models.DecimalField(
-        _("本期覆盖贷款金额（万元）"),
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
-        **AMOUNT_FIELD,
-    )
-    compensation_paid = models.DecimalField(
-        _("本期已补偿金额（万元）"),
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
-        **AMOUNT_FIELD,
-    )
+    loans_amount = amount_field(_("本期覆盖贷款金额（万元）"), default=Decimal("0"))
+    compensation_paid = amount_field(_("本期已补偿金额（万元）"), default=Decimal("0"))
     history = HistoricalRecords(
         verbose_name=_("风险补偿资金的历史版本"), verbose_name_plural=_("风险补偿资金的历史版本")
     )
@@ -380,18 +329,8 @@ class Event(MeasureItem):
     organiser = models.CharField(_("主办单位"), max_length=100)
     banks_attending = models.PositiveIntegerField(_("参加银行（家）"), default=0)
     enterprises_attending = models.PositiveIntegerField(_("参加企业（家）"), default=0)
-    intended_credit = models.DecimalField(
-        _("签约意向授信（万元）"),
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
-        **AMOUNT_FIELD,
-    )
-    loans_granted = models.DecimalField(
-        _("已发放贷款（万元）"),
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
-        **AMOUNT_FIELD,
-    )
+    intended_credit = amount_field(_("签约意向授信（万元）"), default=Decimal("0"))
+    loans_granted = amount_field(_("已发放贷款（万元）"), default=Decimal("0"))
     history = HistoricalRecords(
         verbose_name=_("活动的历史版本"), verbose_name_plural=_("活动的历史版本")
     )

@@ -183,21 +183,9 @@ def unit_measure_reports(unit, user):
 
 def measure_timeline(report):
     """State changes and every item added, changed or removed, newest first."""
-    from reporting.queries import TimelineEntry, user_name
+    from reporting.queries import TimelineEntry, move_entries, user_name
 
-    entries = [
-        TimelineEntry(
-            at=move.at,
-            who=user_name(move.actor),
-            title=_("{action}：{before} → {after}").format(
-                action=move.get_action_display(),
-                before=move.get_from_state_display(),
-                after=move.get_to_state_display(),
-            ),
-            comment=move.comment,
-        )
-        for move in report.transitions.select_related("actor")
-    ]
+    entries = move_entries(report)
     verbs = {"+": _("添加"), "~": _("修改"), "-": _("删除")}
     for kind in ITEM_KINDS.values():
         records = kind.model.history.filter(report_id=report.pk).select_related("history_user")

@@ -281,7 +281,7 @@ class ReportState(models.TextChoices):
         return [cls.SUBMITTED, cls.APPROVED]
 
 
-class PledgeReportQuerySet(models.QuerySet):
+class UnitReportQuerySet(models.QuerySet):
     def for_user(self, user):
         """The reports this user may see: every report for provincial staff, else their units' own."""
         if is_provincial(user):
@@ -291,25 +291,13 @@ class PledgeReportQuerySet(models.QuerySet):
         return self.filter(unit__submitters=user)
 
 
-class PledgeReport(models.Model):
-    """One unit's pledge-financing figures for one period, patent and trademark together."""
+class UnitReport(models.Model):
+    """What every kind of a unit's report for a period has (its figures, its measures): a state
+    of the one workflow, a version, who changed it last, and a log ``transitions`` of its moves.
+    A kind adds its ``unit`` and ``period`` and registers with ``services.register_report``."""
 
-    unit = models.ForeignKey(
-        ReportingUnit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("填报单位")
-    )
-    period = models.ForeignKey(
-        ReportingPeriod,
-        on_delete=models.PROTECT,
-        related_name="reports",
-        verbose_name=_("报送周期"),
-    )
     state = models.CharField(
         _("状态"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
-    )
-    explanation = models.TextField(
-        _("上报说明"),
-        blank=True,
-        help_text=_("数据与上年同期相比变动超过 ±50%，或有项目而无惠及企业时，须在此说明原因。"),
     )
     # Bumped by every change: a form or action based on an older version is refused (no lost updates).
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -324,7 +312,38 @@ class PledgeReport(models.Model):
         verbose_name=_("最后修改人"),
     )
 
-    objects = PledgeReportQuerySet.as_manager()
+    objects = UnitReportQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def return_reason(self):
+        """Why the province returned or reopened this report, while it is so; else None."""
+        sent_back = [ReportState.RETURNED, ReportState.REOPENED]
+        if self.state not in sent_back:
+            return None
+        moves = self.transitions.filter(to_state__in=sent_back).order_by("-at")
+        return moves.values_list("comment", flat=True).first()
+
+
+class PledgeReport(UnitReport):
+    """One unit's pledge-financing figures for one period, patent and trademark together."""
+
+    unit = models.ForeignKey(
+        ReportingUnit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("填报单位")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("报送周期"),
+    )
+    explanation = models.TextField(
+        _("上报说明"),
+        blank=True,
+        help_text=_("数据与上年同期相比变动超过 ±50%，或有项目而无惠及企业时，须在此说明原因。"),
+    )
+
     # Named here: django-simple-history would call it "historical 质押融资报表", in no language.
     history = HistoricalRecords(
         excluded_fields=["version", "updated_at", "created_at"],
@@ -357,14 +376,6 @@ class PledgeReport(models.Model):
         Fetched once per report object: the warnings and the comparison both need it.
         """
         return figures_a_year_earlier(self.unit_id, self.period)
-
-    def return_reason(self):
-        """Why the province returned or reopened this report, while it is so; else None."""
-        sent_back = [ReportState.RETURNED, ReportState.REOPENED]
-        if self.state not in sent_back:
-            return None
-        moves = self.transitions.filter(to_state__in=sent_back).order_by("-at")
-        return moves.values_list("comment", flat=True).first()
 
 
 def figures_a_year_earlier(unit_id, period):
@@ -570,12 +581,10 @@ class WorkflowAction(models.TextChoices):
     LOAD_PUBLISHED = "load_published", _("载入已发布数据")
 
 
-class ReportTransition(models.Model):
-    """Append-only log of a report's state changes: who, when, from, to, why."""
+class LoggedMove(models.Model):
+    """A row of a report's append-only log of moves: who, when, from, to, why (each kind of
+    report has its log, with its ``report``)."""
 
-    report = models.ForeignKey(
-        PledgeReport, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("报表")
-    )
     action = models.CharField(_("操作"), max_length=20, choices=WorkflowAction.choices)
     from_state = models.CharField(_("原状态"), max_length=20, choices=ReportState.choices)
     to_state = models.CharField(_("新状态"), max_length=20, choices=ReportState.choices)
@@ -590,12 +599,23 @@ class ReportTransition(models.Model):
     comment = models.TextField(_("意见或原因"), blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["at", "pk"]
-        verbose_name = _("状态变更记录")
-        verbose_name_plural = _("状态变更记录")
 
     def __str__(self):
         return f"{self.report}: {self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class ReportTransition(LoggedMove):
+    """Append-only log of a report's state changes."""
+
+    report = models.ForeignKey(
+        PledgeReport, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("报表")
+    )
+
+    class Meta(LoggedMove.Meta):
+        verbose_name = _("状态变更记录")
+        verbose_name_plural = _("状态变更记录")
 
 
 class DeadlineExtension(models.Model):

@@ -30,23 +30,32 @@ def report_url(report):
     return portal_url(reverse("reporting:report", args=[report.period.slug, report.unit.code]))
 
 
+def recipients(transition):
+    """Who hears of a move of any kind of report (the addresses, sorted): the reviewers of a
+    unit's submission; the unit's submitters of the province's answers and of its imports
+    (the province entered the unit's data itself: the unit is told what was submitted)."""
+    if transition.to_state == ReportState.SUBMITTED and transition.action != WorkflowAction.IMPORT:
+        users = reviewers()
+    else:
+        users = unit_submitters(transition.report.unit)
+    return sorted({user.email for user in users})
+
+
 def notify_transition(transition):
     """Send the e-mail a state change calls for; returns the number of messages sent."""
-    report = transition.report
-    if transition.action == WorkflowAction.IMPORT:
-        # The province entered the unit's figures itself: the unit is told what was submitted.
-        recipients = unit_submitters(report.unit)
-    elif transition.to_state == ReportState.SUBMITTED:
-        recipients = reviewers()
-    else:
-        recipients = unit_submitters(report.unit)
-    addresses = sorted({user.email for user in recipients})
+    return send_move_mail(transition, report_url(transition.report), "reporting/email/transition")
+
+
+def send_move_mail(transition, url, templates):
+    """The e-mail of a move of any kind of report to ``recipients``: ``templates`` names its
+    ``_subject.txt`` and ``_body.txt``, ``url`` the report's page. Returns messages sent."""
+    addresses = recipients(transition)
     if not addresses:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"transition": transition, "report": report, "url": report_url(report)}
-        subject = render_to_string("reporting/email/transition_subject.txt", context).strip()
-        body = render_to_string("reporting/email/transition_body.txt", context)
+        context = {"transition": transition, "report": transition.report, "url": url}
+        subject = render_to_string(f"{templates}_subject.txt", context).strip()
+        body = render_to_string(f"{templates}_body.txt", context)
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
     return send_mass_mail(messages, fail_silently=False)
 

@@ -466,22 +466,26 @@ class TimelineEntry:
     changes: tuple = ()  # (label, old, new)
 
 
+def move_entries(report):
+    """The moves of any kind of report (its log ``transitions``), as entries of its timeline."""
+    return [
+        TimelineEntry(
+            at=move.at,
+            who=user_name(move.actor),
+            title=_("{action}：{before} → {after}").format(
+                action=move.get_action_display(),
+                before=move.get_from_state_display(),
+                after=move.get_to_state_display(),
+            ),
+            comment=move.comment,
+        )
+        for move in report.transitions.select_related("actor")
+    ]
+
+
 def report_timeline(report):
     """State changes and every change of a figure or the explanation, newest first (three queries)."""
-    entries = []
-    for t in report.transitions.select_related("actor"):
-        entries.append(
-            TimelineEntry(
-                at=t.at,
-                who=user_name(t.actor),
-                title=_("{action}：{before} → {after}").format(
-                    action=t.get_action_display(),
-                    before=t.get_from_state_display(),
-                    after=t.get_to_state_display(),
-                ),
-                comment=t.comment,
-            )
-        )
+    entries = move_entries(report)
     previous = {}
     history = PledgeFigures.history.filter(report_id=report.pk).select_related("history_user")
     for record in history.order_by("history_date", "history_id"):
