@@ -171,6 +171,18 @@ def validate_document_number(value):
         ) from None
 
 
+def document_field(label):
+    """The item's document, if any: a new upload replaces it, the old one stays in the database."""
+    return models.ForeignKey(
+        MeasureDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=label,
+    )
+
+
 def amount_field(label, **options):
     """An amount in 万元, never negative."""
     return models.DecimalField(
@@ -208,14 +220,7 @@ class Policy(MeasureItem):
         help_text=_("政策安排的资金；没有明确金额的留空。"),
     )
     in_force = models.BooleanField(_("现行有效"), default=True)
-    document = models.ForeignKey(
-        MeasureDocument,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("政策文件"),
-    )
+    document = document_field(_("政策文件"))
     history = HistoricalRecords(
         verbose_name=_("政策措施的历史版本"), verbose_name_plural=_("政策措施的历史版本")
     )
@@ -359,14 +364,7 @@ class Practice(MeasureItem):
         validators=[MaxLengthValidator(PRACTICE_MAX_CHARS)],
         help_text=_("最多 5000 字，每段一行。"),
     )
-    document = models.ForeignKey(
-        MeasureDocument,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("附件"),
-    )
+    document = document_field(_("附件"))
     history = HistoricalRecords(
         verbose_name=_("经验做法的历史版本"), verbose_name_plural=_("经验做法的历史版本")
     )
