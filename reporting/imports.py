@@ -188,9 +188,13 @@ def parse_amount(text):
         raise ValueError(_("“{text}”不是金额。").format(text=str(text).strip())) from error
     if not amount.is_finite():
         raise ValueError(_("“{text}”不是金额。").format(text=str(text).strip()))
-    if amount != amount.quantize(CENT):
+    try:
+        cents = amount.quantize(CENT)
+    except InvalidOperation as error:  # 1e400: a number, too long to be written in 分
+        raise ValueError(_("“{text}”不是金额。").format(text=str(text).strip())) from error
+    if amount != cents:
         raise ValueError(_("金额“{text}”超过两位小数。").format(text=str(text).strip()))
-    return amount.quantize(CENT)
+    return cents
 
 
 def parse_count(text):
