@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from accounts.roles import can
 from lib.printed import PrintedGrid, archive_tables, tables_from_archive, tables_xlsx
 from lib.wording import join_names
+from measures.models import Practice
 from measures.queries import MEASURE_COLUMNS, measure_matrix
 from reporting.exports import printed_ranking
+from reporting.models import ReportState
 from reporting.queries import period_status_line, rank_units
 
 from . import pdf
@@ -199,9 +201,9 @@ def attachment_statuses(circular):
             attachment.period.is_closed,
             # The measures table counts approved measure reports, the others approved figures.
             str(
-                measure_matrix(attachment.period).status_line
-                if attachment.is_measures
-                else period_status_line(attachment.period)
+                period_status_line(
+                    attachment.period, "measure_reports" if attachment.is_measures else "reports"
+                )
             ),
         )
         for attachment in circular.attachments.select_related("period")
@@ -287,19 +289,10 @@ def withdraw(circular, user, reason, *, revision=None):
 def approved_practices():
     """The good practice the province may spread: that of approved measure reports only,
     by period (newest first), then unit code, in the order reported."""
-    from measures.models import Practice
-    from reporting.models import ReportState
-
     return (
         Practice.objects.filter(report__state=ReportState.APPROVED)
         .select_related("report__unit", "report__period")
-        .order_by(
-            "-report__period__year",
-            "-report__period__start_month",
-            "-report__period__length_in_months",
-            "report__unit__code",
-            "pk",
-        )
+        .order_by("report__period", "report__unit__code", "pk")  # periods order newest first
     )
 
 
@@ -316,7 +309,7 @@ def draft_practice_exchange(practices, user):
     if not can(user, "circulars.edit_circulars"):
         raise PermissionDenied
     chosen = {practice.pk for practice in practices}
-    practices = [practice for practice in approved_practices() if practice.pk in chosen]
+    practices = list(approved_practices().filter(pk__in=chosen))
     if not practices or len(practices) != len(chosen):
         raise CircularError(_("只能选择已审核通过的经验做法。"))
     today = timezone.localdate()

@@ -30,6 +30,7 @@ from reporting.imports import (
     parse_amount,
     parse_count,
     parse_date,
+    parse_yes_no,
     portable_limit_error,
     read_rows,
     refusal_message,
@@ -71,8 +72,6 @@ HEADINGS = {
     "effective_on": "质权设立日",
     "loan_term_months": "贷款期限（月）",
 }
-YES = {"是", "y", "yes", "true", "1", "√", "中小微"}
-NO = {"否", "n", "no", "false", "0", ""}
 KINDS = {
     "专利": IPKind.PATENT,
     "patent": IPKind.PATENT,
@@ -92,13 +91,9 @@ FIELDS = (
 )
 
 
-def parse_yes_no(text):
-    value = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    if value in YES:
-        return True
-    if value in NO:
-        return False
-    raise ValueError(_("请填“是”或“否”，而不是“{text}”。").format(text=str(text).strip()))
+def parse_sme(text):
+    """是否中小微企业: 是 or 否, 中小微 for yes, and an empty cell for no."""
+    return parse_yes_no(text, yes={"中小微"}, no={""})
 
 
 @dataclass
@@ -297,7 +292,7 @@ def parse_contracts(
             "items": parse_count,
             "amount": parse_amount,
             "effective_on": parse_date,
-            "is_sme": parse_yes_no,
+            "is_sme": parse_sme,
             "loan_term_months": lambda v: parse_count(v) if v else None,
         }
         values = {"is_sme": False, "loan_term_months": None}

@@ -109,10 +109,8 @@ def tables_from_archive(archive):
     """The printed tables of a stored archive, refusing a format it does not know."""
     if isinstance(archive, list):
         tables = archive  # stored before formats were numbered: format 1's layout
-    elif isinstance(archive, dict) and archive.get("format") in (1, 2):
-        tables = archive["tables"]
     elif isinstance(archive, dict) and archive.get("format") in READABLE_FORMATS:
-        return [_table_of_layout(table) for table in archive["tables"]]
+        tables = archive["tables"]
     else:
         found = archive.get("format") if isinstance(archive, dict) else type(archive).__name__
         raise ArchiveFormatError(
@@ -120,11 +118,12 @@ def tables_from_archive(archive):
             f"{', '.join(map(str, READABLE_FORMATS))} (or a bare list of tables, from before "
             "formats were numbered)"
         )
-    return [PrintedTable.from_dict(table) for table in tables]
+    return [_table_of_layout(table) for table in tables]
 
 
 def _table_of_layout(data):
-    layout = LAYOUTS.get(data.get("layout"))
+    """Formats 1 and 2 hold ranked tables only; format 3 names each table's layout."""
+    layout = LAYOUTS.get(data.get("layout", PrintedTable.layout))
     if layout is None:
         raise ArchiveFormatError(
             f"archived table in layout {data.get('layout')!r}: this version of the portal reads "

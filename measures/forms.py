@@ -5,7 +5,7 @@ from reporting.forms import ImportForm
 from reporting.models import ReportingPeriod
 
 from .items import ITEM_KINDS
-from .models import UnitKindFilter
+from .queries import UnitKindFilter
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import can
+from lib.wording import join_names
 from reporting import services as workflow
 from reporting.imports import (
     ImportFileError,
@@ -23,6 +24,7 @@ from reporting.imports import (
     parse_amount,
     parse_count,
     parse_date,
+    parse_yes_no,
     portable_limit_error,
     read_rows,
     refusal_message,
@@ -73,8 +75,8 @@ COLUMNS = {
 # Columns a file may leave out (the field keeps its default: a policy without a stated sum).
 OPTIONAL = {"policies": {"amount"}}
 
-YES = {"是", "y", "yes", "true", "1", "√", "有效", "现行有效"}
-NO = {"否", "n", "no", "false", "0", "失效", "已失效"}
+# 是否现行有效: 是 or 否, or the words of the column itself.
+IN_FORCE = {"yes": {"有效", "现行有效"}, "no": {"失效", "已失效"}}
 
 # Items in one file: a unit reports tens a period; the limit only bounds what a file can cost.
 MAX_ITEMS = 1000
@@ -170,18 +172,9 @@ def _choice(model_field, text):
     raise ValueError(
         _("“{text}”不是可选的值：只能填{labels}。").format(
             text=text.strip(),
-            labels="、".join(str(label) for _stored, label in model_field.choices),
+            labels=join_names(label for _stored, label in model_field.choices),
         )
     )
-
-
-def _yes_no(text):
-    value = unicodedata.normalize("NFKC", text).strip().lower()
-    if value in YES:
-        return True
-    if value in NO:
-        return False
-    raise ValueError(_("请填“是”或“否”，而不是“{text}”。").format(text=text.strip()))
 
 
 def parse_cell(model_field, text):
@@ -190,7 +183,7 @@ def parse_cell(model_field, text):
     if model_field.choices:
         return _choice(model_field, text) if text.strip() else ""
     if internal == "BooleanField":
-        return _yes_no(text)
+        return parse_yes_no(text, **IN_FORCE)
     if internal == "DateField":
         return parse_date(text) if text.strip() else None
     if internal == "DecimalField":
@@ -299,7 +292,7 @@ def parse_measures(rows, period, unit, kind, user):
         versions={str(unit.pk): report.version if report else 0},
         # Only where the user may read the report's items: its unit, or the province once it
         # is submitted (a draft refuses the province's import, above).
-        existing=getattr(report, kind.related_name).count() if report and not reason else 0,
+        existing=kind.items(report).count() if report and not reason else 0,
         on_behalf=can(user, "reporting.import_report", report or unit),
     )
 

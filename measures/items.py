@@ -12,7 +12,6 @@ class ItemKind:
     slug: str  # in URLs: /measures/2020/410300/policies/
     model: type
     label: object  # 政策措施
-    related_name: str  # the report's list of them
     fields: tuple  # what a form or an import sets, in order
     listed: tuple  # the columns of the report page's list
     has_document: bool = False
@@ -20,6 +19,15 @@ class ItemKind:
     @property
     def verbose_name(self):
         return self.model._meta.verbose_name
+
+    @property
+    def related_name(self):
+        """The report's list of them is named by the kind's slug (``report.policies``)."""
+        return self.slug
+
+    def items(self, report):
+        """The report's items of this kind."""
+        return getattr(report, self.slug).all()
 
 
 ITEM_KINDS = {
@@ -29,7 +37,6 @@ ITEM_KINDS = {
             "policies",
             Policy,
             _("政策措施"),
-            "policies",
             (
                 "title",
                 "issuer",
@@ -46,7 +53,6 @@ ITEM_KINDS = {
             "funds",
             RiskFund,
             _("风险补偿资金"),
-            "funds",
             (
                 "title",
                 "scope",
@@ -62,7 +68,6 @@ ITEM_KINDS = {
             "events",
             Event,
             _("活动"),
-            "events",
             (
                 "type",
                 "title",
@@ -80,7 +85,6 @@ ITEM_KINDS = {
             "practices",
             Practice,
             _("经验做法"),
-            "practices",
             ("title", "text"),
             ("title",),
             has_document=True,

@@ -31,14 +31,6 @@ from reporting.models import (
 PRACTICE_MAX_CHARS = 5000
 
 
-class UnitKindFilter(models.TextChoices):
-    """The matrix's choice of units."""
-
-    ALL = "", _("全部单位")
-    RANKED = "ranked", _("省辖市和济源示范区")
-    COUNTIES = "counties", _("省直管县（市）")
-
-
 class MeasureReport(UnitReport):
     """One unit's measures for one period: its policies, funds, events and good practice."""
 

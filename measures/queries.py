@@ -4,20 +4,28 @@ drafted circulars say of it. Only approved reports count; the others say why the
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import ReportingUnit
+from cities.models import ReportingUnit, UnitKind
 from lib.wording import join_clauses, join_names
 from reporting.models import ReportState
-from reporting.queries import open_period_line
+from reporting.queries import TimelineEntry, move_entries, open_period_line, user_name
 
 from .items import ITEM_KINDS
 from .models import EventType, FundScope, MeasureReport, Policy
 
 # The matrix's columns: one per kind of measure, in the notice's order.
-MEASURE_COLUMNS = ("policies", "funds", "events", "practices")
+MEASURE_COLUMNS = tuple(ITEM_KINDS)
+
+
+class UnitKindFilter(TextChoices):
+    """The matrix's choice of units."""
+
+    ALL = "", _("全部单位")
+    RANKED = "ranked", _("省辖市和济源示范区")
+    COUNTIES = "counties", _("省直管县（市）")
 
 
 class RowStatus:
@@ -96,9 +104,15 @@ class MeasureMatrix:
     period: object
     rows: list
     closed: bool
-    approved_count: int
-    unit_count: int
     as_of: object
+
+    @property
+    def approved_count(self):
+        return sum(row.reported for row in self.rows)
+
+    @property
+    def unit_count(self):
+        return len(self.rows)
 
     @property
     def status_line(self):
@@ -107,16 +121,23 @@ class MeasureMatrix:
             return ""
         return open_period_line(self.as_of, self.approved_count, self.unit_count)
 
-    def with_measure(self, column):
-        """Approved rows that show the measure."""
-        return [row for row in self.rows if row.has(column)]
-
     def without_measure(self, column):
         """Approved rows that do not show the measure: those the notice may name as lagging."""
         return [row for row in self.rows if row.has(column) is False]
 
-    def unreported(self):
-        return [row for row in self.rows if not row.reported]
+    def filtered(self, unit_kind="", lacking=""):
+        """The rows the province's filter keeps: units of a kind (``UnitKindFilter``), and
+        those lacking a measure (a column) or without an approved report ("unreported")."""
+        rows = self.rows
+        if unit_kind == UnitKindFilter.RANKED:
+            rows = [row for row in rows if row.unit.kind in UnitKind.ranked()]
+        elif unit_kind == UnitKindFilter.COUNTIES:
+            rows = [row for row in rows if row.unit.kind == UnitKind.DIRECT_COUNTY]
+        if lacking == "unreported":
+            rows = [row for row in rows if not row.reported]
+        elif lacking:
+            rows = [row for row in rows if row.has(lacking) is False]
+        return rows
 
 
 def measure_matrix(period, units=None):
@@ -146,8 +167,7 @@ def measure_matrix(period, units=None):
                     RowStatus.REPORTED,
                     report,
                     **{
-                        column: list(getattr(report, ITEM_KINDS[column].related_name).all())
-                        for column in MEASURE_COLUMNS
+                        column: list(ITEM_KINDS[column].items(report)) for column in MEASURE_COLUMNS
                     },
                 )
             )
@@ -155,8 +175,6 @@ def measure_matrix(period, units=None):
         period=period,
         rows=rows,
         closed=period.is_closed,
-        approved_count=sum(row.reported for row in rows),
-        unit_count=len(rows),
         as_of=timezone.now(),
     )
 
@@ -177,14 +195,12 @@ def unit_measure_reports(unit, user):
         .filter(unit=unit)
         .select_related("period")
         .prefetch_related("policies", "funds", "events", "practices")
-        .order_by("-period__year", "-period__start_month", "-period__length_in_months")
+        .order_by("period")  # newest first: periods order themselves so
     )
 
 
 def measure_timeline(report):
     """State changes and every item added, changed or removed, newest first."""
-    from reporting.queries import TimelineEntry, move_entries, user_name
-
     entries = move_entries(report)
     verbs = {"+": _("添加"), "~": _("修改"), "-": _("删除")}
     for kind in ITEM_KINDS.values():

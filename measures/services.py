@@ -11,35 +11,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.roles import can
 from reporting import services
 from reporting.models import ReportState
 
 from .documents import check_upload, digest
 from .items import ITEM_KINDS
 from .models import MeasureDocument, MeasureReport
+from .notifications import notify_transition
 
 WorkflowError = services.WorkflowError
 
 
-def missing_nothing(report):
-    """A unit may report that it did nothing this period: an empty report is a statement too."""
-    return []
-
-
-def no_warnings(report):
-    return []
-
-
-def _notify(logged):
-    from .notifications import notify_transition
-
-    notify_transition(logged)
-
-
-services.register_report(
-    MeasureReport, missing=missing_nothing, warnings=no_warnings, notify=_notify
-)
+# A unit may report that it did nothing this period: nothing is missing from an empty report.
+services.register_report(MeasureReport, notify=notify_transition)
 
 
 def lock_reason(user, unit, period, report=None):
@@ -51,10 +35,7 @@ def open_for_change(user, unit, period, expected_version):
     """The unit's measure report, locked, at the version the user saw, if ``user`` may change it."""
     report = services.open_report(unit, period, user, model=MeasureReport)
     reason = lock_reason(user, unit, period, None if report.version == 0 else report)
-    if reason:
-        if not can(user, "reporting.edit_report", report):
-            raise PermissionDenied(reason)
-        raise WorkflowError(reason)
+    services.refuse(reason, user, "reporting.edit_report", report)
     # After the rule: someone who may not change the report at all is refused as such.
     services.check_version(report, expected_version)
     return report
@@ -155,7 +136,7 @@ def delete_item(user, unit, period, kind, item, *, expected_version):
 def replace_items(user, report, kind, items):
     """Replace every item of ``kind`` in a locked, editable report by ``items`` (built by
     ``build_item``): what an import does, all of them or none. Returns the number saved."""
-    old = list(getattr(report, kind.related_name).all())
+    old = list(kind.items(report))
     for item in old:
         item._history_user = user
         item.delete()

@@ -14,13 +14,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.roles import can
-from cities.models import ReportingUnit, UnitKind
+from cities.models import ReportingUnit
 from lib.downloads import XLSX, attachment_response, plain_table_response
 from lib.views import RuleRequiredMixin
 from reporting import services as workflow
 from reporting.forms import TransitionForm
 from reporting.models import PendingImport, ReportState, WorkflowAction
-from reporting.views import act, get_period, get_unit_for
+from reporting.views import act, get_period, get_unit_for, report_for
 from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
 
 from . import services
@@ -47,14 +47,7 @@ class ReportMixin(LoginRequiredMixin):
     def load(self):
         self.period = get_period(self.kwargs["period"])
         self.unit = get_unit_for(self.request.user, self.kwargs["code"])
-        self.report = (
-            MeasureReport.objects.for_user(self.request.user)
-            .filter(unit=self.unit, period=self.period)
-            .select_related("updated_by")
-            .first()
-        )
-        if self.report:
-            self.report.unit, self.report.period = self.unit, self.period
+        self.report = report_for(MeasureReport.objects, self.request.user, self.unit, self.period)
         self.lock_reason = services.lock_reason(
             self.request.user, self.unit, self.period, self.report
         )
@@ -77,8 +70,7 @@ class MeasureReportView(ReportMixin, TemplateView):
         user = self.request.user
         report = self.report
         sections = [
-            (kind, list(getattr(report, kind.related_name).all()) if report else [])
-            for kind in ITEM_KINDS.values()
+            (kind, list(kind.items(report)) if report else []) for kind in ITEM_KINDS.values()
         ]
         return super().get_context_data(
             period=self.period,
@@ -111,9 +103,7 @@ class ItemFormView(ReportMixin, TemplateView):
         if "pk" in self.kwargs:
             if self.report is None:
                 raise Http404
-            self.item = get_object_or_404(
-                getattr(self.report, self.kind.related_name), pk=self.kwargs["pk"]
-            )
+            self.item = get_object_or_404(self.kind.items(self.report), pk=self.kwargs["pk"])
         if self.lock_reason is not None:
             if not can(self.request.user, "reporting.edit_report", self.report or self.unit):
                 raise PermissionDenied
@@ -178,7 +168,7 @@ class ItemDeleteView(ReportMixin, View):
         kind = ITEM_KINDS[item_kind]
         if self.report is None:
             raise Http404
-        item = get_object_or_404(getattr(self.report, kind.related_name), pk=pk)
+        item = get_object_or_404(kind.items(self.report), pk=pk)
         form = TransitionForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("请求无效，请刷新页面后重试。"))
@@ -273,7 +263,7 @@ class MatrixView(RuleRequiredMixin, TemplateView):
         form = MatrixFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         matrix = measure_matrix(self.period)
-        rows = filter_rows(matrix.rows, filters)
+        rows = matrix.filtered(filters.get("unit_kind", ""), filters.get("lacking", ""))
         export = request.GET.get("_export")
         if export is not None:
             return self.export(matrix, rows, export)
@@ -292,20 +282,6 @@ class MatrixView(RuleRequiredMixin, TemplateView):
         notes = [matrix.status_line] if matrix.status_line else []
         title = _("{period}各地知识产权质押融资政策措施情况").format(period=self.period.label)
         return plain_table_response(title, headings, table, export_format, notes=notes)
-
-
-def filter_rows(rows, filters):
-    unit_kind = filters.get("unit_kind")
-    if unit_kind == "ranked":
-        rows = [row for row in rows if row.unit.kind in UnitKind.ranked()]
-    elif unit_kind == "counties":
-        rows = [row for row in rows if row.unit.kind == UnitKind.DIRECT_COUNTY]
-    lacking = filters.get("lacking")
-    if lacking == "unreported":
-        rows = [row for row in rows if not row.reported]
-    elif lacking:
-        rows = [row for row in rows if row.has(lacking) is False]
-    return rows
 
 
 class UnitMeasuresView(LoginRequiredMixin, TemplateView):

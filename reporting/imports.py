@@ -213,6 +213,21 @@ def parse_count(text):
     return int(number)
 
 
+YES = {"是", "y", "yes", "true", "1", "√"}
+NO = {"否", "n", "no", "false", "0"}
+
+
+def parse_yes_no(text, *, yes=(), no=()):
+    """是 or 否 (y/n, yes/no, true/false, 1/0, √), and the words ``yes`` and ``no`` a column
+    adds (中小微, 失效…); ValueError with a message otherwise."""
+    value = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    if value in YES or value in yes:
+        return True
+    if value in NO or value in no:
+        return False
+    raise ValueError(_("请填“是”或“否”，而不是“{text}”。").format(text=str(text).strip()))
+
+
 DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 

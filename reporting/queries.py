@@ -138,15 +138,18 @@ def open_period_line(as_of, approved, total):
     )
 
 
-def period_status_line(period):
-    """The line every table of a period still open carries ("" once it has closed); one query."""
+def period_status_line(period, reports="reports"):
+    """The line every table of a period still open carries ("" once it has closed); one query.
+
+    ``reports``: the units' kind of report it counts, by its name from the unit (the figures;
+    ``measure_reports`` for the measures)."""
     if period.is_closed:
         return ""
     counts = ReportingUnit.objects.aggregate(
         total=Count("pk", distinct=True),
         approved=Count(
-            "reports",
-            filter=Q(reports__period=period, reports__state=ReportState.APPROVED),
+            reports,
+            filter=Q(**{f"{reports}__period": period, f"{reports}__state": ReportState.APPROVED}),
             distinct=True,
         ),
     )

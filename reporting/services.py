@@ -356,10 +356,10 @@ def save_figures(
     check_version(report, expected_version)
     if on_behalf:
         reason = province_lock_reason(user, report, submitting=False)
-        _refuse(reason, user, "reporting.import_report", report)
+        refuse(reason, user, "reporting.import_report", report)
     else:
         reason = lock_reason(user, unit, period, None if created else report)
-        _refuse(reason, user, "reporting.edit_report", report)
+        refuse(reason, user, "reporting.edit_report", report)
 
     changed = bool(_write_figures(report, figures_by_kind, user, source, replace_source))
     if explanation is not None and explanation != report.explanation:
@@ -391,7 +391,7 @@ def import_figures(
     """
     report, created = _lock_or_create(unit, period, user)
     check_version(report, expected_version)
-    _refuse(
+    refuse(
         province_lock_reason(user, report, submitting=True),
         user,
         "reporting.import_report",
@@ -410,8 +410,9 @@ def import_figures(
     return report
 
 
-def _refuse(reason, user, permission, report):
-    """Raise for a ``reason`` to refuse: 403 for someone without the right, else a message."""
+def refuse(reason, user, permission, report):
+    """Raise for a ``reason`` to refuse (None: nothing to refuse): 403 for someone without the
+    right, else a message."""
     if reason is None:
         return
     if not can(user, permission, report):
@@ -496,8 +497,13 @@ class ReportKind:
 _kinds = {}
 
 
-def register_report(model, *, missing, warnings, notify):
-    """Let ``model`` (an app's own kind of report) move through ``transition``."""
+def _nothing(report):
+    return []
+
+
+def register_report(model, *, notify, missing=_nothing, warnings=_nothing):
+    """Let ``model`` (an app's own kind of report) move through ``transition``. By default
+    nothing is missing and nothing needs explaining: an empty report is a statement too."""
     _kinds[model] = ReportKind(missing=missing, warnings=warnings, notify=notify)
 
 

@@ -80,6 +80,16 @@ def get_unit_for(user, code):
     return unit
 
 
+def report_for(reports, user, unit, period):
+    """The unit's report of the period among ``reports`` (a queryset of one kind of report),
+    if ``user`` may see it, else None; its unit and period are the ones loaded already."""
+    report = reports.for_user(user).filter(unit=unit, period=period).select_related("updated_by")
+    report = report.first()
+    if report:
+        report.unit, report.period = unit, period
+    return report
+
+
 class HomeView(LoginRequiredMixin, TemplateView):
     """What the user has to do: a submitter's units and periods; the province's periods."""
 
@@ -103,15 +113,12 @@ class ReportView(LoginRequiredMixin, TemplateView):
     def load(self):
         self.period = get_period(self.kwargs["period"])
         self.unit = get_unit_for(self.request.user, self.kwargs["code"])
-        self.report = (
-            PledgeReport.objects.for_user(self.request.user)
-            .filter(unit=self.unit, period=self.period)
-            .select_related("updated_by")
-            .prefetch_related("figures")
-            .first()
+        self.report = report_for(
+            PledgeReport.objects.prefetch_related("figures"),
+            self.request.user,
+            self.unit,
+            self.period,
         )
-        if self.report:
-            self.report.unit, self.report.period = self.unit, self.period  # loaded already
         self.deadline = services.submission_deadline(self.period, self.unit)
         self.lock_reason = services.lock_reason(
             self.request.user, self.unit, self.period, self.report, deadline=self.deadline

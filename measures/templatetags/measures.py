@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
 from lib.numbers import format_amount
 from lib.wording import join_names
+from measures.imports import headings
 
 register = template.Library()
 
@@ -34,8 +36,6 @@ def item_cell(item, name):
     if field.choices:
         return Cell(str(getattr(item, f"get_{name}_display")()))
     if isinstance(value, bool):
-        from django.utils.translation import gettext as _
-
         return Cell(_("是") if value else _("否"))
     if isinstance(value, Decimal):
         return Cell(format_amount(value), number=True)
@@ -52,14 +52,12 @@ def item_cell(item, name):
 
 @register.filter
 def items_of(report, kind):
-    return getattr(report, kind.related_name).all()
+    return kind.items(report)
 
 
 @register.filter
 def import_headings(kind):
     """The columns of a kind's import file (the file's own words)."""
-    from measures.imports import headings
-
     return headings(kind)
 
 
