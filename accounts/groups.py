@@ -12,10 +12,9 @@ ADMINISTRATOR_PERMISSIONS = {
         "reportingunit": ["add", "change", "view"],
         "unitalias": ["add", "change", "delete", "view"],
     },
+    "periods": {"reportingperiod": ["add", "change", "view"], "deadlineextension": ["view"]},
     "reporting": {
-        "reportingperiod": ["add", "change", "view"],
         "provincebenchmark": ["add", "change", "delete", "view"],
-        "deadlineextension": ["view"],
         "pledgereport": ["view"],
         "pledgefigures": ["view"],
         "reporttransition": ["view"],

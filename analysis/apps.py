@@ -9,7 +9,8 @@ class AnalysisConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from reporting import freshness, report_links
+        from lib import freshness
+        from reporting import report_links
 
         from .models import StandingRules
 

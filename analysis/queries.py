@@ -10,16 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lib.numbers import CENT, growth
-from reporting.models import (
-    Granularity,
-    IPKind,
-    PledgeFigures,
-    PledgeReport,
-    ProvinceBenchmark,
-    ReportingPeriod,
-    ReportState,
-)
+from periods.models import Granularity, ReportingPeriod
+from reporting.models import IPKind, PledgeFigures, PledgeReport, ProvinceBenchmark
 from reporting.queries import RowStatus, rank_units
+from workflow.models import ReportState
 
 from .models import StandingRules
 

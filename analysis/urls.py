@@ -1,6 +1,8 @@
 from django.urls import path
 
-from reporting import converters  # noqa: F401 (registers the path converters)
+from cities import converters as _units  # noqa: F401 (registers the path converters)
+from periods import converters as _periods  # noqa: F401
+from reporting import converters as _kinds  # noqa: F401
 
 from . import views
 

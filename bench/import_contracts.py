@@ -66,7 +66,7 @@ def setup_django(workdir):
     call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
 
-    from reporting.models import ReportingPeriod
+    from periods.models import ReportingPeriod
 
     period = ReportingPeriod.objects.create(year=2020, opens_on="2021-01-04", deadline="2021-01-31")
     user = get_user_model().objects.create_superuser("bench", "bench@example.org", "x")

@@ -12,8 +12,9 @@ from django.utils import translation
 from lib.numbers import CENT, growth
 from measures.models import MeasureReport
 from measures.queries import RowStatus, measure_matrix, patent_fund_units
-from reporting.models import IPKind, ProvinceBenchmark, ReportState
+from reporting.models import IPKind, ProvinceBenchmark
 from reporting.queries import rank_units
+from workflow.models import ReportState
 
 from .models import UnitNames
 

@@ -7,7 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lib.docnumbers import format_document_number
-from reporting.models import IPKind, ReportingPeriod
+from periods.models import ReportingPeriod
+from reporting.models import IPKind, table_title
 
 HEADING_PATTERNS = [
     # level, pattern of the paragraph's start (GB/T 9704 §7.3.3)
@@ -277,4 +278,4 @@ class CircularAttachment(models.Model):
             return f"{self.period.label}各地知识产权质押融资政策措施情况表"
         if self.form == AttachmentForm.CHART:
             return f"{self.period.label}河南省各地市{IPKind(self.kind).label}质押金额图"
-        return self.period.table_title(self.kind)
+        return table_title(self.period, self.kind)

@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from accounts.roles import can
 from lib.printed import PrintedGrid, archive_tables, tables_from_archive, tables_xlsx
 from lib.wording import join_names
-from measures.models import Practice
+from measures.models import MeasureReport, Practice
 from measures.queries import MEASURE_COLUMNS, measure_matrix
+from periods.queries import period_status_line
 from reporting.exports import printed_ranking
-from reporting.models import ReportState
-from reporting.queries import period_status_line, rank_units
+from reporting.models import PledgeReport
+from reporting.queries import rank_units
+from workflow.models import ReportState
 
 from . import pdf
 from .drafting import EXCHANGE_TITLE, draft_exchange_body, draft_situation, unit_name
@@ -202,7 +204,8 @@ def attachment_statuses(circular):
             # The measures table counts approved measure reports, the others approved figures.
             str(
                 period_status_line(
-                    attachment.period, "measure_reports" if attachment.is_measures else "reports"
+                    attachment.period,
+                    (MeasureReport if attachment.is_measures else PledgeReport).objects.approved(),
                 )
             ),
         )

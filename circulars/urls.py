@@ -1,6 +1,7 @@
 from django.urls import path
 
-from reporting import converters  # noqa: F401 (registers the period and kind converters)
+from periods import converters as _periods  # noqa: F401 (registers the path converters)
+from reporting import converters as _kinds  # noqa: F401
 
 from . import converters as _fmt  # noqa: F401 (registers the fmt converter)
 from . import views

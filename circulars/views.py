@@ -10,7 +10,8 @@ from django.views.generic import DetailView, ListView
 from accounts.roles import can
 from lib.downloads import XLSX, attachment_response
 from lib.views import RuleRequiredMixin
-from reporting.models import IPKind, ReportingPeriod
+from periods.models import ReportingPeriod
+from reporting.models import IPKind, table_title
 
 from . import services
 from .drafting import draft_situation
@@ -317,7 +318,7 @@ class AttachmentPdfView(LoginRequiredMixin, View):
     def get(self, request, period, kind):
         period = get_object_or_404(ReportingPeriod.objects.by_slug(period))
         content = services.attachment_pdf(period, kind)
-        return download(content, PDF, f"{period.table_title(IPKind(kind))}.pdf")
+        return download(content, PDF, f"{table_title(period, IPKind(kind))}.pdf")
 
 
 class PracticeExchangeView(ProvincialMixin, View):

@@ -128,6 +128,9 @@ INSTALLED_APPS = [
     "accounts.apps.AxesConfig",
     "accounts",
     "cities",
+    "periods",
+    "uploads",
+    "workflow",
     # Before reporting: its loaddemo runs reporting's and adds the demo circulars.
     "circulars",
     # Before reporting too: its loaddemo adds the measures before the circulars are drafted.
@@ -150,7 +153,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The request being answered, for the links of the e-mail it sends (in a local run).
-    "reporting.email_links.RequestAddressMiddleware",
+    "lib.email_links.RequestAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
@@ -328,7 +331,7 @@ if not DEBUG:
 
 # The portal's address as users reach it, for links in e-mail: in production always; in a local
 # run (DEBUG) for e-mail sent by commands, while e-mail sent from a page links to the address
-# that page was reached at (reporting.email_links).
+# that page was reached at (lib.email_links).
 PORTAL_BASE_URL = env("DJANGO_PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Fonts of the printed circulars: the free Fandol fonts set-up fetches, and optionally licensed

@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import ReportingUnit
+from periods.models import ReportingPeriod
 from reporting.forms import ImportForm
-from reporting.models import IPKind, ReportingPeriod
+from reporting.models import IPKind
 
 
 class ContractImportForm(forms.Form):

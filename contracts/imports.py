@@ -1,6 +1,6 @@
 """Importing pledge contracts (line items); a report's figures are then derived from them.
 
-Files are read by ``reporting.imports.read_rows`` (the same formats and hostile-file
+Files are read by ``uploads.readers.read_rows`` (the same formats and hostile-file
 limits as the tables of figures); every row is checked, nothing is saved while any row is
 in error, and confirming replaces each (unit, kind)'s contracts in one transaction.
 """
@@ -21,23 +21,20 @@ from lib.banks import bank_group
 from lib.numbers import CENT
 from lib.wording import join_clauses
 from reporting import services
-from reporting.imports import (
-    ImportFileError,
-    check_import_rights,
+from reporting.imports import check_import_rights, import_outcome, import_refusal, stored_reports
+from reporting.models import FIGURE_FIELDS, FigureSource, IPKind, PledgeReport
+from reporting.queries import figure_label, show_figure
+from uploads.parsing import (
     heading_key,
-    import_outcome,
-    import_refusal,
     parse_amount,
     parse_count,
     parse_date,
     parse_yes_no,
     portable_limit_error,
-    read_rows,
     refusal_message,
-    stored_reports,
 )
-from reporting.models import FIGURE_FIELDS, FigureSource, IPKind, PledgeReport
-from reporting.queries import figure_label, show_figure
+from uploads.readers import ImportFileError, read_rows
+from workflow.services import WorkflowError, open_report
 
 from .models import INCLUSIVE_LIMIT, ContractBatch, PledgeContract, validate_uscc
 
@@ -427,7 +424,7 @@ def apply_contracts(
             changed += _apply_group(
                 group, preview.period, user, source, as_draft, approve, versions, replace_typed
             )
-        except (services.WorkflowError, ValidationError, PermissionDenied) as error:
+        except (WorkflowError, ValidationError, PermissionDenied) as error:
             problems.append(refusal_message(group.unit, error))
             continue
         # The unit's other kind, next, finds the report as this import left it: the version
@@ -445,10 +442,10 @@ def apply_contracts(
 @transaction.atomic
 def _apply_group(group, period, user, source, as_draft, approve, versions, replace_typed):
     expected = versions.get(str(group.unit.pk))
-    report = services.open_report(group.unit, period, user, expected_version=expected)
+    report = open_report(group.unit, period, user, model=PledgeReport, expected_version=expected)
     reason = import_refusal(user, report, as_draft=as_draft, unit=group.unit, period=period)
     if reason:
-        raise services.WorkflowError(reason)
+        raise WorkflowError(reason)
     kind = IPKind(group.kind)
     figure = report.figures.filter(kind=kind).first()
     PledgeContract.objects.filter(report=report, kind=kind).delete()

@@ -1,7 +1,7 @@
 from django.db.models import Count, F, Sum, Window
 from django.db.models.functions import Rank
 
-from reporting.models import ReportState
+from workflow.models import ReportState
 
 from .models import PledgeContract
 

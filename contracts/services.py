@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import can
 from reporting import services
 from reporting.models import FIGURE_FIELDS, FigureSource
+from workflow.services import AlreadyDone, WorkflowError, lock_reason, province_lock_reason
 
 from .models import ContractBatch
 
@@ -18,8 +19,8 @@ def may_withdraw(user, batch):
     """Whoever may change the report's figures now: its unit while editable, else the province."""
     report = batch.report
     if can(user, "reporting.edit_report", report):
-        return services.lock_reason(user, report.unit, report.period, report) is None
-    return services.province_lock_reason(user, report, submitting=False) is None
+        return lock_reason(user, report.unit, report.period, report) is None
+    return province_lock_reason(user, report, submitting=False) is None
 
 
 @transaction.atomic
@@ -33,9 +34,9 @@ def withdraw_batch(batch, user, expected_version=None):
     batch = ContractBatch.objects.select_for_update().select_related("report").get(pk=batch.pk)
     report = batch.report
     if batch.withdrawn_at is not None:
-        raise services.AlreadyDone(_("这批质押合同已经撤回。"))
+        raise AlreadyDone(_("这批质押合同已经撤回。"))
     if not batch.contracts.exists():
-        raise services.WorkflowError(_("这批质押合同已被之后导入的合同替换，不能撤回。"))
+        raise WorkflowError(_("这批质押合同已被之后导入的合同替换，不能撤回。"))
     own_unit = can(user, "reporting.edit_report", report)
     if not own_unit and not can(user, "reporting.import_report", report):
         raise PermissionDenied(_("您没有权限执行此操作。"))

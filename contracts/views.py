@@ -12,11 +12,12 @@ from accounts.roles import can
 from cities.models import ReportingUnit
 from lib.downloads import XLSX, attachment_response, plain_table_response
 from lib.views import RuleRequiredMixin
-from reporting.forms import VersionForm
+from periods.queries import period_status_line
+from periods.shortcuts import get_period
 from reporting.models import IPKind, PledgeReport
-from reporting.queries import period_status_line
-from reporting.views import act, get_period, get_unit_for
-from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
+from uploads.views import TwoStepConfirmView, TwoStepImportView
+from workflow.forms import VersionForm
+from workflow.shortcuts import act, get_unit_for
 
 from .exports import banks_table, contract_template
 from .forms import ContractImportForm
@@ -30,6 +31,7 @@ class ContractsImport:
     """Pledge contracts, one per row; the reports' figures are then derived from them."""
 
     form_class = ContractImportForm
+    permission = "reporting.upload_figures"
     template_name = "contracts/import.html"
     preview_template = "contracts/import_preview.html"
     start_url = "contracts:import"
@@ -177,7 +179,7 @@ class BankRankingView(RuleRequiredMixin, View):
         kind = request.GET.get("kind") if request.GET.get("kind") in IPKind.values else None
         headings, rows = banks_table(rank_banks(period, kind))
         title = _("{period}知识产权质押融资银行排名").format(period=period.label)
-        status = period_status_line(period)
+        status = period_status_line(period, PledgeReport.objects.approved())
         export = request.GET.get("_export")
         if export is not None:
             return plain_table_response(

@@ -3,7 +3,7 @@ workflow, on the portal's pages)."""
 
 from django.contrib import admin
 
-from reporting.admin import ReadOnlyAdminMixin, ViewOnlyHistoryAdmin
+from lib.admin import ReadOnlyAdminMixin, ViewOnlyHistoryAdmin
 
 from .models import Event, MeasureReport, MeasureTransition, Policy, Practice, RiskFund
 

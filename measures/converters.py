@@ -1,7 +1,7 @@
 from django.urls import register_converter
 
-from reporting.models import WorkflowAction
-from reporting.services import REVIEW_ACTIONS
+from workflow.models import WorkflowAction
+from workflow.services import REVIEW_ACTIONS
 
 from .items import ITEM_KINDS
 

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from periods.models import ReportingPeriod
 from reporting.forms import ImportForm
-from reporting.models import ReportingPeriod
 
 from .items import ITEM_KINDS
 from .queries import UnitKindFilter

@@ -1,6 +1,6 @@
 """Importing one kind of a unit's measures (policies, funds, events, practices) from a file.
 
-The file is read by the figures' engine (``reporting.imports.read_rows``: CSV, XLSX or XLS
+The file is read by the figures' engine (``uploads.readers.read_rows``: CSV, XLSX or XLS
 by content, hostile files refused); every row is parsed and checked by ``build_item``, the
 rules the item forms apply, and nothing is saved while any row is in error. Confirming
 replaces that kind's items on the unit's report in one transaction: a unit's submitter
@@ -17,19 +17,18 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import can
 from lib.wording import join_names
-from reporting import services as workflow
-from reporting.imports import (
-    ImportFileError,
+from uploads.parsing import (
     heading_key,
     parse_amount,
     parse_count,
     parse_date,
     parse_yes_no,
     portable_limit_error,
-    read_rows,
     refusal_message,
 )
-from reporting.models import ReportState, WorkflowAction
+from uploads.readers import ImportFileError, read_rows
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import WorkflowError, open_report, province_lock_reason, transition
 
 from . import services
 from .items import ITEM_KINDS
@@ -241,7 +240,7 @@ def import_refusal(user, unit, period, report):
                 "该单位正在填报本期政策措施（{state}），省局不能代为导入，以免提交该单位尚未完成的内容。"
                 "请由该单位导入或提交，或在其提交后再导入。"
             ).format(state=report.get_state_display())
-        return workflow.province_lock_reason(user, report, submitting=True)
+        return province_lock_reason(user, report, submitting=True)
     return services.lock_reason(user, unit, period, report)
 
 
@@ -314,24 +313,22 @@ def apply_measures(preview, user, source, *, versions=None):
     on_behalf = can(user, "reporting.import_report", unit)
     try:
         if on_behalf:
-            report = workflow.open_report(
-                unit, period, user, expected_version=expected, model=MeasureReport
-            )
+            report = open_report(unit, period, user, expected_version=expected, model=MeasureReport)
             reason = import_refusal(user, unit, period, report)
             if reason:
-                raise workflow.WorkflowError(reason)
+                raise WorkflowError(reason)
         else:
             report = services.open_for_change(user, unit, period, expected)
         items = [services.build_item(kind, report, row.values) for row in preview.rows]
         saved = services.replace_items(user, report, kind, items)
         if on_behalf:
-            workflow.transition(
+            transition(
                 report,
                 WorkflowAction.IMPORT,
                 user,
                 comment=_("从文件“{name}”导入").format(name=source),
             )
-    except (workflow.WorkflowError, ValidationError, PermissionDenied) as error:
+    except (WorkflowError, ValidationError, PermissionDenied) as error:
         raise ImportFileError(refusal_message(unit, error)) from error
     return saved
 

@@ -2,7 +2,7 @@
 funds, events and good practice (豫知〔2021〕8号 asks for all four).
 
 A unit's measures for a period are one ``MeasureReport``; it moves through the figures'
-workflow (``reporting.services.transition``, the one table of moves) and its items can change
+workflow (``workflow.services.transition``, the one table of moves) and its items can change
 only while it is editable, each change recorded.
 """
 
@@ -20,12 +20,9 @@ from simple_history.models import HistoricalRecords
 from cities.models import ReportingUnit
 from lib.banks import bank_group
 from lib.docnumbers import normalise_document_number
-from reporting.models import (
-    AMOUNT_FIELD,
-    LoggedMove,
-    ReportingPeriod,
-    UnitReport,
-)
+from periods.models import ReportingPeriod
+from reporting.models import AMOUNT_FIELD
+from workflow.models import LoggedMove, UnitReport
 
 # A good-practice text: a page or two of the circular that spreads it.
 PRACTICE_MAX_CHARS = 5000

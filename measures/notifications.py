@@ -3,8 +3,8 @@ submissions to the reviewers, the province's answers to the unit."""
 
 from django.urls import reverse
 
-from reporting.email_links import portal_url
-from reporting.notifications import send_move_mail
+from lib.email_links import portal_url
+from workflow.notifications import send_move_mail
 
 
 def notify_transition(transition):

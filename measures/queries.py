@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import ReportingUnit, UnitKind
 from lib.wording import join_clauses, join_names
-from reporting.models import ReportState
-from reporting.queries import TimelineEntry, move_entries, open_period_line, user_name
+from periods.queries import open_period_line
+from workflow.models import ReportState
+from workflow.timeline import TimelineEntry, move_entries, user_name
 
 from .items import ITEM_KINDS
 from .models import EventType, FundScope, MeasureReport, Policy

@@ -1,6 +1,6 @@
 """What changes a unit's measures. Views, imports, the demo and commands call these.
 
-A measure report moves through the figures' workflow (``reporting.services.transition``):
+A measure report moves through the figures' workflow (``workflow.services.transition``):
 it is registered there as a kind of report. Its items change only while the report is
 editable by the unit's own submitter (the same ``lock_reason`` as the figures: the deadline
 bars a draft, a returned or reopened report can be corrected), each change in one
@@ -11,33 +11,38 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reporting import services
-from reporting.models import ReportState
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import (
+    check_version,
+    open_report,
+    refuse,
+    register_report,
+    touch,
+    transition,
+)
+from workflow.services import lock_reason as workflow_lock_reason
 
 from .documents import check_upload, digest
 from .items import ITEM_KINDS
 from .models import MeasureDocument, MeasureReport
 from .notifications import notify_transition
 
-WorkflowError = services.WorkflowError
-
-
 # A unit may report that it did nothing this period: nothing is missing from an empty report.
-services.register_report(MeasureReport, notify=notify_transition)
+register_report(MeasureReport, notify=notify_transition)
 
 
 def lock_reason(user, unit, period, report=None):
     """Why ``user`` cannot change this unit's measures for the period now, or None."""
-    return services.lock_reason(user, unit, period, report if report and report.pk else None)
+    return workflow_lock_reason(user, unit, period, report if report and report.pk else None)
 
 
 def open_for_change(user, unit, period, expected_version):
     """The unit's measure report, locked, at the version the user saw, if ``user`` may change it."""
-    report = services.open_report(unit, period, user, model=MeasureReport)
+    report = open_report(unit, period, user, model=MeasureReport)
     reason = lock_reason(user, unit, period, None if report.version == 0 else report)
-    services.refuse(reason, user, "reporting.edit_report", report)
+    refuse(reason, user, "reporting.edit_report", report)
     # After the rule: someone who may not change the report at all is refused as such.
-    services.check_version(report, expected_version)
+    check_version(report, expected_version)
     return report
 
 
@@ -117,7 +122,7 @@ def save_item(user, unit, period, kind, values, *, item=None, expected_version, 
             raise ValidationError({"document": [str(error)]}) from None
     item._history_user = user
     item.save()
-    services.touch(report, user)
+    touch(report, user)
     return item
 
 
@@ -129,7 +134,7 @@ def delete_item(user, unit, period, kind, item, *, expected_version):
         raise PermissionDenied
     item._history_user = user
     item.delete()
-    services.touch(report, user)
+    touch(report, user)
 
 
 @transaction.atomic
@@ -144,7 +149,7 @@ def replace_items(user, report, kind, items):
         item.report = report
         item._history_user = user
         item.save()
-    services.touch(report, user)
+    touch(report, user)
     return len(items)
 
 
@@ -156,7 +161,7 @@ def record_published_measures(unit, period, values_by_kind):
     item is checked before anything is written, and an approved report is left as it is.
     ``values_by_kind``: {kind slug: [values, ...]}. Returns the number of items saved.
     """
-    report = services.open_report(unit, period, None, model=MeasureReport)
+    report = open_report(unit, period, None, model=MeasureReport)
     if report.state == ReportState.APPROVED:
         return 0
     built = {
@@ -166,7 +171,5 @@ def record_published_measures(unit, period, values_by_kind):
     saved = sum(
         replace_items(None, report, ITEM_KINDS[slug], items) for slug, items in built.items()
     )
-    services.transition(
-        report, services.WorkflowAction.LOAD_PUBLISHED, None, comment=_("载入已掌握的情况")
-    )
+    transition(report, WorkflowAction.LOAD_PUBLISHED, None, comment=_("载入已掌握的情况"))
     return saved

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from reporting import converters as _reporting_converters  # noqa: F401 (period, unit)
+from cities import converters as _units  # noqa: F401 (registers the path converters)
+from periods import converters as _periods  # noqa: F401
 
 from . import converters, views  # noqa: F401 (converters registers item_kind, measure_action)
 

@@ -17,11 +17,14 @@ from accounts.roles import can
 from cities.models import ReportingUnit
 from lib.downloads import XLSX, attachment_response, plain_table_response
 from lib.views import RuleRequiredMixin
-from reporting import services as workflow
-from reporting.forms import TransitionForm
-from reporting.models import PendingImport, ReportState, WorkflowAction
-from reporting.views import act, get_period, get_unit_for, report_for
-from reporting.views_imports import TwoStepConfirmView, TwoStepImportView
+from periods.services import submission_deadline
+from periods.shortcuts import get_period
+from uploads.models import PendingImport
+from uploads.views import TwoStepConfirmView, TwoStepImportView
+from workflow.forms import TransitionForm
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import WorkflowError, available_moves, transition
+from workflow.shortcuts import act, get_unit_for, report_for
 
 from . import services
 from .forms import ITEM_FORMS, MatrixFilterForm, MeasureImportForm
@@ -79,9 +82,9 @@ class MeasureReportView(ReportMixin, TemplateView):
             sections=sections,
             lock_reason=self.lock_reason,
             editable=self.lock_reason is None,
-            deadline=workflow.submission_deadline(self.period, self.unit),
+            deadline=submission_deadline(self.period, self.unit),
             can_review=bool(report) and can(user, "reporting.review_report", report),
-            moves=workflow.available_moves(user, report),
+            moves=available_moves(user, report),
             transition_form=TransitionForm(initial={"version": self.version}),
             returned_reason=report.return_reason() if report else None,
             timeline=measure_timeline(report) if report else [],
@@ -143,7 +146,7 @@ class ItemFormView(ReportMixin, TemplateView):
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
-            except workflow.WorkflowError as error:
+            except WorkflowError as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(
@@ -215,7 +218,7 @@ class TransitionView(ReportMixin, View):
             if report is None:  # nothing added yet: submitting says the unit has nothing to report
                 report = services.open_for_change(request.user, self.unit, self.period, expected)
                 expected = report.version
-            workflow.transition(
+            transition(
                 report,
                 action,
                 request.user,
@@ -311,6 +314,7 @@ class MeasuresImport:
     items: the unit's submitter into its editable report, the province on its behalf."""
 
     form_class = MeasureImportForm
+    permission = "reporting.upload_figures"
     template_name = "measures/import.html"
     preview_template = "measures/import_preview.html"
     start_url = "measures:import"

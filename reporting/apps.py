@@ -11,9 +11,10 @@ class ReportingConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from cities.models import ReportingUnit, UnitAlias
+        from lib import freshness
+        from periods.models import DeadlineExtension, ReportingPeriod
 
-        from . import freshness
-        from .models import DeadlineExtension, ProvinceBenchmark, ReportingPeriod
+        from .models import ProvinceBenchmark
 
         # Reference data that shapes cached pages: a change of any moves the data version.
         for model in (

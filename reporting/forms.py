@@ -1,11 +1,12 @@
 from django import forms
-from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import UnitKind
+from periods.models import ReportingPeriod
+from uploads.forms import UploadForm
+from workflow.models import ReportState
 
-from .models import FIGURE_FIELDS, IPKind, PledgeFigures, ReportingPeriod, ReportState
+from .models import FIGURE_FIELDS, IPKind, PledgeFigures
 from .queries import show_figure
 from .services import COMPARED_FIELDS, Figures, change_warning_texts
 
@@ -82,21 +83,6 @@ class ReportForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class VersionForm(forms.Form):
-    """The report version an action was based on: a report changed since is not acted on."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-
-class TransitionForm(VersionForm):
-    comment = forms.CharField(
-        label=_("意见或原因"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
 class ExtensionForm(forms.Form):
     until = forms.DateField(label=_("延期至"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("原因"), max_length=200)
@@ -126,7 +112,7 @@ class BoardFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("全部")), *UnitKind.choices]
 
 
-class ImportForm(forms.Form):
+class ImportForm(UploadForm):
     file = forms.FileField(
         label=_("文件"),
         help_text=_(
@@ -142,58 +128,3 @@ class ImportForm(forms.Form):
         self.fields["period"].queryset = ReportingPeriod.objects.all()
         if not can_approve:
             del self.fields["approve"]
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("文件太大（{size} MB），上限为 {limit} MB。").format(
-                    size=f"{upload.size / 1048576:.1f}",
-                    limit=f"{settings.IMPORT_MAX_BYTES / 1048576:.0f}",
-                )
-            )
-        return upload
-
-
-class PeriodAdminForm(forms.ModelForm):
-    """A period as the administrator creates or edits it: a deadline already past (every unit
-    would be told 已截止 at once) must be confirmed."""
-
-    confirm_past_deadline = forms.BooleanField(
-        label=_("确认截止日期已过"),
-        required=False,
-        help_text=_("补建历史周期时勾选：截止日期已过的周期一建立，各单位即显示“已截止”。"),
-    )
-
-    class Meta:
-        model = ReportingPeriod
-        fields = ["year", "granularity", "number", "opens_on", "deadline", "closed_at"]
-
-    def clean_closed_at(self):
-        closed_at = self.cleaned_data.get("closed_at")
-        if closed_at is not None and closed_at > timezone.now():
-            # Closing is a decision taken now; a closing in the future would change every page
-            # at an hour nothing records.
-            raise forms.ValidationError(
-                _("提前结束报送的时间不能晚于现在。要到期自动结束，请修改截止日期。")
-            )
-        return closed_at
-
-    def clean(self):
-        cleaned = super().clean()
-        deadline = cleaned.get("deadline")
-        changed = self.instance.pk is None or "deadline" in self.changed_data
-        if (
-            deadline
-            and changed
-            and deadline < timezone.localdate()
-            and not cleaned.get("confirm_past_deadline")
-        ):
-            self.add_error(
-                "confirm_past_deadline",
-                _(
-                    "截止日期 {date} 已经过去：保存后所有单位都会显示“已截止”，无法再报送。"
-                    "如确为补建历史周期，请勾选“确认截止日期已过”后再保存。"
-                ).format(date=deadline.isoformat()),
-            )
-        return cleaned

@@ -1,250 +1,44 @@
-"""The import engine: the province's and the cities' own files, read as they are.
+"""Importing tables of figures: the province's and the cities' own files, read as they are.
 
 A file is a table in the layout of 豫知〔2021〕8号's attachments (an optional title row,
-the header row in any order, a row per unit, an optional 合计 row) as CSV (UTF-8, UTF-8
-with BOM or GB18030/GBK, detected), XLSX or legacy XLS. ``read_rows`` turns the bytes
-into rows of text, refusing hostile files quickly; ``parse_figures`` checks every row and
-says what it would change; ``apply_import`` saves all rows in one transaction, or none.
+the header row in any order, a row per unit, an optional 合计 row), read by
+``uploads.readers.read_rows``; ``parse_figures`` checks every row and says what it would
+change; ``apply_import`` saves all rows in one transaction, or none.
 """
 
-import csv
-import datetime
-import io
-import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.roles import can
 from cities.resolver import UnitResolver, UnknownUnitError
-from lib.numbers import CENT, format_amount
+from lib.numbers import format_amount
 from lib.wording import join_clauses, join_names
+from uploads.parsing import (
+    heading_key,
+    parse_amount,
+    parse_count,
+    portable_limit_error,
+    refusal_message,
+)
+from uploads.readers import ImportFileError
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import MOVES, WorkflowError, lock_reason, province_lock_reason
 
+from . import services
 from .models import (
     FIGURE_FIELDS,
     FigureSource,
     IPKind,
     PledgeFigures,
     PledgeReport,
-    ReportState,
-    WorkflowAction,
     validate_figures,
 )
-
-MAX_COLUMNS = 50
-# A table of figures has tens of rows and a few columns. The row limit is the highest row
-# number (a bordered template may run further than its data); the cells are what costs.
-MAX_ROWS = 5000
-MAX_CELLS = 20_000
-MAX_LINE = 20_000  # characters in one CSV line
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; nothing is saved."""
-
-
-# ── reading ─────────────────────────────────────────────────────────────────────────
-
-
-def read_rows(content, filename="", max_rows=None, max_cells=None):
-    """The file's rows as lists of strings. Format by content, not by name.
-
-    ``max_rows`` and ``max_cells`` bound the work a file can cause (by default those of a table
-    of figures); an XLSX is checked against them before it is read.
-    """
-    max_rows = max_rows or MAX_ROWS
-    max_cells = max_cells or MAX_CELLS
-    limit = settings.IMPORT_MAX_BYTES
-    if len(content) > limit:
-        raise ImportFileError(
-            _("文件太大（{size} MB），上限为 {limit} MB。").format(
-                size=f"{len(content) / 1048576:.1f}", limit=f"{limit / 1048576:.0f}"
-            )
-        )
-    if not content.strip():
-        raise ImportFileError(_("文件是空的。"))
-    if content.startswith(b"PK\x03\x04"):
-        rows = _read_xlsx(content, max_rows, max_cells)
-    elif content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        rows = _read_xls(content, max_rows)
-    else:
-        rows = _read_csv(content, max_rows)
-    rows = [[_cell_text(value) for value in row] for row in rows]
-    rows = [row for row in rows if any(row)]
-    if not rows:
-        raise ImportFileError(_("文件中没有数据。"))
-    return rows
-
-
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isfinite(value):
-        value = Decimal(repr(value))
-        if value == value.to_integral():
-            value = value.quantize(Decimal(1))
-    return str(value).strip()
-
-
-def _read_csv(content, max_rows):
-    if b"\x00" in content[:4096]:
-        raise ImportFileError(_("无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。"))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte sequence
-        raise ImportFileError(_("无法识别文件的字符编码。"))
-    if any(ch in text[:4096] for ch in "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"):
-        raise ImportFileError(_("无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。"))
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        columns = max(line.count(","), line.count("\t")) + 1
-        if columns > MAX_COLUMNS:
-            raise ImportFileError(
-                _("第 {row} 行有 {count} 列，统计表最多 {limit} 列。").format(
-                    row=number, count=columns, limit=MAX_COLUMNS
-                )
-            )
-        if len(line) > MAX_LINE:
-            raise ImportFileError(
-                _("第 {row} 行过长（{length} 个字符），不像统计表。").format(
-                    row=number, length=len(line)
-                )
-            )
-        if number > max_rows:
-            raise ImportFileError(_("文件超过 {limit} 行。").format(limit=max_rows))
-    dialect = csv.excel_tab if text.count("\t") > text.count(",") else csv.excel
-    for row in csv.reader(io.StringIO(text), dialect):
-        rows.append(row)
-    return rows
-
-
-def _read_xlsx(content, max_rows, max_cells):
-    from lib.xlsx import Budget, UnreadableSpreadsheet, read_xlsx
-
-    try:
-        rows, _sheet = read_xlsx(
-            content, Budget(rows=max_rows, cells=max_cells, columns=MAX_COLUMNS)
-        )
-    except UnreadableSpreadsheet as error:
-        raise ImportFileError(str(error)) from error
-    return rows
-
-
-def _read_xls(content, max_rows):
-    import xlrd
-
-    from lib.xlsx import cell_error
-
-    try:
-        book = xlrd.open_workbook(file_contents=content, on_demand=True)
-        sheet = book.sheet_by_index(0)
-    except Exception as error:  # xlrd raises XLRDError and struct errors on a broken file
-        raise ImportFileError(_("文件已损坏，无法作为 XLS 打开。")) from error
-    if sheet.nrows > max_rows:
-        raise ImportFileError(_("文件超过 {limit} 行。").format(limit=max_rows))
-    rows = []
-    for number in range(sheet.nrows):
-        types = sheet.row_types(number, 0, MAX_COLUMNS)
-        if xlrd.XL_CELL_ERROR in types:
-            column = list(types).index(xlrd.XL_CELL_ERROR)
-            error = xlrd.error_text_from_code.get(sheet.cell_value(number, column), "#N/A")
-            raise ImportFileError(str(cell_error(sheet.name, xlrd.cellname(number, column), error)))
-        rows.append(sheet.row_values(number, 0, MAX_COLUMNS))
-    return rows
-
-
-# ── numbers as people type them ──────────────────────────────────────────────────────
-
-
-def _normalise_number(text):
-    return "".join(unicodedata.normalize("NFKC", str(text)).split()).replace(",", "")
-
-
-def parse_amount(text):
-    """万元 as typed: '1,234.5', ' 1234.50 ', '１２３４', '1234.5万元'. 元 or 亿元 are refused."""
-    value = _normalise_number(text)
-    if value.endswith("万元"):
-        value = value[: -len("万元")]
-    elif value.endswith("亿元") or value.endswith("亿") or value.endswith("元"):
-        raise ValueError(
-            _("金额须以万元为单位，“{text}”未换算，请改为万元。").format(text=str(text).strip())
-        )
-    elif value.endswith("万"):
-        value = value[:-1]
-    if value in {"", "-", "—"}:
-        return Decimal(0)
-    try:
-        amount = Decimal(value)
-    except InvalidOperation as error:
-        raise ValueError(_("“{text}”不是金额。").format(text=str(text).strip())) from error
-    if not amount.is_finite():
-        raise ValueError(_("“{text}”不是金额。").format(text=str(text).strip()))
-    try:
-        cents = amount.quantize(CENT)
-    except InvalidOperation as error:  # 1e400: a number, too long to be written in 分
-        raise ValueError(_("“{text}”不是金额。").format(text=str(text).strip())) from error
-    if amount != cents:
-        raise ValueError(_("金额“{text}”超过两位小数。").format(text=str(text).strip()))
-    return cents
-
-
-def parse_count(text):
-    value = _normalise_number(text)
-    for suffix in ("件", "个", "项"):
-        if value.endswith(suffix):
-            value = value[: -len(suffix)]
-    if value in {"", "-", "—"}:
-        return 0
-    try:
-        number = Decimal(value)
-    except InvalidOperation as error:
-        raise ValueError(_("“{text}”不是整数。").format(text=str(text).strip())) from error
-    if not number.is_finite() or number != number.to_integral():
-        raise ValueError(_("“{text}”不是整数。").format(text=str(text).strip()))
-    return int(number)
-
-
-YES = {"是", "y", "yes", "true", "1", "√"}
-NO = {"否", "n", "no", "false", "0"}
-
-
-def parse_yes_no(text, *, yes=(), no=()):
-    """是 or 否 (y/n, yes/no, true/false, 1/0, √), and the words ``yes`` and ``no`` a column
-    adds (中小微, 失效…); ValueError with a message otherwise."""
-    value = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    if value in YES or value in yes:
-        return True
-    if value in NO or value in no:
-        return False
-    raise ValueError(_("请填“是”或“否”，而不是“{text}”。").format(text=str(text).strip()))
-
-
-DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-
-
-def parse_date(text):
-    """2020-03-05, 2020/3/5, 2020.3.5, 2020年3月5日, 20200305, or an Excel date cell."""
-    value = unicodedata.normalize("NFKC", str(text)).strip()
-    value = re.sub(r"\s+00:00(:00)?$", "", value)  # a date cell read from XLSX
-    match = DATE.match(value) or re.match(r"^(\d{4})(\d{2})(\d{2})$", value)
-    if not match:
-        raise ValueError(_("“{text}”不是日期（如 2020-03-05）。").format(text=str(text).strip()))
-    try:
-        return datetime.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError as error:
-        raise ValueError(_("“{text}”不是有效日期。").format(text=str(text).strip())) from error
-
-
-# ── the table ────────────────────────────────────────────────────────────────────────
+from .services import Figures, source_conflict
 
 HEADINGS = {
     "rank": ["金额排名", "排名", "名次", "序号"],
@@ -263,10 +57,6 @@ HEADINGS = {
 }
 TOTAL_LABELS = {"合计", "总计", "全省", "全省合计"}
 WRONG_UNITS = re.compile(r"[(（](元|亿元)[)）]$")
-
-
-def heading_key(text):
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _find_header(rows, kind):
@@ -365,8 +155,6 @@ def stored_reports(period, unit_ids, kind=None):
 
 def import_refusal(user, report, *, as_draft, unit=None, period=None):
     """Why this user's import cannot change the report now (the services' own rule), or None."""
-    from .services import lock_reason, province_lock_reason
-
     if as_draft:
         return lock_reason(user, unit or report.unit, period or report.period, report)
     return province_lock_reason(user, report, submitting=True)
@@ -374,8 +162,6 @@ def import_refusal(user, report, *, as_draft, unit=None, period=None):
 
 def import_outcome(report, kind, *, as_draft, approve):
     """(moves, label): whether confirming changes the report's state, and what it becomes."""
-    from .services import MOVES
-
     state = report.state if report else ReportState.DRAFT
     if as_draft:
         return False, ReportState(state).label
@@ -391,26 +177,12 @@ def import_outcome(report, kind, *, as_draft, approve):
 
 def full_figures(kind, values, figure):
     """The kind's six figures once the file's three are written over the stored ones."""
-    from .services import Figures
-
     keep = figure if figure is not None and figure.source == FigureSource.TYPED else None
     return Figures(
         *values,
         enterprises=getattr(keep, "enterprises", None),
         smes=getattr(keep, "smes", None),
         inclusive_projects=getattr(keep, "inclusive_projects", None),
-    )
-
-
-def portable_limit_error(model_field, value):
-    """The integer range every supported database enforces (SQLite alone would take more)."""
-    from django.db.backends.base.operations import BaseDatabaseOperations
-
-    bounds = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())
-    if bounds is None or not isinstance(value, int) or bounds[0] <= value <= bounds[1]:
-        return None
-    return _("{value} 超出允许的范围（{low}–{high}）。").format(
-        value=value, low=bounds[0], high=bounds[1]
     )
 
 
@@ -556,8 +328,6 @@ def parse_figures(
 
 def _check_row(result, user, report, figure, kind, heading, period, as_draft):
     """The rules the confirmation will apply to this row, checked now (named by column)."""
-    from .services import source_conflict
-
     if user is not None:
         reason = import_refusal(user, report, as_draft=as_draft, unit=result.unit, period=period)
         if reason:
@@ -576,23 +346,10 @@ def _check_row(result, user, report, figure, kind, heading, period, as_draft):
 
 def check_import_rights(preview, user, approve):
     """Refuse a file in error, or approval by someone who may not approve."""
-    from accounts.roles import can
-
     if not preview.ok:
         raise ImportFileError(_("文件有错误，未导入任何数据。"))
     if approve and not can(user, "reporting.review_report"):
         raise PermissionDenied(_("只有省级审核员可以在导入时审核通过。"))
-
-
-def refusal_message(unit, error):
-    """One unit's refusal at confirmation, as the import's message names it."""
-    if isinstance(error, ValidationError):
-        text = join_clauses(
-            message for messages in error.message_dict.values() for message in messages
-        )
-    else:
-        text = getattr(error, "message", None) or str(error)
-    return _("{unit}：{reason}").format(unit=unit.name, reason=text)
 
 
 @transaction.atomic
@@ -604,8 +361,6 @@ def apply_import(preview, user, source, *, as_draft=False, approve=False, versio
     too with ``approve``). ``versions``: the report versions the preview showed ({unit id:
     version}); a report changed since is refused. Returns the number of rows that changed.
     """
-    from . import services
-
     check_import_rights(preview, user, approve)
     versions = preview.versions if versions is None else versions
     changed, problems = 0, []
@@ -633,7 +388,7 @@ def apply_import(preview, user, source, *, as_draft=False, approve=False, versio
                     expected_version=expected,
                     approve=approve,
                 )
-        except (services.WorkflowError, ValidationError, PermissionDenied) as error:
+        except (WorkflowError, ValidationError, PermissionDenied) as error:
             problems.append(refusal_message(row.unit, error))
             continue
         changed += 1

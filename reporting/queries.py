@@ -32,16 +32,19 @@ from django.utils.translation import gettext as _
 from accounts.roles import unit_ids
 from cities.models import ReportingUnit, UnitKind
 from lib.numbers import CENT, format_amount, growth
+from periods.models import DeadlineExtension
+from periods.queries import open_period_line
+from workflow.models import ReportState, WorkflowAction
+from workflow.timeline import TimelineEntry, move_entries, user_name
 
 from .models import (
     FIGURE_FIELDS,
-    DeadlineExtension,
     IPKind,
     PledgeFigures,
     PledgeReport,
-    ReportState,
     ReportTransition,
-    WorkflowAction,
+    open_table_title,
+    table_title,
 )
 
 
@@ -105,8 +108,8 @@ class Ranking:
     @property
     def title(self):
         if self.closed:
-            return self.period.table_title(self.kind)
-        return self.period.open_table_title(self.kind)
+            return table_title(self.period, self.kind)
+        return open_table_title(self.period, self.kind)
 
     @property
     def status_line(self):
@@ -130,30 +133,6 @@ class Ranking:
     @property
     def file_name(self):
         return f"{self.title}{_('（临时）') if self.provisional else ''}"
-
-
-def open_period_line(as_of, approved, total):
-    return _("报送中 · 截至 {time} 已审核 {approved} / {total} 个单位").format(
-        time=timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M"), approved=approved, total=total
-    )
-
-
-def period_status_line(period, reports="reports"):
-    """The line every table of a period still open carries ("" once it has closed); one query.
-
-    ``reports``: the units' kind of report it counts, by its name from the unit (the figures;
-    ``measure_reports`` for the measures)."""
-    if period.is_closed:
-        return ""
-    counts = ReportingUnit.objects.aggregate(
-        total=Count("pk", distinct=True),
-        approved=Count(
-            reports,
-            filter=Q(**{f"{reports}__period": period, f"{reports}__state": ReportState.APPROVED}),
-            distinct=True,
-        ),
-    )
-    return open_period_line(timezone.now(), counts["approved"], counts["total"])
 
 
 # Each row's sums are computed once, by a grouped join (a 省直管县 joins the row of its
@@ -460,32 +439,6 @@ def submitter_tasks(user, periods):
     ]
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime.datetime
-    who: str
-    title: str
-    comment: str = ""
-    changes: tuple = ()  # (label, old, new)
-
-
-def move_entries(report):
-    """The moves of any kind of report (its log ``transitions``), as entries of its timeline."""
-    return [
-        TimelineEntry(
-            at=move.at,
-            who=user_name(move.actor),
-            title=_("{action}：{before} → {after}").format(
-                action=move.get_action_display(),
-                before=move.get_from_state_display(),
-                after=move.get_to_state_display(),
-            ),
-            comment=move.comment,
-        )
-        for move in report.transitions.select_related("actor")
-    ]
-
-
 def report_timeline(report):
     """State changes and every change of a figure or the explanation, newest first (three queries)."""
     entries = move_entries(report)
@@ -541,12 +494,6 @@ def show_figure(value):
     if isinstance(value, Decimal):
         return format_amount(value)
     return str(value)
-
-
-def user_name(user):
-    if user is None:
-        return _("系统")
-    return user.get_full_name() or user.get_username()
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lib.numbers import format_amount
-
-from .models import ReportState, WorkflowAction
+from workflow.models import ReportState, WorkflowAction
 
 TOTAL_LABEL = _("合计")
 NUMERIC = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
@@ -127,7 +126,7 @@ class BoardTable(tables.Table):
     @staticmethod
     def can_approve(record):
         """The move table lets a reviewer approve this row's report in its present state."""
-        from .services import MOVES
+        from workflow.services import MOVES
 
         return record.report_state in MOVES[WorkflowAction.APPROVE].sources
 

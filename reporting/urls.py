@@ -1,5 +1,9 @@
 from django.urls import path
 
+from cities import converters as _units  # noqa: F401 (registers the path converters)
+from periods import converters as _periods  # noqa: F401
+from workflow import converters as _moves  # noqa: F401
+
 from . import converters, views, views_imports  # noqa: F401 (converters registers the path converters)
 
 app_name = "reporting"

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -14,23 +14,31 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.roles import can, is_provincial, is_submitter
-from cities.models import ReportingUnit
 from lib.downloads import unknown_export_format
 from lib.fragments import cached_fragment, cached_value
+from lib.freshness import reference_version
 from lib.views import RuleRequiredMixin
+from periods.models import ReportingPeriod
+from periods.services import grant_extension, submission_deadline
+from periods.shortcuts import get_period
+from workflow.forms import TransitionForm
+from workflow.models import WorkflowAction
+from workflow.services import (
+    AlreadyDone,
+    WorkflowError,
+    approval_refusals,
+    approve_many,
+    available_moves,
+    lock_reason,
+    transition,
+)
+from workflow.shortcuts import act, get_unit_for, report_for
 
 from . import report_links, services
 from .exports import RankedTableExport
-from .forms import BoardFilterForm, ExtensionForm, FiguresForm, ReportForm, TransitionForm
-from .freshness import data_version, reference_version
-from .models import (
-    FigureSource,
-    IPKind,
-    PledgeReport,
-    ReportingPeriod,
-    WorkflowAction,
-    figures_a_year_earlier,
-)
+from .forms import BoardFilterForm, ExtensionForm, FiguresForm, ReportForm
+from .freshness import data_version
+from .models import FigureSource, IPKind, PledgeReport, figures_a_year_earlier
 from .queries import (
     board,
     board_summary,
@@ -41,53 +49,6 @@ from .queries import (
     with_year_earlier,
 )
 from .tables import BoardTable, RankedUnitsTable
-
-
-def get_period(slug):
-    """The period of a URL. Reference data: kept in the cache until a period or unit is saved
-    (the reference token moves), so most pages ask the database nothing for it."""
-    period = cached_value(
-        "period",
-        [slug, reference_version()],
-        lambda: ReportingPeriod.objects.by_slug(slug).first() or "",  # "": none, cached too
-    )
-    if not period:
-        raise Http404
-    return period
-
-
-def act(request, change, success):
-    """Run a service ``change`` and say how it went: done, already done, or refused and why."""
-    try:
-        change()
-    except services.AlreadyDone as done:
-        messages.info(request, done.message)
-    except services.WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success() if callable(success) else success)
-
-
-def get_unit_for(user, code):
-    """The unit, if this user may see its reports; otherwise it does not exist for them (404)."""
-    unit = cached_value(
-        "unit",
-        [code, reference_version()],
-        lambda: ReportingUnit.objects.select_related("parent").filter(code=code).first() or "",
-    )
-    if not unit or not can(user, "reporting.view_report", unit):
-        raise Http404
-    return unit
-
-
-def report_for(reports, user, unit, period):
-    """The unit's report of the period among ``reports`` (a queryset of one kind of report),
-    if ``user`` may see it, else None; its unit and period are the ones loaded already."""
-    report = reports.for_user(user).filter(unit=unit, period=period).select_related("updated_by")
-    report = report.first()
-    if report:
-        report.unit, report.period = unit, period
-    return report
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -119,8 +80,8 @@ class ReportView(LoginRequiredMixin, TemplateView):
             self.unit,
             self.period,
         )
-        self.deadline = services.submission_deadline(self.period, self.unit)
-        self.lock_reason = services.lock_reason(
+        self.deadline = submission_deadline(self.period, self.unit)
+        self.lock_reason = lock_reason(
             self.request.user, self.unit, self.period, self.report, deadline=self.deadline
         )
         # Kinds whose figures are summed from line items (pledge contracts): read-only here.
@@ -176,16 +137,16 @@ class ReportView(LoginRequiredMixin, TemplateView):
                     target.add_error(field if field in target.fields else None, message)
             messages.error(request, _("数据有误，未保存。请按提示修改。"))
             return self.render_to_response(self.get_context_data(forms=forms), status=400)
-        except services.WorkflowError as error:
+        except WorkflowError as error:
             messages.error(request, error.message)
             return redirect(self.url())
 
         if request.POST.get("action") == WorkflowAction.SUBMIT:
             try:
-                services.transition(report, WorkflowAction.SUBMIT, request.user)
-            except services.AlreadyDone as done:
+                transition(report, WorkflowAction.SUBMIT, request.user)
+            except AlreadyDone as done:
                 messages.info(request, done.message)
-            except services.WorkflowError as error:
+            except WorkflowError as error:
                 messages.warning(request, _("已保存为草稿，但未能提交：") + str(error.message))
             else:
                 messages.success(request, _("已提交，等待省局审核。"))
@@ -232,7 +193,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
             editable=self.lock_reason is None,
             deadline=self.deadline,
             can_review=can(user, "reporting.review_report", report) if report else False,
-            moves=services.available_moves(user, report),
+            moves=available_moves(user, report),
             transition_form=TransitionForm(initial={"version": report.version if report else 0}),
             extension_form=ExtensionForm(),
             can_extend=can(user, "reporting.grant_extension"),
@@ -278,7 +239,7 @@ class TransitionView(LoginRequiredMixin, View):
         else:
             act(
                 request,
-                lambda: services.transition(
+                lambda: transition(
                     report,
                     action,
                     request.user,
@@ -307,8 +268,8 @@ class ExtensionView(LoginRequiredMixin, View):
             messages.error(request, _("请填写延期日期和原因。"))
         else:
             try:
-                services.grant_extension(request.user, period, unit, **form.cleaned_data)
-            except services.WorkflowError as error:
+                grant_extension(request.user, period, unit, **form.cleaned_data)
+            except WorkflowError as error:
                 messages.error(request, error.message)
             else:
                 messages.success(
@@ -370,7 +331,7 @@ class BulkApproveView(LoginRequiredMixin, View):
     Each checkbox of the board carries the report's id and the version the board showed
     (``id:version``). The board's form leads to a confirmation page: the reports that will be
     approved, each with its version and what needs explaining, and those that cannot be, and
-    why. Only its form, sent with ``confirm``, approves them (``services.approve_many``, at the
+    why. Only its form, sent with ``confirm``, approves them (``approve_many``, at the
     versions the board showed: a report changed since is skipped and named).
     """
 
@@ -399,7 +360,7 @@ class BulkApproveView(LoginRequiredMixin, View):
         selection = [(report, seen[report.pk]) for report in reports]
         if request.POST.get("confirm") != "1":
             return self.confirmation(request, period, selection)
-        approved, refused = services.approve_many(selection, request.user)
+        approved, refused = approve_many(selection, request.user)
         if approved:
             messages.success(request, _("已审核通过 {count} 份报表。").format(count=len(approved)))
         for message in refused:
@@ -407,7 +368,7 @@ class BulkApproveView(LoginRequiredMixin, View):
         return HttpResponseRedirect(board_url)
 
     def confirmation(self, request, period, selection):
-        refused = services.approval_refusals(selection, request.user)
+        refused = approval_refusals(selection, request.user)
         chosen = [(report, version) for report, version in selection if report.pk not in refused]
         with_year_earlier([report for report, _version in chosen], period)
         return TemplateResponse(

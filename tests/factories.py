@@ -4,14 +4,10 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from reporting.models import (
-    Granularity,
-    IPKind,
-    PledgeFigures,
-    PledgeReport,
-    ReportingPeriod,
-    ReportState,
-)
+from periods.models import Granularity, ReportingPeriod
+from reporting.models import IPKind, PledgeFigures, PledgeReport
+from reporting.services import Figures
+from workflow.models import ReportState
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -84,3 +80,21 @@ class CircularFactory(factory.django.DjangoModelFactory):
             CircularAttachment.objects.create(
                 circular=self, position=position, period=period, kind=kind
             )
+
+
+# Figures a report may be submitted with (patent with enterprises, no trademarks).
+GOOD = {
+    IPKind.PATENT: Figures(Decimal("100"), 2, 5, 2, 1, 2),
+    IPKind.TRADEMARK: Figures(Decimal("0"), 0, 0),
+}
+
+
+def report_in(state, unit, period):
+    report = PledgeReportFactory(unit=unit, period=period, state=state)
+    PledgeFiguresFactory(
+        report=report, kind=IPKind.PATENT, amount=Decimal("100"), projects=2, items=5, enterprises=2
+    )
+    PledgeFiguresFactory(
+        report=report, kind=IPKind.TRADEMARK, amount=Decimal("0"), projects=0, items=0
+    )
+    return report

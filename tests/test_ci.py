@@ -48,7 +48,7 @@ def test_the_row_lock_tests_fail_on_sqlite_when_the_ci_requires_postgresql():
             "-q",
             "-p",
             "no:randomly",
-            "tests/reporting/test_concurrency.py",
+            "tests/workflow/test_concurrency.py",
         ],
         cwd=ROOT,
         env=environment,

@@ -58,20 +58,21 @@ from contracts.models import ContractBatch, PledgeContract
 from measures import services as measure_services
 from measures.items import ITEM_KINDS
 from measures.models import MeasureReport, MeasureTransition
+from periods.models import DeadlineExtension, ReportingPeriod
+from periods.services import grant_extension
 from reporting import demo, services
-from reporting.imports import read_rows
 from reporting.models import (
     FIGURE_FIELDS,
-    DeadlineExtension,
     IPKind,
-    PendingImport,
     PledgeFigures,
     PledgeReport,
     ProvinceBenchmark,
-    ReportingPeriod,
     ReportTransition,
-    WorkflowAction,
 )
+from uploads.models import PendingImport
+from uploads.readers import read_rows
+from workflow.models import WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -244,9 +245,9 @@ ADMIN_OBJECTS = {
     "axes.accesslog": W("axes", "accesslog"),
     "axes.accessfailurelog": W("axes", "accessfailurelog"),
     "cities.reportingunit": W("unit", "郑州"),
-    "reporting.reportingperiod": W("period"),
+    "periods.reportingperiod": W("period"),
     "reporting.pledgereport": W("report", "郑州"),
-    "reporting.deadlineextension": W("extension"),
+    "periods.deadlineextension": W("extension"),
     "reporting.provincebenchmark": W("benchmark"),
     "contracts.pledgecontract": W("contract"),
     "analysis.standingrules": W("standing_rules"),
@@ -269,7 +270,7 @@ ADMIN_URLS = {
     "admin:view_on_site": {"": {"content_type_id": W("unit_type"), "object_id": W("unit", "郑州")}},
     "admin:app_list": {
         app: {"app_label": app}
-        for app in ("auth", "axes", "cities", "reporting", "contracts", "analysis", "measures")
+        for app in ("auth", "axes", "cities", "periods", "reporting", "contracts", "analysis", "measures")
     },
     "admin:admin/(?P<url>.*)$": {"": {"url": "reporting/nothing-here/"}},
     "admin:auth_user_password_change": {"": {"id": W("user", "zhengzhou")}},
@@ -420,11 +421,11 @@ def add_measures(users, units, period):
             expected_version=None,
         )  # fmt: skip
         report = item.report
-        services.transition(report, WorkflowAction.SUBMIT, clerk, notify=False)
+        transition(report, WorkflowAction.SUBMIT, clerk, notify=False)
         if name == "焦作":
-            services.transition(report, WorkflowAction.RETURN, reviewer, JZ_REASON, notify=False)
+            transition(report, WorkflowAction.RETURN, reviewer, JZ_REASON, notify=False)
         elif name == "鹤壁":
-            services.transition(report, WorkflowAction.APPROVE, reviewer, notify=False)
+            transition(report, WorkflowAction.APPROVE, reviewer, notify=False)
     report = MeasureReport.objects.get(pk=policy.report_id)
     return {"policy": policy.pk, "document": policy.document_id, "version": report.version}
 
@@ -462,10 +463,8 @@ def add_markers():
     # 焦作 corrects, submits again and is returned again, with a reason of its own.
     jiaozuo_report = PledgeReport.objects.get(unit=units["焦作"], period=period)
     jiaozuo = User.objects.get(username="jiaozuo")
-    services.transition(jiaozuo_report, WorkflowAction.SUBMIT, jiaozuo, notify=False)
-    services.transition(
-        jiaozuo_report, WorkflowAction.RETURN, users["reviewer"], JZ_REASON, notify=False
-    )
+    transition(jiaozuo_report, WorkflowAction.SUBMIT, jiaozuo, notify=False)
+    transition(jiaozuo_report, WorkflowAction.RETURN, users["reviewer"], JZ_REASON, notify=False)
 
     measure_world = add_measures(users, units, period)
 
@@ -497,7 +496,7 @@ def add_markers():
         "accesslog": AccessLog.objects.create(**access),
         "accessfailurelog": AccessFailureLog.objects.create(**access),
     }
-    extension = services.grant_extension(
+    extension = grant_extension(
         users["reviewer"],
         period,
         units["开封"],

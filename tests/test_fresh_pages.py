@@ -12,10 +12,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reporting import services
-from reporting.models import IPKind, PendingImport, PledgeReport, ReportState, WorkflowAction
+from reporting.models import IPKind, PledgeReport
 from reporting.services import Figures
 from tests import golden
 from tests.factories import add_figures
+from uploads.models import PendingImport
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +34,7 @@ def submitted(units, open_period, zhengzhou_submitter):
         IPKind.TRADEMARK: Figures(Decimal("0"), 0, 0),
     }
     report = services.save_figures(zhengzhou_submitter, units["郑州"], open_period, figures)
-    services.transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
+    transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
     report.refresh_from_db()
     return report
 
@@ -118,7 +121,7 @@ def test_closing_the_period_early_shows_at_once(administrator, reviewer, submitt
     assert "初步统计表" in reviewer_client.get(TABLE).content.decode()
     assert "2021（报送中）" in reviewer_client.get(DASHBOARD).content.decode()
     admin_client.post(
-        "/admin/reporting/reportingperiod/",
+        "/admin/periods/reportingperiod/",
         {"action": "close_now", "_selected_action": [submitted.period.pk]},
     )
     assert "初步统计表" not in reviewer_client.get(TABLE).content.decode()
@@ -160,7 +163,7 @@ def test_the_board_shows_a_submission_and_an_extension_at_once(
     )
     html = reviewer_client.get(board).content.decode()
     assert 'data-state="draft"' in html
-    services.transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
+    transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
     assert 'data-state="submitted"' in reviewer_client.get(board).content.decode()
     reviewer_client.post(
         "/periods/2021/410300/extension/",
@@ -208,7 +211,7 @@ def test_a_login_does_not_move_the_version_but_a_new_name_does(client, reviewer)
 def test_a_reports_log_of_changes_shows_each_move_at_once(reviewer_client, submitted, reviewer):
     page = "/periods/2021/410100/"
     assert "退回原因：数字有误" not in reviewer_client.get(page).content.decode()
-    services.transition(submitted, WorkflowAction.RETURN, reviewer, "数字有误", notify=False)
+    transition(submitted, WorkflowAction.RETURN, reviewer, "数字有误", notify=False)
     timeline = reviewer_client.get(page).content.decode().split('<section class="timeline">')[1]
     assert "数字有误" in timeline
     reviewer.first_name = "审核员新名"

@@ -46,16 +46,11 @@ from contracts import imports as contract_imports
 from contracts.models import ContractBatch, PledgeContract
 from measures import imports as measure_imports
 from measures.models import Event, MeasureDocument, MeasureTransition, Policy, Practice, RiskFund
+from periods.models import DeadlineExtension
 from reporting import imports as figure_imports
-from reporting.models import (
-    DeadlineExtension,
-    IPKind,
-    PendingImport,
-    PledgeReport,
-    ProvinceBenchmark,
-    ReportTransition,
-)
+from reporting.models import IPKind, PledgeReport, ProvinceBenchmark, ReportTransition
 from tests import test_crawl as crawl
+from uploads.models import PendingImport
 
 pytestmark = pytest.mark.django_db
 
@@ -418,7 +413,7 @@ def script_words(source):
 ADMIN_PAGES = [
     "/admin/auth/user/{user}/change/",  # groups and permissions: the two-box chooser
     "/admin/auth/group/{group}/change/",
-    "/admin/reporting/reportingperiod/add/",  # dates and times: calendars and clocks
+    "/admin/periods/reportingperiod/add/",  # dates and times: calendars and clocks
     "/admin/reporting/pledgereport/",  # actions on the selected rows
     "/admin/contracts/pledgecontract/export/",
 ]

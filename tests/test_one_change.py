@@ -8,10 +8,12 @@ import pytest
 
 from circulars.drafting import draft_situation
 from lib.numbers import growth
+from periods.models import ReportingPeriod
 from reporting import services
-from reporting.models import IPKind, ReportingPeriod
+from reporting.models import IPKind
 from reporting.services import Figures
 from tests.factories import ReportingPeriodFactory, add_figures
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +70,7 @@ def test_the_submit_warning_and_the_report_page_print_the_same_change(
         "专利：质押金额（万元）较上年同期（200）变动 +57.5%。"
     ]
     services.save_figures(zhengzhou_submitter, units["郑州"], open_period, {}, explanation="说明")
-    services.transition(report, "submit", zhengzhou_submitter, notify=False)
+    transition(report, "submit", zhengzhou_submitter, notify=False)
     client.force_login(zhengzhou_submitter)
     html = client.get("/periods/2021/410100/").content.decode()
     assert '<td class="num">+57.5%</td>' in html

@@ -16,7 +16,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from circulars.drafting import draft_situation
-from reporting.models import ReportingPeriod
+from periods.models import ReportingPeriod
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ The list of URLs comes from the URLconf: a new URL without an entry here fails
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from reporting.models import IPKind, ReportState
+from reporting.models import IPKind
 from tests.factories import PledgeFiguresFactory, PledgeReportFactory
+from workflow.models import ReportState
 
 pytestmark = pytest.mark.django_db
 
@@ -150,8 +151,8 @@ def submitted_measures(units, open_period, zhengzhou_submitter):
 
     from measures.items import ITEM_KINDS
     from measures.services import save_item
-    from reporting.models import WorkflowAction
-    from reporting.services import transition
+    from workflow.models import WorkflowAction
+    from workflow.services import transition
 
     policy = save_item(
         zhengzhou_submitter,
@@ -197,7 +198,7 @@ def test_permission_matrix(
         )
         path = path.replace("BATCH", str(batch.pk))
     if "PENDING" in path:
-        from reporting.models import PendingImport
+        from uploads.models import PendingImport
 
         pending = PendingImport.objects.create(
             user=people["reviewer"],

@@ -5,7 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from circulars.models import Circular
-from reporting.models import PledgeReport, ReportingPeriod
+from periods.models import ReportingPeriod
+from reporting.models import PledgeReport
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django import template
 
 from accounts.roles import is_provincial, unit_ids
 from cities.models import ReportingUnit
-from reporting.models import ReportingPeriod
+from periods.models import ReportingPeriod
 
 register = template.Library()
 

@@ -16,9 +16,11 @@ from accounts.roles import (
     is_reviewer,
     is_unit_submitter,
 )
-from reporting import services
-from reporting.models import IPKind, PledgeReport, ReportState, WorkflowAction
+from periods.services import grant_extension
+from reporting.models import IPKind, PledgeReport
 from tests.factories import PledgeFiguresFactory, PledgeReportFactory, ReportingPeriodFactory
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +100,7 @@ def test_a_superuser_cannot_move_a_report_through_the_service(
 ):
     report = report_in(state, units["郑州"], open_period)
     with pytest.raises(PermissionDenied):
-        services.transition(report, action, administrator, comment="原因", notify=False)
+        transition(report, action, administrator, comment="原因", notify=False)
     report.refresh_from_db()
     assert (report.state, report.transitions.count()) == (state, 0)
 
@@ -128,7 +130,7 @@ def test_a_superuser_cannot_bulk_approve(client, administrator, units, open_peri
 def test_a_superuser_cannot_grant_an_extension(client, administrator, units, open_period):
     until = open_period.deadline + datetime.timedelta(days=5)
     with pytest.raises(PermissionDenied):
-        services.grant_extension(administrator, open_period, units["郑州"], until, "x")
+        grant_extension(administrator, open_period, units["郑州"], until, "x")
     client.force_login(administrator)
     response = client.post(
         "/periods/2021/410100/extension/", {"until": until.isoformat(), "reason": "x"}

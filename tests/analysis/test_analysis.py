@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from analysis import charts, queries
 from analysis.models import StandingRules
 from lib.numbers import NEW, NOT_AVAILABLE
-from reporting.models import IPKind, ReportingPeriod
+from periods.models import ReportingPeriod
+from reporting.models import IPKind
 from tests.factories import ReportingPeriodFactory, add_figures
 
 pytestmark = pytest.mark.django_db

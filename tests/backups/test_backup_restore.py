@@ -87,7 +87,8 @@ def change_a_row(url):
 def demo():
     """The local demo, committed, with binary contents (an archived PDF, a pending upload)."""
     from circulars.models import Circular
-    from reporting.models import PendingImport, ReportingPeriod
+    from periods.models import ReportingPeriod
+    from uploads.models import PendingImport
 
     with override_settings(DEBUG=True):
         call_command("loaddemo", stdout=io.StringIO())
@@ -139,7 +140,7 @@ def test_a_backup_of_the_demo_restores_every_row_of_every_table(demo, tmp_path, 
     # Every table of every installed app, and the demo's rows in them.
     assert {model._meta.db_table for model in apps.get_models()} <= set(restored)
     assert len(restored["reporting_pledgereport"]) > 0 and len(restored["auth_user"]) > 0
-    assert "reporting_pendingimport" in restored and restored["reporting_pendingimport"]
+    assert "uploads_pendingimport" in restored and restored["uploads_pendingimport"]
     assert f"：{tables} 个表，{rows} 行。\n" in out
     assert f"  {'reporting_pledgereport':<50} {len(source['reporting_pledgereport']):>10}\n" in out
     assert out.endswith(

@@ -15,8 +15,9 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from circulars.models import Circular
+from periods.models import ReportingPeriod
 from reporting import demo
-from reporting.models import PledgeReport, ProvinceBenchmark, ReportingPeriod
+from reporting.models import PledgeReport, ProvinceBenchmark
 from tests.test_crawl import FIGURES_CSV, ZHENGZHOU_CSV, contracts_csv
 from tests.test_csp import POLICY, directives
 
@@ -162,7 +163,7 @@ def test_the_administrators_pages_run_within_the_policy(signed_in, demo_site, sc
     walk = signed_in("admin")
     page = walk.open("/admin/")
     # The admin's sidebar folds away by its script.
-    page = walk.open("/admin/reporting/reportingperiod/")
+    page = walk.open("/admin/periods/reportingperiod/")
     main = page.locator("#main")
     had = "shifted" in (main.get_attribute("class") or "")
     page.locator("#toggle-nav-sidebar").click()

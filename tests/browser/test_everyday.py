@@ -16,9 +16,11 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from reporting import demo
-from reporting.models import IPKind, PledgeReport, ReportState
-from reporting.services import Figures, save_figures, transition
+from reporting.models import IPKind, PledgeReport
+from reporting.services import Figures, save_figures
 from tests.factories import ReportingPeriodFactory, add_figures
+from workflow.models import ReportState
+from workflow.services import transition
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from measures.models import MeasureReport
-from reporting.models import ReportState
 from tests.browser.test_everyday import SCREENS, fits_the_phone, people  # noqa: F401 (fixture)
+from workflow.models import ReportState
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from circulars import services
 from circulars.models import Circular
-from reporting.models import ReportingPeriod
+from periods.models import ReportingPeriod
 
 # Long enough that the body fills whole pages, so full pages can be measured.
 LONG_BODY = "\n".join(

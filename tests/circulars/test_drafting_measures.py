@@ -12,9 +12,10 @@ import pytest
 from circulars.drafting import draft_situation
 from measures.models import MeasureReport
 from measures.services import record_published_measures
-from reporting import services as workflow
-from reporting.models import ReportingPeriod, ReportState, WorkflowAction
+from periods.models import ReportingPeriod
 from tests.factories import ReportingPeriodFactory
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_full_names_are_written_as_the_attachments_write_them(period):
 
 def test_a_reopened_report_no_longer_counts(period, reviewer, units):
     report = MeasureReport.objects.get(unit=units["驻马店"], period=period)
-    workflow.transition(report, WorkflowAction.REOPEN, reviewer, comment="风险补偿基金规模有误")
+    transition(report, WorkflowAction.REOPEN, reviewer, comment="风险补偿基金规模有误")
     assert measures_paragraph(period) == (
         "洛阳建立了专利质押融资风险补偿机制；"
         "尚未开展质押融资巡讲、银企对接或培训活动的有：新乡；"

@@ -16,9 +16,10 @@ from circulars import services
 from circulars.models import AttachmentForm, CircularAttachment
 from measures.models import MeasureReport
 from measures.queries import MEASURE_COLUMNS, measure_matrix
-from reporting import services as workflow
-from reporting.models import ReportingPeriod, WorkflowAction
+from periods.models import ReportingPeriod
 from tests.factories import CircularFactory
+from workflow.models import WorkflowAction
+from workflow.services import transition
 
 from .pdfcheck import lines, open_pdf
 
@@ -160,7 +161,7 @@ def test_an_issued_table_prints_what_it_froze_after_the_measures_change(
     archived = bytes(circular.archived_pdf)
 
     report = MeasureReport.objects.get(unit=units["驻马店"], period=period)
-    workflow.transition(report, WorkflowAction.REOPEN, reviewer, comment="基金规模有误")
+    transition(report, WorkflowAction.REOPEN, reviewer, comment="基金规模有误")
     assert squeeze(expected_rows(period)) != squeeze(pdf_rows(archived)[1:])  # the data moved
 
     circular.refresh_from_db()

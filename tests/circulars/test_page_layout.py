@@ -19,7 +19,7 @@ from django.utils import translation
 from circulars import services
 from circulars.drafting import EXCHANGE_TITLE, draft_exchange_body
 from circulars.models import Circular, CircularAttachment
-from reporting.models import ReportingPeriod
+from periods.models import ReportingPeriod
 from tests.factories import CircularFactory
 
 from .pdfcheck import (

@@ -12,8 +12,9 @@ from circulars.drafting import chinese_numeral, demoted, from_chinese_numeral
 from circulars.models import Circular
 from measures.models import MeasureReport, Practice
 from measures.services import record_published_measures
-from reporting.models import ReportingPeriod, ReportState
+from periods.models import ReportingPeriod
 from tests.factories import CircularFactory, ReportingPeriodFactory
+from workflow.models import ReportState
 
 from .pdfcheck import lines, open_pdf
 

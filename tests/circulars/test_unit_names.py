@@ -12,10 +12,11 @@ from circulars import services
 from circulars.drafting import draft_situation
 from circulars.models import Circular, UnitNames
 from reporting.exports import printed_ranking
-from reporting.models import IPKind, ReportState
+from reporting.models import IPKind
 from reporting.queries import rank_units
 from tests import golden
 from tests.factories import ReportingPeriodFactory, add_figures
+from workflow.models import ReportState
 
 from . import seed
 from .pdfcheck import open_pdf

@@ -8,9 +8,11 @@ from django.core.management import CommandError, call_command
 
 from circulars.models import Circular, CircularState
 from lib.docnumbers import parse_document_number
-from reporting.models import IPKind, WorkflowAction
-from reporting.services import Figures, save_figures, transition
+from reporting.models import IPKind
+from reporting.services import Figures, save_figures
 from tests.factories import CircularFactory
+from workflow.models import WorkflowAction
+from workflow.services import transition
 
 from .pdfcheck import open_pdf
 

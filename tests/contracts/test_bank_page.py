@@ -8,8 +8,9 @@ from django.utils import translation
 from stdnum.cn import uscc
 
 from contracts.imports import apply_contracts, parse_contracts
-from reporting.models import IPKind, ReportState
+from reporting.models import IPKind
 from tests.factories import ReportingPeriodFactory, add_figures
+from workflow.models import ReportState
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contracts.imports import apply_contracts, parse_contracts
 from contracts.models import ContractBatch, PledgeContract
-from reporting.imports import ImportFileError, read_rows
-from reporting.models import FigureSource, IPKind, PendingImport, PledgeFigures, ReportState
+from reporting.models import FigureSource, IPKind, PledgeFigures
 from reporting.services import Figures, save_figures
 from tests.factories import add_figures
+from uploads.models import PendingImport
+from uploads.readers import ImportFileError, read_rows
+from workflow.models import ReportState
 
 from .test_contracts import HEAD, contract, xlsx
 

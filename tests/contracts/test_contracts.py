@@ -12,9 +12,10 @@ from contracts.imports import apply_contracts, parse_contracts, parse_date
 from contracts.models import PledgeContract
 from contracts.queries import rank_banks
 from lib.banks import bank_group
-from reporting.imports import ImportFileError, read_rows
-from reporting.models import IPKind, PledgeFigures, PledgeReport, ReportState
+from reporting.models import IPKind, PledgeFigures, PledgeReport
 from tests.factories import ReportingPeriodFactory, add_figures
+from uploads.readers import ImportFileError, read_rows
+from workflow.models import ReportState
 
 pytestmark = pytest.mark.django_db
 
@@ -262,7 +263,7 @@ def test_a_submitter_uploads_their_contracts_and_the_form_shows_them_read_only(
         },
     )
     assert response.status_code == 200, response.content.decode()[-2000:]
-    from reporting.models import PendingImport
+    from uploads.models import PendingImport
 
     pending = PendingImport.objects.get()
     response = client.post(f"/contracts/import/{pending.pk}/confirm/", follow=True)

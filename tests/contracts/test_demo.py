@@ -14,8 +14,9 @@ from contracts.imports import derived_figures
 from contracts.models import INCLUSIVE_LIMIT, ContractBatch, PledgeContract
 from contracts.queries import rank_banks
 from reporting import demo as reporting_demo
-from reporting import services
-from reporting.models import FigureSource, IPKind, PledgeReport, ReportState, WorkflowAction
+from reporting.models import FigureSource, IPKind, PledgeReport
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_after_loaddemo_the_bank_ranking_ranks_the_banks_of_approved_reports(loc
 def test_approving_luoyang_brings_its_banks_into_the_ranking(local_demo):
     reviewer = get_user_model().objects.get(username="reviewer")
     report = report_2021("洛阳")
-    services.transition(report, WorkflowAction.APPROVE, reviewer, notify=False)
+    transition(report, WorkflowAction.APPROVE, reviewer, notify=False)
     ranking = {row["bank_group"]: row["amount"] for row in rank_banks(report.period)}
     assert ranking["中国银行"] == Decimal("7900")  # 鹤壁's 4700 and 洛阳's 3200
     assert ranking["洛阳银行"] == Decimal("600") and ranking["洛阳农商银行"] == Decimal("350")

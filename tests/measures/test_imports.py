@@ -16,9 +16,10 @@ from measures import services
 from measures.imports import EXAMPLES, parse_measures
 from measures.items import ITEM_KINDS
 from measures.models import MeasureReport, MeasureTransition
-from reporting.imports import read_rows
-from reporting.models import PendingImport, ReportState, WorkflowAction
-from reporting.services import transition
+from uploads.models import PendingImport
+from uploads.readers import read_rows
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from cities.models import ReportingUnit, UnitKind
 from measures import services
 from measures.items import ITEM_KINDS
 from measures.queries import RowStatus, measure_matrix
-from reporting.models import WorkflowAction
-from reporting.services import transition
 from tests.helpers import html_table
+from workflow.models import WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from measures import services
 from measures.items import ITEM_KINDS
 from measures.models import MeasureReport, MeasureTransition
-from reporting.models import ReportState, WorkflowAction
-from reporting.services import transition
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 

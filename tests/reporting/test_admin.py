@@ -5,8 +5,10 @@ from decimal import Decimal
 import pytest
 
 from reporting import services
-from reporting.models import IPKind, PledgeReport, ReportState, WorkflowAction
+from reporting.models import IPKind, PledgeReport
 from reporting.services import Figures
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +24,9 @@ def reopened(units, open_period, zhengzhou_submitter, reviewer):
     report = services.save_figures(
         zhengzhou_submitter, units["郑州"], open_period, FIGURES, expected_version=0
     )
-    services.transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
-    services.transition(report, WorkflowAction.APPROVE, reviewer, notify=False)
-    services.transition(report, WorkflowAction.REOPEN, reviewer, "数据有误", notify=False)
+    transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
+    transition(report, WorkflowAction.APPROVE, reviewer, notify=False)
+    transition(report, WorkflowAction.REOPEN, reviewer, "数据有误", notify=False)
     report.refresh_from_db()
     assert report.state == ReportState.REOPENED
     return report
@@ -99,7 +101,7 @@ def test_every_admin_of_a_model_with_history_or_a_workflow_is_read_only(rf, admi
     from django.contrib import admin
     from simple_history.models import HistoricalChanges
 
-    from reporting.admin import ViewOnlyHistoryAdmin
+    from lib.admin import ViewOnlyHistoryAdmin
 
     request = rf.post("/admin/")
     request.user = administrator

@@ -8,10 +8,12 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from reporting.models import IPKind, PendingImport, ReportState, ReportTransition
+from reporting.models import IPKind, ReportTransition
 from reporting.services import Figures, save_figures
 from tests import golden
 from tests.factories import add_figures
+from uploads.models import PendingImport
+from workflow.models import ReportState
 
 from ..contracts.test_contracts import HEAD, contract, xlsx
 from .test_imports import as_csv
@@ -85,7 +87,7 @@ def test_submit_return_approve_reopen_through_the_report_page(
 
 
 def test_approve_through_the_board(client, run, zhengzhou_submitter, reviewer, zhengzhou_draft):
-    from reporting.services import transition
+    from workflow.services import transition
 
     transition(zhengzhou_draft, "submit", zhengzhou_submitter)
     client.force_login(reviewer)

@@ -9,24 +9,14 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from reporting.imports import (
-    ImportFileError,
-    apply_import,
-    parse_amount,
-    parse_count,
-    parse_figures,
-    read_rows,
-)
-from reporting.models import (
-    IPKind,
-    PledgeFigures,
-    PledgeReport,
-    ReportingPeriod,
-    ReportState,
-    ReportTransition,
-)
+from periods.models import ReportingPeriod
+from reporting.imports import apply_import, parse_figures
+from reporting.models import IPKind, PledgeFigures, PledgeReport, ReportTransition
 from tests import golden
 from tests.factories import ReportingPeriodFactory, add_figures
+from uploads.parsing import parse_amount, parse_count
+from uploads.readers import ImportFileError, read_rows
+from workflow.models import ReportState
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.roles import is_reviewer
+from periods.models import ReportingPeriod
 from reporting import demo
-from reporting.models import (
-    PledgeFigures,
-    PledgeReport,
-    ProvinceBenchmark,
-    ReportingPeriod,
-    ReportState,
-)
+from reporting.models import PledgeFigures, PledgeReport, ProvinceBenchmark
+from workflow.models import ReportState
 
 pytestmark = pytest.mark.django_db
 

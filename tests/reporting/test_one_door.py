@@ -6,20 +6,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cities.models import ReportingUnit
-from reporting.imports import apply_import, parse_figures, read_rows
-from reporting.models import (
-    FigureSource,
-    IPKind,
-    PendingImport,
-    PledgeFigures,
-    PledgeReport,
-    ReportState,
-    ReportTransition,
-    WorkflowAction,
-)
-from reporting.services import Figures, save_figures, transition
+from reporting.imports import apply_import, parse_figures
+from reporting.models import FigureSource, IPKind, PledgeFigures, PledgeReport, ReportTransition
+from reporting.services import Figures, save_figures
 from tests import golden
 from tests.factories import PledgeFiguresFactory, PledgeReportFactory
+from uploads.models import PendingImport
+from uploads.readers import read_rows
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import transition
 
 from .test_imports import as_csv
 from .test_views_imports import upload

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from reporting.models import IPKind, WorkflowAction
-from reporting.services import Figures, save_figures, transition
+from reporting.models import IPKind
+from reporting.services import Figures, save_figures
+from workflow.models import WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 

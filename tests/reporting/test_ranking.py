@@ -7,10 +7,12 @@ from hypothesis import strategies as st
 
 from cities.models import ReportingUnit
 from lib.numbers import format_amount
-from reporting.models import IPKind, ReportingPeriod, ReportState
+from periods.models import ReportingPeriod
+from reporting.models import IPKind
 from reporting.queries import rank_units
 from tests import golden
 from tests.factories import ReportingPeriodFactory, add_figures
+from workflow.models import ReportState
 
 pytestmark = pytest.mark.django_db
 

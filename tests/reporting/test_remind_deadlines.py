@@ -6,9 +6,12 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from reporting.models import IPKind, WorkflowAction
-from reporting.services import Figures, grant_extension, save_figures, transition
+from periods.services import grant_extension
+from reporting.models import IPKind
+from reporting.services import Figures, save_figures
 from tests.factories import ReportingPeriodFactory
+from workflow.models import WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +43,7 @@ def test_units_that_have_not_submitted_are_reminded_before_the_deadline(
 
 
 def test_a_submitted_unit_is_not_reminded(period, units, zhengzhou_submitter, monkeypatch):
-    monkeypatch.setattr("reporting.services.today", lambda: datetime.date(2022, 1, 20))
+    monkeypatch.setattr("workflow.services.today", lambda: datetime.date(2022, 1, 20))
     figures = {
         IPKind.PATENT: Figures(Decimal("1"), 1, 1, 1),
         IPKind.TRADEMARK: Figures(Decimal("0"), 0, 0),

@@ -3,9 +3,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reporting.models import IPKind, PledgeFigures, PledgeReport, ReportState, WorkflowAction
-from reporting.services import Figures, WorkflowError, record_published_figures, transition
+from reporting.models import IPKind, PledgeFigures, PledgeReport
+from reporting.services import Figures, record_published_figures
 from tests.factories import ReportingPeriodFactory, add_figures
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import WorkflowError, transition
 
 pytestmark = pytest.mark.django_db
 

@@ -5,16 +5,12 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from reporting.models import IPKind, PledgeReport, ReportState, ReportTransition, WorkflowAction
-from reporting.services import (
-    Figures,
-    import_figures,
-    record_published_figures,
-    save_figures,
-    transition,
-)
+from reporting.models import IPKind, PledgeReport, ReportTransition
+from reporting.services import Figures, import_figures, record_published_figures, save_figures
 from tests.factories import ReportingPeriodFactory, add_figures
 from tests.helpers import html_table
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,11 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reporting.models import IPKind, PendingImport, PledgeFigures, PledgeReport, ReportState
+from reporting.models import IPKind, PledgeFigures, PledgeReport
 from tests import golden
 from tests.factories import add_figures
+from uploads.models import PendingImport
+from workflow.models import ReportState
 
 from .test_imports import PATENT_ROWS, as_csv, as_xlsx
 

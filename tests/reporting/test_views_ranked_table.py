@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reporting.models import IPKind, ReportingPeriod
+from periods.models import ReportingPeriod
+from reporting.models import IPKind
 from tests import golden
 from tests.factories import ReportingPeriodFactory, add_figures
 from tests.helpers import expand_rowspans, html_table

@@ -5,10 +5,12 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.messages import get_messages
 
-from reporting.models import IPKind, PledgeFigures, PledgeReport, ReportState, WorkflowAction
-from reporting.services import Figures, import_figures, save_figures, transition
+from reporting.models import IPKind, PledgeFigures, PledgeReport
+from reporting.services import Figures, import_figures, save_figures
 from tests.factories import PledgeFiguresFactory, ReportingPeriodFactory, add_figures
 from tests.helpers import html_table
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from circulars import demo
 from circulars.drafting import draft_situation
 from circulars.models import Circular, CircularAttachment
 from measures.management.commands import loaddemo
-from reporting.models import ReportingPeriod
+from periods.models import ReportingPeriod
 
 
 class Command(loaddemo.Command):

@@ -11,9 +11,10 @@ from cities.resolver import UnitResolver
 from measures import demo, services
 from measures.items import ITEM_KINDS
 from measures.models import MeasureReport
+from periods.models import ReportingPeriod
 from reporting.management.commands import loaddemo
-from reporting.models import ReportingPeriod, WorkflowAction
-from reporting.services import transition
+from workflow.models import WorkflowAction
+from workflow.services import transition
 
 
 class Command(loaddemo.Command):

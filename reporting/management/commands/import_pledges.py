@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.roles import can
-from reporting.imports import ImportFileError, apply_import, parse_figures, read_rows
-from reporting.models import IPKind, ReportingPeriod, parse_period_slug
+from periods.models import ReportingPeriod, parse_period_slug
+from reporting.imports import apply_import, parse_figures
+from reporting.models import IPKind
+from uploads.readers import ImportFileError, read_rows
 
 
 class Command(BaseCommand):

@@ -10,8 +10,11 @@ from django.utils import timezone
 
 from accounts.roles import ADMINISTRATOR_GROUP, REVIEWER_GROUP, SUBMITTER_GROUP
 from cities.resolver import UnitResolver
+from periods.models import ReportingPeriod
 from reporting import demo, demo_drafts, services
-from reporting.models import PledgeReport, ProvinceBenchmark, ReportingPeriod, WorkflowAction
+from reporting.models import PledgeReport, ProvinceBenchmark
+from workflow.models import WorkflowAction
+from workflow.services import transition
 
 
 class Command(BaseCommand):
@@ -147,9 +150,9 @@ class Command(BaseCommand):
                     submitter, unit, period, {}, explanation=demo.DEMO_2021_EXPLANATION
                 )
             # Demo data: no e-mail to anyone.
-            services.transition(report, WorkflowAction.SUBMIT, submitter, notify=False)
+            transition(report, WorkflowAction.SUBMIT, submitter, notify=False)
             if state == "returned":
-                services.transition(
+                transition(
                     report,
                     WorkflowAction.RETURN,
                     reviewer,
@@ -157,7 +160,7 @@ class Command(BaseCommand):
                     notify=False,
                 )
             elif state == "approved":
-                services.transition(report, WorkflowAction.APPROVE, reviewer, notify=False)
+                transition(report, WorkflowAction.APPROVE, reviewer, notify=False)
         self.stdout.write(
             f"Period 2021: {'created' if created else 'filled'}, open until {period.deadline}, "
             f"{len(demo.DEMO_2021)} demo reports"

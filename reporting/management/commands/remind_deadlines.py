@@ -5,9 +5,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reporting.models import DeadlineReminder, ReportingPeriod, ReportState
+from periods.models import ReportingPeriod
+from reporting.models import DeadlineReminder
 from reporting.notifications import send_deadline_reminder
 from reporting.queries import board
+from workflow.models import ReportState
 
 
 def day_list(text):

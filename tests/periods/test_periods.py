@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from reporting.models import ReportingPeriod
+from periods.models import ReportingPeriod
 from tests.factories import ReportingPeriodFactory
+from workflow.services import WorkflowError
 
 pytestmark = pytest.mark.django_db
 
@@ -84,13 +85,13 @@ def period_form(deadline, **extra):
 def test_creating_a_period_whose_deadline_has_passed_asks_for_confirmation(client, administrator):
     client.force_login(administrator)
     past = timezone.localdate() - datetime.timedelta(days=1)
-    response = client.post("/admin/reporting/reportingperiod/add/", period_form(past))
+    response = client.post("/admin/periods/reportingperiod/add/", period_form(past))
     assert response.status_code == 200
     assert f"截止日期 {past.isoformat()} 已经过去" in response.content.decode()
     assert not ReportingPeriod.objects.exists()
 
     response = client.post(
-        "/admin/reporting/reportingperiod/add/", period_form(past, confirm_past_deadline="on")
+        "/admin/periods/reportingperiod/add/", period_form(past, confirm_past_deadline="on")
     )
     assert response.status_code == 302
     assert ReportingPeriod.objects.get().deadline == past
@@ -99,14 +100,14 @@ def test_creating_a_period_whose_deadline_has_passed_asks_for_confirmation(clien
 def test_a_future_deadline_needs_no_confirmation(client, administrator):
     client.force_login(administrator)
     future = timezone.localdate() + datetime.timedelta(days=30)
-    response = client.post("/admin/reporting/reportingperiod/add/", period_form(future))
+    response = client.post("/admin/periods/reportingperiod/add/", period_form(future))
     assert response.status_code == 302
     assert ReportingPeriod.objects.get().deadline == future
 
 
 def test_the_admin_closes_a_period_early_and_undoes_it(client, administrator, open_period):
     client.force_login(administrator)
-    url = "/admin/reporting/reportingperiod/"
+    url = "/admin/periods/reportingperiod/"
     client.post(url, {"action": "close_now", "_selected_action": [open_period.pk]})
     open_period.refresh_from_db()
     assert open_period.closed_at is not None
@@ -127,7 +128,7 @@ def test_a_period_closed_early_takes_no_new_draft_or_submission(
     open_period.closed_at = timezone.now()
     open_period.save()
     figures = {IPKind.PATENT: services.Figures(Decimal("1"), 1, 1, 1)}
-    with pytest.raises(services.WorkflowError) as error:
+    with pytest.raises(WorkflowError) as error:
         services.save_figures(zhengzhou_submitter, units["郑州"], open_period, figures)
     assert error.value.message.startswith("省局已于 ")
     assert error.value.message.endswith("结束本期报送。如需补报，请联系省局。")
@@ -139,7 +140,7 @@ def test_closing_a_period_in_the_future_is_refused(client, administrator, open_p
     later = timezone.localtime() + datetime.timedelta(hours=2)
     data = period_form(open_period.deadline, year="2021")
     data.update(closed_at_0=later.date().isoformat(), closed_at_1=later.strftime("%H:%M:%S"))
-    response = client.post(f"/admin/reporting/reportingperiod/{open_period.pk}/change/", data)
+    response = client.post(f"/admin/periods/reportingperiod/{open_period.pk}/change/", data)
     assert response.status_code == 200
     assert (
         "提前结束报送的时间不能晚于现在。要到期自动结束，请修改截止日期。"
@@ -158,4 +159,4 @@ def test_the_admins_period_list_runs_a_fixed_number_of_queries(
     client.force_login(administrator)
     # the same number whatever the periods: each knows its latest extension from the list's query
     with django_assert_num_queries(8):
-        assert client.get("/admin/reporting/reportingperiod/").status_code == 200
+        assert client.get("/admin/periods/reportingperiod/").status_code == 200

@@ -9,9 +9,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from reporting.email_links import RequestAddressMiddleware, portal_url
-from reporting.models import IPKind, PledgeReport, ReportState
+from lib.email_links import RequestAddressMiddleware, portal_url
+from reporting.models import IPKind, PledgeReport
 from tests.factories import PledgeFiguresFactory, PledgeReportFactory, ReportingPeriodFactory
+from workflow.models import ReportState
 
 BASE_URL = "https://zscq.example.gov.cn"
 REPORT_PATH = "/periods/2021/410100/"

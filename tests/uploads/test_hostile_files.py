@@ -14,10 +14,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contracts.imports import MAX_CONTRACTS, read_contract_rows
-from reporting.imports import ImportFileError, read_rows
-from reporting.models import PendingImport, PledgeFigures
+from reporting.models import PledgeFigures
 from tests import golden, hostile_xlsx
 from tests.hostile_xlsx import build, sheet_xml
+from uploads.models import PendingImport
+from uploads.readers import ImportFileError, read_rows
 
 # The old reader took 15 to 50 s on these files; the new one refuses them in well under 0.1 s.
 SECONDS = 10
@@ -643,6 +644,6 @@ def test_what_openpyxl_writes_reads_the_same_through_the_portals_reader():
 
 
 def reporting_text(value):
-    from reporting.imports import _cell_text
+    from uploads.readers import _cell_text
 
     return _cell_text(value)

@@ -12,9 +12,11 @@ import pytest
 from django.db import connection, transaction
 
 from reporting import services
-from reporting.models import IPKind, PledgeFigures, PledgeReport, ReportState, WorkflowAction
+from reporting.models import IPKind, PledgeFigures, PledgeReport
 from reporting.services import Figures
 from tests.factories import PledgeFiguresFactory, PledgeReportFactory
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import AlreadyDone, StaleReport, WorkflowError, transition
 
 pytestmark = [
     pytest.mark.usefixtures("reference_data"),
@@ -71,11 +73,11 @@ def test_two_reviewers_approving_at_once_one_wins_the_other_is_told(submitted, r
     second_reviewer = UserFactory(username="reviewer2")
     second_reviewer.groups.set(reviewer.groups.all())
     out = race(
-        lambda: services.transition(submitted, WorkflowAction.APPROVE, reviewer),
-        lambda: services.transition(submitted, WorkflowAction.APPROVE, second_reviewer),
+        lambda: transition(submitted, WorkflowAction.APPROVE, reviewer),
+        lambda: transition(submitted, WorkflowAction.APPROVE, second_reviewer),
     )
     assert out["first"].to_state == ReportState.APPROVED
-    assert isinstance(out["second"], services.AlreadyDone)
+    assert isinstance(out["second"], AlreadyDone)
     assert out["second"].message == "报表已经审核通过。"
     assert out["second_waited"] >= 0.4, "the second waited for the first one's lock"
     assert submitted.transitions.count() == 1
@@ -83,10 +85,10 @@ def test_two_reviewers_approving_at_once_one_wins_the_other_is_told(submitted, r
 
 def test_approve_and_return_at_once_never_both_happen(submitted, reviewer):
     out = race(
-        lambda: services.transition(submitted, WorkflowAction.APPROVE, reviewer),
-        lambda: services.transition(submitted, WorkflowAction.RETURN, reviewer, "数据有误"),
+        lambda: transition(submitted, WorkflowAction.APPROVE, reviewer),
+        lambda: transition(submitted, WorkflowAction.RETURN, reviewer, "数据有误"),
     )
-    assert isinstance(out["second"], services.WorkflowError)
+    assert isinstance(out["second"], WorkflowError)
     assert out["second"].message == "报表当前状态为“已审核”，不能退回。"
     submitted.refresh_from_db()
     assert submitted.state == ReportState.APPROVED
@@ -96,7 +98,7 @@ def test_a_submitter_saving_while_a_reviewer_approves_is_told_it_is_locked(
     submitted, reviewer, zhengzhou_submitter, units, open_period
 ):
     out = race(
-        lambda: services.transition(submitted, WorkflowAction.APPROVE, reviewer),
+        lambda: transition(submitted, WorkflowAction.APPROVE, reviewer),
         lambda: services.save_figures(
             zhengzhou_submitter,
             units["郑州"],
@@ -105,7 +107,7 @@ def test_a_submitter_saving_while_a_reviewer_approves_is_told_it_is_locked(
             expected_version=submitted.version,
         ),
     )
-    assert isinstance(out["second"], services.WorkflowError)
+    assert isinstance(out["second"], WorkflowError)
     assert (
         out["second"].message
         == "报表在您打开后已被reviewer修改（已审核），请查看最新内容后再操作。"
@@ -140,6 +142,6 @@ def test_two_submitters_saving_one_draft_at_once_do_not_overwrite_each_other(
             expected_version=base.version,
         ),
     )
-    assert isinstance(out["second"], services.StaleReport)
+    assert isinstance(out["second"], StaleReport)
     assert PledgeFigures.objects.get().amount == Decimal("2")
     assert PledgeReport.objects.get().version == base.version + 1

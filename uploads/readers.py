@@ -1,0 +1,139 @@
+"""Reading uploaded tables as they are: CSV (UTF-8, UTF-8 with BOM or GB18030/GBK, detected),
+XLSX or legacy XLS, by content, never by name.
+
+``read_rows`` turns the bytes into rows of text, refusing hostile files quickly: every import
+of the portal (figures, contracts, measures) reads its files here, within the limits it asks for.
+"""
+
+import csv
+import io
+import math
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+MAX_COLUMNS = 50
+# A table of figures has tens of rows and a few columns. The row limit is the highest row
+# number (a bordered template may run further than its data); the cells are what costs.
+MAX_ROWS = 5000
+MAX_CELLS = 20_000
+MAX_LINE = 20_000  # characters in one CSV line
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; nothing is saved."""
+
+
+# ── reading ─────────────────────────────────────────────────────────────────────────
+
+
+def read_rows(content, filename="", max_rows=None, max_cells=None):
+    """The file's rows as lists of strings. Format by content, not by name.
+
+    ``max_rows`` and ``max_cells`` bound the work a file can cause (by default those of a table
+    of figures); an XLSX is checked against them before it is read.
+    """
+    max_rows = max_rows or MAX_ROWS
+    max_cells = max_cells or MAX_CELLS
+    limit = settings.IMPORT_MAX_BYTES
+    if len(content) > limit:
+        raise ImportFileError(
+            _("文件太大（{size} MB），上限为 {limit} MB。").format(
+                size=f"{len(content) / 1048576:.1f}", limit=f"{limit / 1048576:.0f}"
+            )
+        )
+    if not content.strip():
+        raise ImportFileError(_("文件是空的。"))
+    if content.startswith(b"PK\x03\x04"):
+        rows = _read_xlsx(content, max_rows, max_cells)
+    elif content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        rows = _read_xls(content, max_rows)
+    else:
+        rows = _read_csv(content, max_rows)
+    rows = [[_cell_text(value) for value in row] for row in rows]
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        raise ImportFileError(_("文件中没有数据。"))
+    return rows
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isfinite(value):
+        value = Decimal(repr(value))
+        if value == value.to_integral():
+            value = value.quantize(Decimal(1))
+    return str(value).strip()
+
+
+def _read_csv(content, max_rows):
+    if b"\x00" in content[:4096]:
+        raise ImportFileError(_("无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。"))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte sequence
+        raise ImportFileError(_("无法识别文件的字符编码。"))
+    if any(ch in text[:4096] for ch in "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"):
+        raise ImportFileError(_("无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。"))
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        columns = max(line.count(","), line.count("\t")) + 1
+        if columns > MAX_COLUMNS:
+            raise ImportFileError(
+                _("第 {row} 行有 {count} 列，统计表最多 {limit} 列。").format(
+                    row=number, count=columns, limit=MAX_COLUMNS
+                )
+            )
+        if len(line) > MAX_LINE:
+            raise ImportFileError(
+                _("第 {row} 行过长（{length} 个字符），不像统计表。").format(
+                    row=number, length=len(line)
+                )
+            )
+        if number > max_rows:
+            raise ImportFileError(_("文件超过 {limit} 行。").format(limit=max_rows))
+    dialect = csv.excel_tab if text.count("\t") > text.count(",") else csv.excel
+    for row in csv.reader(io.StringIO(text), dialect):
+        rows.append(row)
+    return rows
+
+
+def _read_xlsx(content, max_rows, max_cells):
+    from lib.xlsx import Budget, UnreadableSpreadsheet, read_xlsx
+
+    try:
+        rows, _sheet = read_xlsx(
+            content, Budget(rows=max_rows, cells=max_cells, columns=MAX_COLUMNS)
+        )
+    except UnreadableSpreadsheet as error:
+        raise ImportFileError(str(error)) from error
+    return rows
+
+
+def _read_xls(content, max_rows):
+    import xlrd
+
+    from lib.xlsx import cell_error
+
+    try:
+        book = xlrd.open_workbook(file_contents=content, on_demand=True)
+        sheet = book.sheet_by_index(0)
+    except Exception as error:  # xlrd raises XLRDError and struct errors on a broken file
+        raise ImportFileError(_("文件已损坏，无法作为 XLS 打开。")) from error
+    if sheet.nrows > max_rows:
+        raise ImportFileError(_("文件超过 {limit} 行。").format(limit=max_rows))
+    rows = []
+    for number in range(sheet.nrows):
+        types = sheet.row_types(number, 0, MAX_COLUMNS)
+        if xlrd.XL_CELL_ERROR in types:
+            column = list(types).index(xlrd.XL_CELL_ERROR)
+            error = xlrd.error_text_from_code.get(sheet.cell_value(number, column), "#N/A")
+            raise ImportFileError(str(cell_error(sheet.name, xlrd.cellname(number, column), error)))
+        rows.append(sheet.row_values(number, 0, MAX_COLUMNS))
+    return rows
