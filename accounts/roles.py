@@ -89,17 +89,34 @@ def is_unit_submitter(user, obj):
 
 # ── the rules of the project ──────────────────────────────────────────────────────────
 
-# Reports (object: the report, or its unit before the report exists).
+# A unit's pages (its reports of every kind, its history): the object is the unit.
+rules.add_perm("cities.view_unit", is_unit_submitter | is_provincial)
+
+# Deadlines: letting one unit report after the period's deadline.
+rules.add_perm("periods.grant_extension", is_reviewer)
+
+# Each kind of report has its own rules, named ``<app>.<verb>_report`` (the workflow asks for
+# them by verb: ``UnitReport.rule``). The object is the report, or its unit before the report
+# exists.
+
+# The figures.
 rules.add_perm("reporting.edit_report", is_unit_submitter)
 rules.add_perm("reporting.view_report", is_unit_submitter | is_provincial)
 rules.add_perm("reporting.review_report", is_reviewer)
-rules.add_perm("reporting.view_board", is_provincial)
-rules.add_perm("reporting.view_provisional", is_reviewer)
-rules.add_perm("reporting.grant_extension", is_reviewer)
 # The province imports figures on the units' behalf (the move 省局导入).
 rules.add_perm("reporting.import_report", is_provincial)
-# The upload pages: a unit's own figures, or the province's imports.
+rules.add_perm("reporting.view_board", is_provincial)
+rules.add_perm("reporting.view_provisional", is_reviewer)
+# The upload pages: a unit's own figures (and contracts), or the province's imports.
 rules.add_perm("reporting.upload_figures", is_submitter | is_provincial)
+
+# A unit's measures.
+rules.add_perm("measures.edit_report", is_unit_submitter)
+rules.add_perm("measures.view_report", is_unit_submitter | is_provincial)
+rules.add_perm("measures.review_report", is_reviewer)
+rules.add_perm("measures.import_report", is_provincial)
+rules.add_perm("measures.view_matrix", is_provincial)
+rules.add_perm("measures.upload_measures", is_submitter | is_provincial)
 
 # Circulars.
 rules.add_perm("circulars.view_circulars", is_provincial)

@@ -2,6 +2,8 @@
 
 import datetime
 
+from periods.models import ReportingPeriod
+
 # 豫知〔2021〕8号 as the portal prints it: the situation is drafted from the data; the
 # requirements below are written for the demo (the original's prose is not ours to copy).
 CIRCULAR = {
@@ -39,3 +41,34 @@ CHART_CIRCULAR = {
     "copy_to": "国家知识产权局知识产权运用促进司",
     "body": "现将2020年全省专利、商标质押融资情况通报如下，请各地对照查找差距，加快推进质押融资工作。",
 }
+
+
+def load(out):
+    """豫知〔2021〕8号 for 2020 with both tables, and 9号 with the charts of their amounts,
+    drafted from the 2020 data (figures and measures) loaded before. Safe to re-run."""
+    from .drafting import draft_situation
+    from .models import Circular, CircularAttachment
+
+    period = ReportingPeriod.objects.by_slug("2020").get()
+    for spec, form in ((CIRCULAR, "table"), (CHART_CIRCULAR, "chart")):
+        circular, created = Circular.objects.get_or_create(
+            code=spec["code"],
+            year=spec["year"],
+            number=spec["number"],
+            defaults={
+                "title": spec["title"],
+                "situation": draft_situation(period),
+                "body": spec["body"],
+                "signed_on": spec["signed_on"],
+                "printed_on": spec["printed_on"],
+                "copy_to": spec["copy_to"],
+            },
+        )
+        if created:
+            for position, kind in enumerate(["patent", "trademark"], start=1):
+                CircularAttachment.objects.create(
+                    circular=circular, position=position, period=period, kind=kind, form=form
+                )
+        out.write(
+            f"Circular {circular.document_number}: {'created' if created else 'already there'}"
+        )

@@ -126,19 +126,21 @@ INSTALLED_APPS = [
     "rules",
     # django-axes, named in the user's language (accounts.apps.AxesConfig)
     "accounts.apps.AxesConfig",
-    "accounts",
+    # The portal's own apps, lowest layer first (tests/test_layers.py holds them to it).
     "cities",
+    "accounts",
     "periods",
     "uploads",
     "workflow",
-    # Before reporting: its loaddemo runs reporting's and adds the demo circulars.
-    "circulars",
-    # Before reporting too: its loaddemo adds the measures before the circulars are drafted.
-    "measures",
     "reporting",
     "contracts",
+    "measures",
     "analysis",
+    "circulars",
+    # Knows no app: backs up whatever tables there are.
     "backups",
+    # On top of every app: the home page, the navigation and the one loaddemo.
+    "portal",
     "import_export",
 ]
 
@@ -168,6 +170,20 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# What the apps above reporting link from its pages, page by page and in this order
+# (``lib.links``): each function (user, the object shown) returns (label, url) pairs.
+# Written here, where every app is known: reporting knows none of them.
+PAGE_LINKS = {
+    # A report of figures: its contracts, its unit's measures, its unit's history.
+    "reporting:report": [
+        "contracts.links.report_page_links",
+        "measures.links.report_page_links",
+        "analysis.links.report_page_links",
+    ],
+    # A ranked table: its PDF in the layout of the circular's attachment.
+    "reporting:ranked_table": ["circulars.links.ranked_table_links"],
+}
 
 TEMPLATES = [
     {

@@ -5,7 +5,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from reporting.views import HomeView
+from portal.views import HomeView
 
 admin.site.site_header = _("河南省知识产权质押融资统计报送系统")
 admin.site.site_title = _("质押融资报送管理")

@@ -8,7 +8,8 @@ gives the same totals for these two reports (a test holds the two together), so 
 replace no figure typed by hand: the import would refuse to without a yes.
 """
 
-from reporting.models import IPKind
+from accounts import demo as accounts_demo
+from reporting.models import IPKind, PledgeReport
 
 # Contracts of one report: unit → (kind, contracts). A contract: 出质人, 中小微企业, 质权人
 # （银行）, 件数, 金额（万元）, 质权设立日, 贷款期限（月）. The same name is the same enterprise.
@@ -70,26 +71,37 @@ def contract_rows(unit):
     return kind, rows
 
 
-def fill_demo_draft(report, submitter):
-    """The unit's demo contracts, imported into its 2021 draft as its submitter uploads them
-    (``reporting.demo_drafts``); what was imported, or None for a unit without any."""
+def load_2021(out):
+    """The demo contracts of each unit that has some, imported into its 2021 draft as its
+    submitter uploads them, before the draft is submitted; a report that already moved or
+    already has contracts is left as it is."""
     from .imports import apply_contracts, parse_contracts
 
-    unit = report.unit
-    if report.period.year != 2021 or unit.short_name not in CONTRACTS_2021:
-        return None
-    kind, rows = contract_rows(unit)
-    preview = parse_contracts(
-        rows,
-        report.period,
-        unit=unit,
-        kind=kind,
-        restrict_to_units={unit.pk},
-        user=submitter,
-        as_draft=True,
-    )
-    if not preview.ok:
-        problems = preview.errors + [f"row {row.line}: {row.errors}" for row in preview.error_rows]
-        raise ValueError(f"the demo contracts of {unit.name} are refused: {problems}")
-    count = apply_contracts(preview, submitter, FILENAME, as_draft=True)
-    return f"Demo pledge contracts: {count} for {unit.name} ({kind.value})"
+    for short_name in CONTRACTS_2021:
+        report = (
+            PledgeReport.objects.filter(
+                unit__short_name=short_name, period__year=2021, period__granularity="year"
+            )
+            .select_related("unit", "period")
+            .first()
+        )
+        if report is None or report.transitions.exists() or report.contracts.exists():
+            continue
+        unit, submitter = report.unit, accounts_demo.submitter(short_name)
+        kind, rows = contract_rows(unit)
+        preview = parse_contracts(
+            rows,
+            report.period,
+            unit=unit,
+            kind=kind,
+            restrict_to_units={unit.pk},
+            user=submitter,
+            as_draft=True,
+        )
+        if not preview.ok:
+            problems = preview.errors + [
+                f"row {row.line}: {row.errors}" for row in preview.error_rows
+            ]
+            raise ValueError(f"the demo contracts of {unit.name} are refused: {problems}")
+        count = apply_contracts(preview, submitter, FILENAME, as_draft=True)
+        out.write(f"Demo pledge contracts: {count} for {unit.name} ({kind.value})")

@@ -32,6 +32,8 @@ class ContractsImport:
 
     form_class = ContractImportForm
     permission = "reporting.upload_figures"
+    on_behalf_permission = "reporting.import_report"
+    approve_permission = "reporting.review_report"
     template_name = "contracts/import.html"
     preview_template = "contracts/import_preview.html"
     start_url = "contracts:import"

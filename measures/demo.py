@@ -5,6 +5,14 @@ written for the demo; they are not taken from real documents."""
 import datetime
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts import demo as accounts_demo
+from cities.resolver import UnitResolver
+from periods.models import ReportingPeriod
+from workflow.models import WorkflowAction
+from workflow.services import transition
+
 D = datetime.date
 
 MEASURES_2020 = {
@@ -222,3 +230,54 @@ def demo_pdf(text):
         xref,
     )
     return bytes(out)
+
+
+def load_published(out):
+    """The 2020 measures, as the province already knows them (approved). Safe to re-run."""
+    from . import services
+
+    period = ReportingPeriod.objects.by_slug("2020").get()
+    resolver = UnitResolver()
+    saved = sum(
+        services.record_published_measures(resolver.resolve(name), period, values)
+        for name, values in MEASURES_2020.items()
+    )
+    out.write(f"2020 measures: {len(MEASURES_2020)} units, {saved} items created")
+
+
+def load_2021(out):
+    """2021's measures: 郑州's draft (a policy with its document), 洛阳's submission. Nothing
+    is added to a period that has measures already."""
+    from . import services
+    from .items import ITEM_KINDS
+    from .models import MeasureReport
+
+    period = ReportingPeriod.objects.by_slug("2021").get()
+    if MeasureReport.objects.filter(period=period).exists():
+        out.write("Measures 2021: already there")
+        return
+    resolver = UnitResolver()
+    for name, spec in MEASURES_2021.items():
+        unit, clerk = resolver.resolve(name), accounts_demo.submitter(name)
+        first = True
+        for slug in ("policies", "funds", "events"):
+            for values in spec.get(slug, []):
+                upload = None
+                if slug == "policies":
+                    upload = SimpleUploadedFile(
+                        f"{values['title']}.pdf",
+                        demo_pdf("Demo policy document (not a real policy)"),
+                    )
+                item = services.save_item(
+                    clerk,
+                    unit,
+                    period,
+                    ITEM_KINDS[slug],
+                    values,
+                    expected_version=0 if first else None,
+                    upload=upload,
+                )
+                first = False
+        if spec["state"] == "submitted":
+            transition(item.report, WorkflowAction.SUBMIT, clerk, notify=False)
+    out.write(f"Measures 2021: {len(MEASURES_2021)} units (a draft, a submission)")

@@ -234,13 +234,13 @@ def import_refusal(user, unit, period, report):
     The province's import submits the whole report: into a draft (or a returned or reopened
     report) it would submit, and show, what the unit is still writing in the other kinds.
     """
-    if can(user, "reporting.import_report", report or unit):
+    if can(user, "measures.import_report", report or unit):
         if report is not None and report.version and report.state in ReportState.editable():
             return _(
                 "该单位正在填报本期政策措施（{state}），省局不能代为导入，以免提交该单位尚未完成的内容。"
                 "请由该单位导入或提交，或在其提交后再导入。"
             ).format(state=report.get_state_display())
-        return province_lock_reason(user, report, submitting=True)
+        return province_lock_reason(user, report, submitting=True, model=MeasureReport)
     return services.lock_reason(user, unit, period, report)
 
 
@@ -292,7 +292,7 @@ def parse_measures(rows, period, unit, kind, user):
         # Only where the user may read the report's items: its unit, or the province once it
         # is submitted (a draft refuses the province's import, above).
         existing=kind.items(report).count() if report and not reason else 0,
-        on_behalf=can(user, "reporting.import_report", report or unit),
+        on_behalf=can(user, "measures.import_report", report or unit),
     )
 
 
@@ -310,7 +310,7 @@ def apply_measures(preview, user, source, *, versions=None):
     unit, period, kind = preview.unit, preview.period, preview.kind
     versions = preview.versions if versions is None else versions
     expected = versions.get(str(unit.pk))
-    on_behalf = can(user, "reporting.import_report", unit)
+    on_behalf = can(user, "measures.import_report", unit)
     try:
         if on_behalf:
             report = open_report(unit, period, user, expected_version=expected, model=MeasureReport)

@@ -65,6 +65,15 @@ class MeasureReport(UnitReport):
     def __str__(self):
         return f"{self.unit} · {self.period} · {_('政策措施')}"
 
+    # The workflow's hooks (``workflow.models.WorkflowHooks``): a unit may report that it did
+    # nothing this period, so nothing is missing from an empty report and nothing needs
+    # explaining.
+
+    def notify(self, move):
+        from .notifications import notify_transition
+
+        notify_transition(move)
+
 
 class MeasureTransition(LoggedMove):
     """Append-only log of a measure report's state changes."""

@@ -16,7 +16,6 @@ from workflow.services import (
     check_version,
     open_report,
     refuse,
-    register_report,
     touch,
     transition,
 )
@@ -25,22 +24,20 @@ from workflow.services import lock_reason as workflow_lock_reason
 from .documents import check_upload, digest
 from .items import ITEM_KINDS
 from .models import MeasureDocument, MeasureReport
-from .notifications import notify_transition
-
-# A unit may report that it did nothing this period: nothing is missing from an empty report.
-register_report(MeasureReport, notify=notify_transition)
 
 
 def lock_reason(user, unit, period, report=None):
     """Why ``user`` cannot change this unit's measures for the period now, or None."""
-    return workflow_lock_reason(user, unit, period, report if report and report.pk else None)
+    return workflow_lock_reason(
+        user, unit, period, report if report and report.pk else None, model=MeasureReport
+    )
 
 
 def open_for_change(user, unit, period, expected_version):
     """The unit's measure report, locked, at the version the user saw, if ``user`` may change it."""
     report = open_report(unit, period, user, model=MeasureReport)
     reason = lock_reason(user, unit, period, None if report.version == 0 else report)
-    refuse(reason, user, "reporting.edit_report", report)
+    refuse(reason, user, "edit", report)
     # After the rule: someone who may not change the report at all is refused as such.
     check_version(report, expected_version)
     return report

@@ -83,12 +83,12 @@ class MeasureReportView(ReportMixin, TemplateView):
             lock_reason=self.lock_reason,
             editable=self.lock_reason is None,
             deadline=submission_deadline(self.period, self.unit),
-            can_review=bool(report) and can(user, "reporting.review_report", report),
+            can_review=bool(report) and can(user, "measures.review_report", report),
             moves=available_moves(user, report),
             transition_form=TransitionForm(initial={"version": self.version}),
             returned_reason=report.return_reason() if report else None,
             timeline=measure_timeline(report) if report else [],
-            can_view_matrix=can(user, "reporting.view_board"),
+            can_view_matrix=can(user, "measures.view_matrix"),
             can_import=import_refusal(user, self.unit, self.period, report) is None,
             **kwargs,
         )
@@ -108,7 +108,7 @@ class ItemFormView(ReportMixin, TemplateView):
                 raise Http404
             self.item = get_object_or_404(self.kind.items(self.report), pk=self.kwargs["pk"])
         if self.lock_reason is not None:
-            if not can(self.request.user, "reporting.edit_report", self.report or self.unit):
+            if not can(self.request.user, "measures.edit_report", self.report or self.unit):
                 raise PermissionDenied
             messages.error(self.request, self.lock_reason)
             return HttpResponseRedirect(report_url(self.period, self.unit))
@@ -200,11 +200,11 @@ class TransitionView(ReportMixin, View):
     def post(self, request, period, code, action):
         self.load()
         if action == WorkflowAction.SUBMIT:
-            if not can(request.user, "reporting.edit_report", self.report or self.unit):
+            if not can(request.user, "measures.edit_report", self.report or self.unit):
                 raise PermissionDenied
         elif self.report is None:
             raise Http404
-        elif not can(request.user, "reporting.review_report", self.report):
+        elif not can(request.user, "measures.review_report", self.report):
             raise PermissionDenied
         form = TransitionForm(request.POST)
         if not form.is_valid():
@@ -258,7 +258,7 @@ class DocumentView(LoginRequiredMixin, View):
 class MatrixView(RuleRequiredMixin, TemplateView):
     """The province's matrix of units × measures for a period, filterable and exportable."""
 
-    permission = "reporting.view_board"
+    permission = "measures.view_matrix"
     template_name = "measures/matrix.html"
 
     def get(self, request, *args, **kwargs):
@@ -295,7 +295,7 @@ class UnitMeasuresView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         unit = get_unit_for(user, self.kwargs["code"])
-        own = can(user, "reporting.edit_report", unit)
+        own = can(user, "measures.edit_report", unit)
         # The province reads what was submitted; work in progress stays on the report's own page.
         reports = [
             (report, own or report.state in ReportState.provisional())
@@ -314,7 +314,8 @@ class MeasuresImport:
     items: the unit's submitter into its editable report, the province on its behalf."""
 
     form_class = MeasureImportForm
-    permission = "reporting.upload_figures"
+    permission = "measures.upload_measures"
+    on_behalf_permission = "measures.import_report"
     template_name = "measures/import.html"
     preview_template = "measures/import_preview.html"
     start_url = "measures:import"
@@ -377,7 +378,7 @@ class ConfirmMeasureImportView(MeasuresImport, TwoStepConfirmView):
 class ImportTemplateView(RuleRequiredMixin, View):
     """The XLSX template of one kind of measure: its headings, and an example."""
 
-    permission = "reporting.upload_figures"
+    permission = "measures.upload_measures"
 
     def get(self, request, item_kind):
         kind = ITEM_KINDS[item_kind]

@@ -28,7 +28,7 @@ def submission_deadline(period, unit):
 @transaction.atomic
 def grant_extension(user, period, unit, until, reason):
     """Let a unit submit after the deadline until ``until`` (replacing an earlier extension)."""
-    if not can(user, "reporting.grant_extension"):
+    if not can(user, "periods.grant_extension"):
         raise PermissionDenied(_("您没有权限执行此操作。"))
     if until < period.deadline:
         raise PeriodError(

@@ -1,13 +1,24 @@
-"""Demo data: the 2020 figures of 豫知〔2021〕8号 and the peer provinces it quotes.
+"""Demo data: the 2020 figures of 豫知〔2021〕8号 and the peer provinces it quotes, and for a
+local demo an open 2021 period with a report in every state of the loop.
 
 The unit names are written as the circular's clerk typed them (洛阳, 南阳市, 济源)
-and go through the name resolver like any upload would.
+and go through the name resolver like any upload would. ``portal``'s ``loaddemo`` calls the
+steps below in the order it writes down.
 """
 
 import datetime
 from decimal import Decimal
 
-from .models import IPKind
+from django.utils import timezone
+
+from accounts import demo as accounts_demo
+from cities.resolver import UnitResolver
+from periods.models import ReportingPeriod
+from workflow.models import WorkflowAction
+from workflow.services import transition
+
+from . import services
+from .models import IPKind, PledgeReport, ProvinceBenchmark
 
 DEMO_PERIOD = {
     "year": 2020,
@@ -71,20 +82,6 @@ BENCHMARKS_2020 = [
 ]
 BENCHMARK_SOURCE = "豫知〔2021〕8号"
 
-# Local demo only: loaddemo refuses to create accounts when DEBUG is off.
-DEMO_PASSWORD = "henan-demo-2020"
-
-# One submitter per 省辖市 and 济源示范区, named by the pinyin of its short name.
-SUBMITTERS = {
-    "郑州": "zhengzhou", "开封": "kaifeng", "洛阳": "luoyang", "平顶山": "pingdingshan",
-    "安阳": "anyang", "鹤壁": "hebi", "新乡": "xinxiang", "焦作": "jiaozuo", "濮阳": "puyang",
-    "许昌": "xuchang", "漯河": "luohe", "三门峡": "sanmenxia", "南阳": "nanyang",
-    "商丘": "shangqiu", "信阳": "xinyang", "周口": "zhoukou", "驻马店": "zhumadian",
-    "济源": "jiyuan",
-}  # fmt: skip
-REVIEWER = ("reviewer", "省级审核员（演示）")
-ADMINISTRATOR = ("admin", "省级管理员（演示）")
-
 # The open 2021 period, so the whole loop can be tried at once: unit → (state, figures by kind).
 # Figures: amount (万元), projects, items, 惠及企业, 中小微企业, 普惠项目. 鹤壁's patents and 洛阳's
 # trademarks are the sums of the demo pledge contracts that the contracts app adds to them.
@@ -100,3 +97,95 @@ DEMO_2021 = {
 }  # fmt: skip
 DEMO_2021_RETURN_REASON = "专利项目数与质押登记台账不一致，请核对后重新提交。"
 DEMO_2021_EXPLANATION = "（演示）与上年同期相比变动较大，原因为本年度新增银企对接活动。"
+
+
+def load_published(out):
+    """The 2020 figures as published (final data) and the peer provinces. Safe to re-run."""
+    resolver = UnitResolver()
+    period, created = ReportingPeriod.objects.get_or_create(
+        year=DEMO_PERIOD["year"],
+        granularity="year",
+        number=1,
+        defaults={"opens_on": DEMO_PERIOD["opens_on"], "deadline": DEMO_PERIOD["deadline"]},
+    )
+    out.write(f"Period {period.slug}: {'created' if created else 'already there'}")
+    by_unit = {}
+    for kind, table in FIGURES_2020.items():
+        for name, (amount, projects, items) in table.items():
+            unit = resolver.resolve(name)
+            by_unit.setdefault(unit, {})[kind] = services.Figures(Decimal(amount), projects, items)
+    changed = sum(
+        services.record_published_figures(unit, period, figures)
+        for unit, figures in by_unit.items()
+    )
+    out.write(f"2020 figures: {len(by_unit)} units, {changed} figure rows created or changed")
+    created_count = 0
+    for province, kind, items, amount_yi in BENCHMARKS_2020:
+        _benchmark, created = ProvinceBenchmark.objects.update_or_create(
+            province=province,
+            year=2020,
+            kind=kind,
+            defaults={"items": items, "amount": amount_yi * 10000, "source": BENCHMARK_SOURCE},
+        )
+        created_count += created
+    out.write(f"Peer-province benchmarks: {created_count} created, {len(BENCHMARKS_2020)} in all")
+
+
+def load_2021_drafts(out):
+    """An open 2021 period and every demo unit's draft, saved by its submitter (the demo
+    accounts must exist). Nothing is added to a period that has reports already."""
+    today = timezone.localdate()
+    period, created = ReportingPeriod.objects.get_or_create(
+        year=2021,
+        granularity="year",
+        number=1,
+        defaults={
+            "opens_on": datetime.date(2022, 1, 4),
+            "deadline": today + datetime.timedelta(days=30),
+        },
+    )
+    if PledgeReport.objects.filter(period=period).exists():
+        out.write("Period 2021: already there")
+        return
+    resolver = UnitResolver()
+    for short_name, (_state, figures) in DEMO_2021.items():
+        values = {
+            kind: services.Figures(Decimal(amount), *rest)
+            for kind, (amount, *rest) in figures.items()
+        }
+        services.save_figures(
+            accounts_demo.submitter(short_name),
+            resolver.resolve(short_name),
+            period,
+            values,
+            expected_version=0,
+        )
+    out.write(
+        f"Period 2021: {'created' if created else 'filled'}, open until {period.deadline}, "
+        f"{len(DEMO_2021)} demo reports"
+    )
+
+
+def move_2021(out):
+    """Each demo draft of 2021 that never moved yet, moved to its demo state: submitted,
+    returned or approved (no e-mail to anyone)."""
+    resolver = UnitResolver()
+    reviewer = accounts_demo.reviewer()
+    for short_name, (state, _figures) in DEMO_2021.items():
+        report = PledgeReport.objects.filter(
+            unit=resolver.resolve(short_name), period__year=2021, period__granularity="year"
+        ).first()
+        if state == "draft" or report is None or report.transitions.exists():
+            continue
+        submitter = accounts_demo.submitter(short_name)
+        if services.submission_warnings(report):
+            report = services.save_figures(
+                submitter, report.unit, report.period, {}, explanation=DEMO_2021_EXPLANATION
+            )
+        transition(report, WorkflowAction.SUBMIT, submitter, notify=False)
+        if state == "returned":
+            transition(
+                report, WorkflowAction.RETURN, reviewer, DEMO_2021_RETURN_REASON, notify=False
+            )
+        elif state == "approved":
+            transition(report, WorkflowAction.APPROVE, reviewer, notify=False)

@@ -156,8 +156,10 @@ def stored_reports(period, unit_ids, kind=None):
 def import_refusal(user, report, *, as_draft, unit=None, period=None):
     """Why this user's import cannot change the report now (the services' own rule), or None."""
     if as_draft:
-        return lock_reason(user, unit or report.unit, period or report.period, report)
-    return province_lock_reason(user, report, submitting=True)
+        return lock_reason(
+            user, unit or report.unit, period or report.period, report, model=PledgeReport
+        )
+    return province_lock_reason(user, report, submitting=True, model=PledgeReport)
 
 
 def import_outcome(report, kind, *, as_draft, approve):

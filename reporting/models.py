@@ -105,6 +105,23 @@ class PledgeReport(UnitReport):
         """
         return figures_a_year_earlier(self.unit_id, self.period)
 
+    # The workflow's hooks (``workflow.models.WorkflowHooks``).
+
+    def missing(self):
+        from .services import missing_figures
+
+        return missing_figures(self)
+
+    def warnings(self):
+        from .services import submission_warnings
+
+        return submission_warnings(self)
+
+    def notify(self, move):
+        from .notifications import notify_transition
+
+        notify_transition(move)
+
 
 def figures_a_year_earlier(unit_id, period):
     """The same period a year earlier (or None) and the unit's figures in it, by kind: what a

@@ -18,7 +18,6 @@ from workflow.services import (
     lock_reason,
     province_lock_reason,
     refuse,
-    register_report,
     touch,
     transition,
 )
@@ -158,10 +157,10 @@ def save_figures(
     check_version(report, expected_version)
     if on_behalf:
         reason = province_lock_reason(user, report, submitting=False)
-        refuse(reason, user, "reporting.import_report", report)
+        refuse(reason, user, "import", report)
     else:
-        reason = lock_reason(user, unit, period, None if created else report)
-        refuse(reason, user, "reporting.edit_report", report)
+        reason = lock_reason(user, unit, period, None if created else report, model=PledgeReport)
+        refuse(reason, user, "edit", report)
 
     changed = bool(_write_figures(report, figures_by_kind, user, source, replace_source))
     if explanation is not None and explanation != report.explanation:
@@ -193,12 +192,7 @@ def import_figures(
     """
     report, created = lock_or_create(unit, period, user, PledgeReport)
     check_version(report, expected_version)
-    refuse(
-        province_lock_reason(user, report, submitting=True),
-        user,
-        "reporting.import_report",
-        report,
-    )
+    refuse(province_lock_reason(user, report, submitting=True), user, "import", report)
     changed = _write_figures(report, figures_by_kind, user, source, replace_source)
     whole = not missing_kinds(report)
     # The move itself bumps the version and records who; a report left incomplete is touched.
@@ -270,17 +264,6 @@ def missing_figures(report):
             kinds=join_names(kind.label for kind in missing)
         )
     ]
-
-
-def _notify_figures(logged):
-    from .notifications import notify_transition
-
-    notify_transition(logged)
-
-
-register_report(
-    PledgeReport, missing=missing_figures, warnings=submission_warnings, notify=_notify_figures
-)
 
 
 @transaction.atomic

@@ -13,12 +13,12 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from accounts.roles import can, is_provincial, is_submitter
+from accounts.roles import can
 from lib.downloads import unknown_export_format
 from lib.fragments import cached_fragment, cached_value
 from lib.freshness import reference_version
+from lib.links import page_links
 from lib.views import RuleRequiredMixin
-from periods.models import ReportingPeriod
 from periods.services import grant_extension, submission_deadline
 from periods.shortcuts import get_period
 from workflow.forms import TransitionForm
@@ -34,7 +34,7 @@ from workflow.services import (
 )
 from workflow.shortcuts import act, get_unit_for, report_for
 
-from . import report_links, services
+from . import services
 from .exports import RankedTableExport
 from .forms import BoardFilterForm, ExtensionForm, FiguresForm, ReportForm
 from .freshness import data_version
@@ -45,25 +45,9 @@ from .queries import (
     compare_with_year_earlier,
     rank_units,
     report_timeline,
-    submitter_tasks,
     with_year_earlier,
 )
 from .tables import BoardTable, RankedUnitsTable
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    """What the user has to do: a submitter's units and periods; the province's periods."""
-
-    template_name = "reporting/home.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        context = super().get_context_data(kinds=list(IPKind), **kwargs)
-        context["is_provincial"] = is_provincial(user)
-        context["periods"] = periods = list(ReportingPeriod.objects.all())
-        if is_submitter(user):
-            context["tasks"] = submitter_tasks(user, periods)
-        return context
 
 
 class ReportView(LoginRequiredMixin, TemplateView):
@@ -82,7 +66,12 @@ class ReportView(LoginRequiredMixin, TemplateView):
         )
         self.deadline = submission_deadline(self.period, self.unit)
         self.lock_reason = lock_reason(
-            self.request.user, self.unit, self.period, self.report, deadline=self.deadline
+            self.request.user,
+            self.unit,
+            self.period,
+            self.report,
+            model=PledgeReport,
+            deadline=self.deadline,
         )
         # Kinds whose figures are summed from line items (pledge contracts): read-only here.
         # (IPKind members hash by name, so compare members, not their string values.)
@@ -196,7 +185,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
             moves=available_moves(user, report),
             transition_form=TransitionForm(initial={"version": report.version if report else 0}),
             extension_form=ExtensionForm(),
-            can_extend=can(user, "reporting.grant_extension"),
+            can_extend=can(user, "periods.grant_extension"),
             can_view_board=can(user, "reporting.view_board"),
             form_year_earlier=self.form_year_earlier[0],
             change_limit=services.CHANGE_NEEDING_EXPLANATION,
@@ -216,7 +205,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
                 ),
             )
             context["returned_reason"] = report.return_reason()
-            context["links"] = report_links.links(user, report)
+            context["links"] = page_links("reporting:report", user, report)
         return context
 
 
@@ -261,7 +250,7 @@ class ExtensionView(LoginRequiredMixin, View):
     def post(self, request, period, code):
         period = get_period(period)
         unit = get_unit_for(request.user, code)
-        if not can(request.user, "reporting.grant_extension"):
+        if not can(request.user, "periods.grant_extension"):
             raise PermissionDenied
         form = ExtensionForm(request.POST)
         if not form.is_valid():
@@ -432,6 +421,7 @@ class RankedTableView(LoginRequiredMixin, ExportMixin, SingleTableMixin, Templat
         if self.request.GET.get(self.export_trigger_param) is not None:
             return context  # an export: no page to render
         ranking, table = context["ranking"], context["table"]
+        context["downloads"] = page_links("reporting:ranked_table", self.request.user, ranking)
         # Rendering the rows is most of the page's cost: rendered once per version of the data.
         context["table_html"] = cached_fragment(
             "ranked-table",

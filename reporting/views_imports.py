@@ -14,6 +14,8 @@ class FiguresImport:
 
     form_class = ImportForm
     permission = "reporting.upload_figures"
+    on_behalf_permission = "reporting.import_report"
+    approve_permission = "reporting.review_report"
     template_name = "reporting/import.html"
     preview_template = "reporting/import_preview.html"
     start_url = "reporting:import"

@@ -49,6 +49,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from stdnum.cn import uscc
 
+from accounts import demo as accounts_demo
 from accounts.roles import ADMINISTRATOR_GROUP, REVIEWER_GROUP
 from analysis.models import StandingRules
 from circulars.models import Circular
@@ -60,7 +61,7 @@ from measures.items import ITEM_KINDS
 from measures.models import MeasureReport, MeasureTransition
 from periods.models import DeadlineExtension, ReportingPeriod
 from periods.services import grant_extension
-from reporting import demo, services
+from reporting import services
 from reporting.models import (
     FIGURE_FIELDS,
     IPKind,
@@ -436,7 +437,7 @@ def add_markers():
     users = {persona: User.objects.get(username=name) for persona, name in USERNAMES.items()
              if persona != "administrator"}  # fmt: skip
     users["administrator"] = User.objects.create_user(
-        "provadmin", "provadmin@example.gov.cn", demo.DEMO_PASSWORD, is_staff=True
+        "provadmin", "provadmin@example.gov.cn", accounts_demo.DEMO_PASSWORD, is_staff=True
     )
     users["administrator"].groups.add(Group.objects.get(name=ADMINISTRATOR_GROUP))
     assert users["superuser"].is_superuser
@@ -717,7 +718,7 @@ def report_form(unit):
 
 def post_data(key, variant, persona, path, client):
     """The POST body for a case: a plausible one, as the page's form would send it."""
-    password = demo.DEMO_PASSWORD
+    password = accounts_demo.DEMO_PASSWORD
     new_password = "Crawl-2021-password!"
     if key in ("login", "admin:login"):
         username = USERNAMES.get(persona, "luoyang")

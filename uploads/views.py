@@ -35,8 +35,12 @@ class TwoStepImportView(LoginRequiredMixin, View):
     """
 
     form_class = None
-    # Who may upload in this flow (a rule of ``accounts.roles``).
+    # Who may upload in this flow, who imports on the units' behalf (anyone else imports for
+    # their own units only), and who may approve while importing (None: nobody): rules of
+    # ``accounts.roles``.
     permission = ""
+    on_behalf_permission = ""
+    approve_permission = None
     template_name = ""
     preview_template = ""
     start_url = ""
@@ -51,7 +55,7 @@ class TwoStepImportView(LoginRequiredMixin, View):
     def scope(self):
         """A municipal submitter imports for their own units only, as drafts."""
         user = self.request.user
-        if can(user, "reporting.import_report"):
+        if can(user, self.on_behalf_permission):
             return None
         return unit_ids(user)
 
@@ -60,7 +64,8 @@ class TwoStepImportView(LoginRequiredMixin, View):
         return self.scope() is not None
 
     def form_kwargs(self):
-        return {"can_approve": can(self.request.user, "reporting.review_report")}
+        permission = self.approve_permission
+        return {"can_approve": permission is not None and can(self.request.user, permission)}
 
     def preview(self, pending, approve):
         raise NotImplementedError

@@ -50,10 +50,35 @@ class UnitReportQuerySet(models.QuerySet):
         return self.filter(state__in=ReportState.final())
 
 
-class UnitReport(models.Model):
+class WorkflowHooks:
+    """What the workflow (``services.transition``) asks of a kind of report: each kind overrides
+    what differs. By default nothing is missing and nothing needs explaining: an empty report
+    is a statement too."""
+
+    def missing(self):
+        """What must be filled in before the report is submitted or approved (messages)."""
+        return []
+
+    def warnings(self):
+        """What needs a written explanation (the report's ``explanation``, which a kind that
+        warns must have) before the report is submitted (messages)."""
+        return []
+
+    def notify(self, move):
+        """Send the e-mail a logged ``move`` calls for; called once the move is committed."""
+        raise NotImplementedError(f"{type(self).__name__} says nobody about its moves")
+
+    @classmethod
+    def rule(cls, verb):
+        """The name of this kind's rule of ``verb`` in ``accounts.roles``: ``edit`` is
+        ``reporting.edit_report`` for the figures, ``measures.edit_report`` for the measures."""
+        return f"{cls._meta.app_label}.{verb}_report"
+
+
+class UnitReport(WorkflowHooks, models.Model):
     """What every kind of a unit's report for a period has (its figures, its measures): a state
     of the one workflow, a version, who changed it last, and a log ``transitions`` of its moves.
-    A kind adds its ``unit`` and ``period`` and registers with ``services.register_report``."""
+    A kind adds its ``unit`` and ``period`` and overrides the ``WorkflowHooks`` it needs."""
 
     state = models.CharField(
         _("状态"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT

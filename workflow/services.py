@@ -42,8 +42,10 @@ class Move:
     action: str
     sources: frozenset
     target: str
-    # The rule the actor must pass; None: no person may, only a management command (actor None).
-    permission: str | None
+    # The rule the actor must pass, by its verb (each kind of report names its own rules:
+    # ``edit`` is ``reporting.edit_report`` for the figures, ``measures.edit_report`` for the
+    # measures); None: no person may, only a management command (actor None).
+    verb: str | None
     needs_comment: bool = False
     notify: bool = True
 
@@ -56,26 +58,26 @@ MOVES = {
         WorkflowAction.SUBMIT,
         frozenset(ReportState.editable()),
         ReportState.SUBMITTED,
-        "reporting.edit_report",
+        "edit",
     ),
     WorkflowAction.RETURN: Move(
         WorkflowAction.RETURN,
         frozenset({ReportState.SUBMITTED}),
         ReportState.RETURNED,
-        "reporting.review_report",
+        "review",
         needs_comment=True,
     ),
     WorkflowAction.APPROVE: Move(
         WorkflowAction.APPROVE,
         frozenset({ReportState.SUBMITTED}),
         ReportState.APPROVED,
-        "reporting.review_report",
+        "review",
     ),
     WorkflowAction.REOPEN: Move(
         WorkflowAction.REOPEN,
         frozenset({ReportState.APPROVED}),
         ReportState.REOPENED,
-        "reporting.review_report",
+        "review",
         needs_comment=True,
     ),
     # The province imports a unit's figures from a file: the report is submitted on the unit's
@@ -85,7 +87,7 @@ MOVES = {
         WorkflowAction.IMPORT,
         frozenset({*ReportState.editable(), ReportState.SUBMITTED}),
         ReportState.SUBMITTED,
-        "reporting.import_report",
+        "import",
     ),
     # Figures already published in an issued circular, loaded by a command (``loaddemo``).
     WorkflowAction.LOAD_PUBLISHED: Move(
@@ -98,9 +100,7 @@ MOVES = {
 }
 
 # The moves a reviewer makes on the report page (submitting is part of the report form).
-REVIEW_ACTIONS = tuple(
-    action for action, move in MOVES.items() if move.permission == "reporting.review_report"
-)
+REVIEW_ACTIONS = tuple(action for action, move in MOVES.items() if move.verb == "review")
 
 _ALREADY = {
     ReportState.SUBMITTED: gettext_lazy("报表已经提交，无需重复提交。"),
@@ -116,8 +116,8 @@ def may_move(user, report, action):
     return (
         report is not None
         and report.state in move.sources
-        and move.permission is not None
-        and can(user, move.permission, report)
+        and move.verb is not None
+        and can(user, report.rule(move.verb), report)
     )
 
 
@@ -130,15 +130,16 @@ def today():
     return timezone.localdate()
 
 
-def lock_reason(user, unit, period, report=None, on=None, deadline=None):
-    """Why ``user`` cannot change this unit's figures for the period now, or ``None``.
+def lock_reason(user, unit, period, report=None, *, model=None, on=None, deadline=None):
+    """Why ``user`` cannot change this unit's report for the period now, or ``None``.
 
-    The deadline bars a report that was never submitted; a report the province
+    ``report``: the unit's report, or None when it has none yet (then ``model`` names its
+    kind). The deadline bars a report that was never submitted; a report the province
     returned or reopened can always be corrected. ``deadline``: the unit's
     ``submission_deadline``, when the caller has it already.
     """
-    target = report or unit
-    if not can(user, "reporting.edit_report", target):
+    model = type(report) if report is not None else model
+    if not can(user, model.rule("edit"), report or unit):
         return _("只有本单位的填报员可以修改本报表。")
     state = report.state if report else ReportState.DRAFT
     if state == ReportState.APPROVED:
@@ -158,7 +159,10 @@ def lock_reason(user, unit, period, report=None, on=None, deadline=None):
     return None
 
 
-def _lock(report):
+def lock(report):
+    """The report, read again with its row locked until the transaction ends. A change of a
+    report and its items locks the report first, before any of its items: one lock order
+    everywhere, so that two changes of one report wait for each other instead of deadlocking."""
     return (
         type(report).objects.select_for_update().select_related("unit", "period").get(pk=report.pk)
     )
@@ -171,14 +175,14 @@ def lock_or_create(unit, period, user, model):
     report, created = model.objects.get_or_create(
         unit=unit, period=period, defaults={"updated_by": user, "version": 0}
     )
-    return _lock(report), created
+    return lock(report), created
 
 
 def open_report(unit, period, user, *, model, expected_version=None):
     """The unit's report for the period (created if missing), locked, at the version the user saw.
 
     For changes made in several steps inside one transaction (contracts, then their figures).
-    ``model``: the kind of report (``register_report``): the figures, a unit's measures.
+    ``model``: the kind of report (a ``UnitReport``): the figures, a unit's measures.
     A report created here has version 0 until its first change is saved.
     """
     report, _created = lock_or_create(unit, period, user, model)
@@ -197,13 +201,15 @@ def check_version(report, expected_version):
         )
 
 
-def province_lock_reason(user, report, *, submitting):
-    """Why the province cannot change this report's figures now (an import, a withdrawal), or None.
+def province_lock_reason(user, report, *, submitting, model=None):
+    """Why the province cannot change this report now (an import, a withdrawal), or None.
 
     ``submitting``: the change is a province import, which submits the report on the unit's
     behalf (a submitted report may then be corrected); anything else needs an editable report.
+    ``report``: None when the unit has none yet (then ``model`` names its kind).
     """
-    if not can(user, "reporting.import_report", report):
+    model = type(report) if report is not None else model
+    if not can(user, model.rule("import"), report):
         return _("只有省级人员可以代各单位导入数据。")
     state = report.state if report else ReportState.DRAFT
     if state == ReportState.APPROVED:
@@ -213,12 +219,12 @@ def province_lock_reason(user, report, *, submitting):
     return None
 
 
-def refuse(reason, user, permission, report):
+def refuse(reason, user, verb, report):
     """Raise for a ``reason`` to refuse (None: nothing to refuse): 403 for someone without the
-    right, else a message."""
+    right (the report's rule of ``verb``), else a message."""
     if reason is None:
         return
-    if not can(user, permission, report):
+    if not can(user, report.rule(verb), report):
         raise PermissionDenied(reason)
     raise WorkflowError(reason)
 
@@ -231,64 +237,25 @@ def touch(report, user):
     report.save()
 
 
-@dataclass(frozen=True)
-class ReportKind:
-    """What the workflow needs to know of one kind of report (the figures, a unit's measures).
-
-    Every kind has a unit, a period, a ``state`` of ``ReportState``, a ``version``, an
-    ``updated_by`` and a log ``transitions`` (rows with action, from_state, to_state, actor and
-    comment); it moves by the one table ``MOVES`` through ``transition``. ``missing(report)``:
-    what must be filled in before it is submitted or approved (a list of messages);
-    ``warnings(report)``: what needs a written explanation (the report's ``explanation``, which
-    a kind that can warn must have) before it is submitted;
-    ``notify(logged)``: the e-mail a move calls for, sent once the move is committed.
-    """
-
-    missing: object
-    warnings: object
-    notify: object
-
-
-_kinds = {}
-
-
-def _nothing(report):
-    return []
-
-
-def register_report(model, *, notify, missing=_nothing, warnings=_nothing):
-    """Let ``model`` (an app's own kind of report) move through ``transition``. By default
-    nothing is missing and nothing needs explaining: an empty report is a statement too."""
-    _kinds[model] = ReportKind(missing=missing, warnings=warnings, notify=notify)
-
-
-def _kind_of(report):
-    try:
-        return _kinds[type(report)]
-    except KeyError:
-        raise TypeError(f"{type(report).__name__} is not a registered kind of report") from None
-
-
 @transaction.atomic
 def transition(report, action, user, comment="", expected_version=None, on=None, notify=True):
     """Move a report through the workflow (a move of ``MOVES``): the one door for state changes.
 
     Checks the move table, the user's right, the version, the comment, and for a
     submission the content, the warnings and the deadline; then saves, logs the move and
-    (once committed) notifies. Any registered kind of report (``register_report``) moves
-    here. Returns the logged move.
+    (once committed) notifies. Any kind of report (a ``UnitReport``) moves here, asked for
+    what differs through its ``WorkflowHooks``. Returns the logged move.
     """
-    kind = _kind_of(report)
     move = MOVES[WorkflowAction(action)]
-    report = _lock(report)
+    report = lock(report)
     _check_move(report, move, user, expected_version)
     comment = (comment or "").strip()
     if move.needs_comment and not comment:
         raise WorkflowError(_("请填写{action}的原因。").format(action=WorkflowAction(action).label))
     if move.action == WorkflowAction.SUBMIT:
-        _check_submittable(report, kind, user, on)
+        _check_submittable(report, user, on)
     elif move.target in (ReportState.SUBMITTED, ReportState.APPROVED):
-        _check_complete(report, kind)
+        _check_complete(report)
 
     from_state = report.state
     report.state = move.target
@@ -301,7 +268,7 @@ def transition(report, action, user, comment="", expected_version=None, on=None,
         comment=comment,
     )
     if notify and move.notify:
-        transaction.on_commit(lambda: kind.notify(logged))
+        transaction.on_commit(lambda: report.notify(logged))
     return logged
 
 
@@ -309,10 +276,10 @@ def _check_move(report, move, user, expected_version):
     """Raise unless ``user`` may make ``move`` on the report as it stands, at the version seen."""
     if report.state == move.target and report.state not in move.sources:
         raise AlreadyDone(_ALREADY[move.target])
-    if move.permission is None:
+    if move.verb is None:
         if user is not None:  # a command's move, never a person's
             raise PermissionDenied(_("您没有权限执行此操作。"))
-    elif not can(user, move.permission, report):
+    elif not can(user, report.rule(move.verb), report):
         raise PermissionDenied(_("您没有权限执行此操作。"))
     check_version(report, expected_version)
     if report.state not in move.sources:
@@ -323,19 +290,19 @@ def _check_move(report, move, user, expected_version):
         )
 
 
-def _check_complete(report, kind):
-    missing = kind.missing(report)
+def _check_complete(report):
+    missing = report.missing()
     if missing:
         raise WorkflowError(join_clauses(missing))
 
 
-def _check_submittable(report, kind, user, on):
+def _check_submittable(report, user, on):
     if report.state == ReportState.DRAFT:
         reason = lock_reason(user, report.unit, report.period, report, on=on)
         if reason:
             raise WorkflowError(reason)
-    _check_complete(report, kind)
-    warnings = kind.warnings(report)
+    _check_complete(report)
+    warnings = report.warnings()
     if warnings and not report.explanation.strip():
         raise WorkflowError(
             _("以下情况须在“上报说明”中说明原因后才能提交：{warnings}").format(

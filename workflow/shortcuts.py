@@ -31,7 +31,7 @@ def get_unit_for(user, code):
         [code, reference_version()],
         lambda: ReportingUnit.objects.select_related("parent").filter(code=code).first() or "",
     )
-    if not unit or not can(user, "reporting.view_report", unit):
+    if not unit or not can(user, "cities.view_unit", unit):
         raise Http404
     return unit
 

@@ -9,7 +9,7 @@ from django.contrib.auth.management.commands import changepassword
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 
-from reporting.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

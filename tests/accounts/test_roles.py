@@ -30,8 +30,15 @@ def test_every_rule_of_the_project_is_registered_in_one_place():
         "circulars.edit_circulars",
         "circulars.view_circulars",
         "circulars.withdraw_circular",
+        "cities.view_unit",
+        "measures.edit_report",
+        "measures.import_report",
+        "measures.review_report",
+        "measures.upload_measures",
+        "measures.view_matrix",
+        "measures.view_report",
+        "periods.grant_extension",
         "reporting.edit_report",
-        "reporting.grant_extension",
         "reporting.import_report",
         "reporting.review_report",
         "reporting.upload_figures",
@@ -46,7 +53,7 @@ def test_a_superuser_is_an_administrator_not_a_reviewer(administrator):
     assert is_provincial(administrator)
     assert not is_reviewer(administrator)
     assert not can(administrator, "reporting.review_report")
-    assert not can(administrator, "reporting.grant_extension")
+    assert not can(administrator, "periods.grant_extension")
     assert not can(administrator, "reporting.view_provisional")
     assert can(administrator, "reporting.view_board")
     assert can(administrator, "circulars.edit_circulars")

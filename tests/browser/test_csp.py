@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import expect
 
+from accounts import demo as accounts_demo
 from circulars.models import Circular
 from periods.models import ReportingPeriod
-from reporting import demo
 from reporting.models import PledgeReport, ProvinceBenchmark
 from tests.test_crawl import FIGURES_CSV, ZHENGZHOU_CSV, contracts_csv
 from tests.test_csp import POLICY, directives
@@ -64,7 +64,7 @@ class Walk:
         header = page.locator(".site-header")
         expect(header).to_have_css("border-bottom-color", "rgb(179, 18, 29)")
         page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(demo.DEMO_PASSWORD)
+        page.get_by_label("密码").fill(accounts_demo.DEMO_PASSWORD)
         page.get_by_label("密码").press("Enter")
         expect(page).to_have_url(f"{self.base}/")
 

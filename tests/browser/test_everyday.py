@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from reporting import demo
+from accounts import demo as accounts_demo
 from reporting.models import IPKind, PledgeReport
 from reporting.services import Figures, save_figures
 from tests.factories import ReportingPeriodFactory, add_figures
@@ -372,7 +372,7 @@ PHONE_JOURNEYS = {
 def test_every_journey_fits_a_phone(people, local_demo, screenshot):
     for username, paths in PHONE_JOURNEYS.items():
         person = people("phone")
-        person.log_in(username, demo.DEMO_PASSWORD)
+        person.log_in(username, accounts_demo.DEMO_PASSWORD)
         for path in paths:
             page = person.open(path)
             fits_the_phone(page)

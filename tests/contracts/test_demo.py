@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from stdnum.cn import uscc
 
+from accounts import demo as accounts_demo
 from contracts import demo as contracts_demo
 from contracts.imports import derived_figures
 from contracts.models import INCLUSIVE_LIMIT, ContractBatch, PledgeContract
@@ -92,7 +93,7 @@ def test_the_demo_reports_show_the_sums_of_their_contracts(local_demo):
         assert (batch.kind, batch.filename, batch.imported_by.username) == (
             kind,
             "演示质押合同.xlsx",
-            reporting_demo.SUBMITTERS[unit],
+            accounts_demo.SUBMITTERS[unit],
         )
     assert report_2021("鹤壁").state == ReportState.APPROVED
     assert report_2021("洛阳").state == ReportState.SUBMITTED

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts import demo as accounts_demo
 from accounts.roles import is_reviewer
 from periods.models import ReportingPeriod
 from reporting import demo
@@ -67,12 +68,12 @@ def test_loaddemo_creates_no_accounts_when_debug_is_off(settings):
     out = loaddemo()
     assert not get_user_model().objects.exists()
     assert "DEBUG is off: no demo accounts created." in out
-    assert demo.DEMO_PASSWORD not in out
+    assert accounts_demo.DEMO_PASSWORD not in out
 
 
 def test_loaddemo_creates_the_demo_accounts_in_a_local_demo(local_demo, client):
     out = local_demo.output  # the shared demo is loaded as a local demo, with DEBUG on
-    assert f"password / 密码: {demo.DEMO_PASSWORD}" in out
+    assert f"password / 密码: {accounts_demo.DEMO_PASSWORD}" in out
     User = get_user_model()
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
@@ -87,7 +88,7 @@ def test_loaddemo_creates_the_demo_accounts_in_a_local_demo(local_demo, client):
     assert User.objects.filter(groups__name="市级填报员").count() == 18
     for username in ("admin", "reviewer", "luoyang", "jiyuan"):
         response = client.post(
-            "/accounts/login/", {"username": username, "password": demo.DEMO_PASSWORD}
+            "/accounts/login/", {"username": username, "password": accounts_demo.DEMO_PASSWORD}
         )
         assert response.status_code == 302, username
 
