@@ -222,17 +222,27 @@ def open_periods(circular):
     return list(periods.values())
 
 
-@transaction.atomic
 def issue(circular, user, *, revision=None, allow_open_periods=False):
     """Freeze the text and the figures, archive the PDF with its SHA-256.
 
     ``revision``: the circular's ``revision`` the confirmation page showed; a circular changed
     since is not issued. An attachment whose period is still open has preliminary figures:
     issuing it needs ``allow_open_periods``, the administrator's explicit confirmation.
+
+    The PDF is rendered with no row locked (it takes a while, and SQLite would hold every
+    writer for as long); the circular is then locked and checked again, and stored only if
+    nobody changed or issued it meanwhile.
     """
     if not can(user, "circulars.edit_circulars"):
         raise PermissionDenied
-    circular = _lock(circular)
+    current = Circular.objects.defer("archived_pdf").get(pk=circular.pk)
+    _check_issuable(current, revision, allow_open_periods)
+    tables = live_tables(current)
+    document = render_circular_pdf(current, tables)
+    return _store_issued(current, user, tables, document, allow_open_periods)
+
+
+def _check_issuable(circular, revision, allow_open_periods):
     if circular.is_issued:
         raise AlreadyDone(_("该通知已经印发。"))
     if circular.is_withdrawn:
@@ -247,8 +257,13 @@ def issue(circular, user, *, revision=None, allow_open_periods=False):
                 periods=join_names(period.label for period in still_open)
             )
         )
-    tables = live_tables(circular)
-    document = render_circular_pdf(circular, tables)
+
+
+@transaction.atomic
+def _store_issued(rendered, user, tables, document, allow_open_periods):
+    """Issue the circular ``rendered`` was read as, with the tables and PDF made from it."""
+    circular = _lock(rendered)
+    _check_issuable(circular, rendered.revision, allow_open_periods)
     circular.frozen_tables = archive_tables(tables)
     circular.archived_pdf = document
     circular.archived_sha256 = hashlib.sha256(document).hexdigest()

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from accounts.roles import can
 from reporting import services
 from reporting.models import FIGURE_FIELDS, FigureSource
-from workflow.services import AlreadyDone, WorkflowError, lock_reason, province_lock_reason
+from workflow.services import (
+    AlreadyDone,
+    WorkflowError,
+    lock,
+    lock_reason,
+    province_lock_reason,
+)
 
 from .models import ContractBatch
 
@@ -31,8 +37,10 @@ def withdraw_batch(batch, user, expected_version=None):
     Raises ``AlreadyDone`` for a batch already withdrawn, ``WorkflowError`` for one that a
     later import replaced or a report that cannot change now, ``PermissionDenied`` otherwise.
     """
-    batch = ContractBatch.objects.select_for_update().select_related("report").get(pk=batch.pk)
-    report = batch.report
+    # The report first, then its batch: the order every change of a report's contracts
+    # locks them in (an import locks the report, then replaces its contracts).
+    report = lock(batch.report)
+    batch = ContractBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.withdrawn_at is not None:
         raise AlreadyDone(_("这批质押合同已经撤回。"))
     if not batch.contracts.exists():

@@ -43,6 +43,17 @@ def open_for_change(user, unit, period, expected_version):
     return report
 
 
+@transaction.atomic
+def move(user, unit, period, report, action, *, comment, expected_version):
+    """A move of the unit's measures (``transition``). ``report``: None when the unit has
+    added nothing yet: submitting then says it has nothing to report, and creates the report
+    (a refused submission leaves no empty report behind)."""
+    if report is None:
+        report = open_for_change(user, unit, period, expected_version)
+        expected_version = report.version
+    return transition(report, action, user, comment=comment, expected_version=expected_version)
+
+
 def period_problems(kind, item, period):
     """Dates that do not belong to the period: an event is reported in the period it was held."""
     errors = {}

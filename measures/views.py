@@ -5,7 +5,6 @@ call a service."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -23,7 +22,7 @@ from uploads.models import PendingImport
 from uploads.views import TwoStepConfirmView, TwoStepImportView
 from workflow.forms import TransitionForm
 from workflow.models import ReportState, WorkflowAction
-from workflow.services import WorkflowError, available_moves, transition
+from workflow.services import WorkflowError, available_moves
 from workflow.shortcuts import act, get_unit_for, report_for
 
 from . import services
@@ -211,24 +210,17 @@ class TransitionView(ReportMixin, View):
             messages.error(request, _("请求无效，请刷新页面后重试。"))
             return HttpResponseRedirect(report_url(self.period, self.unit))
 
-        @transaction.atomic  # a refused first submission leaves no empty report behind
-        def change():
-            report = self.report
-            expected = form.cleaned_data["version"]
-            if report is None:  # nothing added yet: submitting says the unit has nothing to report
-                report = services.open_for_change(request.user, self.unit, self.period, expected)
-                expected = report.version
-            transition(
-                report,
-                action,
-                request.user,
-                comment=form.cleaned_data["comment"],
-                expected_version=expected,
-            )
-
         act(
             request,
-            change,
+            lambda: services.move(
+                request.user,
+                self.unit,
+                self.period,
+                self.report,
+                action,
+                comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["version"],
+            ),
             _("{unit}的政策措施报表已{action}。").format(
                 unit=self.unit.name, action=WorkflowAction(action).label
             ),

@@ -150,14 +150,14 @@ WITH row_sums AS (
            COALESCE(SUM(CASE WHEN report.state IN ({states}) THEN figures.items END), 0) AS items,
            MAX(CASE WHEN member.id = unit.id THEN report.state END) AS own_state,
            COUNT(DISTINCT member.id) AS members,
-           COUNT(DISTINCT CASE WHEN report.state = %s THEN member.id END) AS approved_members
+           COUNT(DISTINCT CASE WHEN report.state = %(approved)s THEN member.id END) AS approved_members
     FROM {unit_table} unit
     LEFT JOIN {unit_table} member
            ON member.id = unit.id OR member.parent_id = unit.id
     LEFT JOIN {report_table} report
-           ON report.unit_id = member.id AND report.period_id = %s
+           ON report.unit_id = member.id AND report.period_id = %(period)s
     LEFT JOIN {figures_table} figures
-           ON figures.report_id = report.id AND figures.kind = %s
+           ON figures.report_id = report.id AND figures.kind = %(kind)s
     WHERE unit.kind IN ({unit_kinds})
     GROUP BY unit.id
 ),
@@ -176,7 +176,7 @@ SELECT {unit_columns}, ranked_rows.cents, ranked_rows.projects, ranked_rows.item
        SUM(ranked_rows.members) OVER () AS unit_count,
        SUM(ranked_rows.approved_members) OVER () AS approved_count,
        (SELECT MAX(extension.until) FROM {extension_table} extension
-        WHERE extension.period_id = %s) AS last_extension,
+        WHERE extension.period_id = %(period)s) AS last_extension,
        RANK() OVER (
            PARTITION BY ranked_rows.reported
            ORDER BY ranked_rows.cents DESC, ranked_rows.projects DESC, ranked_rows.items DESC
@@ -196,18 +196,23 @@ ORDER BY ranked_rows.reported DESC, rank, unit.code
 """
 
 
-def _ranking_sql(state_count, kind_count):
+def _ranking_sql(states, unit_kinds):
+    """The ranking query, and its parameters by name: states and unit kinds are lists, each
+    item its own named parameter (``%(state_0)s``…)."""
     quote = connection.ops.quote_name
     columns = ", ".join(f"unit.{quote(f.column)}" for f in ReportingUnit._meta.concrete_fields)
-    return _RANKING_SQL.format(
+    sql = _RANKING_SQL.format(
         unit_table=quote(ReportingUnit._meta.db_table),
         report_table=quote(PledgeReport._meta.db_table),
         figures_table=quote(PledgeFigures._meta.db_table),
         extension_table=quote(DeadlineExtension._meta.db_table),
         unit_columns=columns,
-        states=", ".join(["%s"] * state_count),
-        unit_kinds=", ".join(["%s"] * kind_count),
+        states=", ".join(f"%(state_{n})s" for n in range(len(states))),
+        unit_kinds=", ".join(f"%(unit_kind_{n})s" for n in range(len(unit_kinds))),
     )
+    params = {f"state_{n}": state for n, state in enumerate(states)}
+    params.update({f"unit_kind_{n}": kind for n, kind in enumerate(unit_kinds)})
+    return sql, params
 
 
 def _ranked_row(unit, provisional):
@@ -247,19 +252,10 @@ def rank_units(period, kind, provisional=False):
     kind = IPKind(kind)
     states = ReportState.provisional() if provisional else ReportState.final()
     unit_kinds = UnitKind.ranked()
-    params = [
-        *states,
-        *states,
-        *states,
-        ReportState.APPROVED,
-        period.pk,
-        kind.value,
-        *unit_kinds,
-        *states,
-        period.pk,
-    ]
+    sql, lists = _ranking_sql(states, unit_kinds)
+    params = {**lists, "approved": ReportState.APPROVED, "period": period.pk, "kind": kind.value}
     as_of = timezone.now()
-    units = list(ReportingUnit.objects.raw(_ranking_sql(len(states), len(unit_kinds)), params))
+    units = list(ReportingUnit.objects.raw(sql, params))
     if units and "last_deadline" not in period.__dict__:
         # The same query read the period's latest extension: no second query to know if it is
         # closed. (SQLite hands a date back as text.)

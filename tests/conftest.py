@@ -125,10 +125,8 @@ def open_period(db):
     )
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """For tests on a transactional database, which is emptied after each such test:
-    the reporting units and role groups the migrations load, loaded again when missing."""
+def load_reference_data():
+    """The reporting units and role groups the migrations load, loaded again when missing."""
     import importlib
 
     from django.apps import apps
@@ -139,6 +137,49 @@ def reference_data(transactional_db):
         migration = importlib.import_module("cities.migrations.0002_henan_reporting_units")
         migration.load_units(apps, None)
     ensure_groups()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For tests on a transactional database, which is emptied after each such test: what
+    the migrations load (``pytest_runtest_setup`` loads it again for the next test)."""
+    load_reference_data()
+
+
+def _uses_a_transactional_database(item):
+    names = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & names
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+class _Emptied:
+    """Whether a transactional test emptied the database since the reference data was loaded."""
+
+    since_load = False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _uses_a_transactional_database(item):
+        _Emptied.since_load = True
+
+
+def _load_reference_data_again(item):
+    """A transactional test ends by emptying every table, the units the migrations loaded
+    included: they are loaded again before the next test that uses the database, so that it
+    finds the database as the migrations left it whatever the order (and whichever worker
+    runs it)."""
+    if not (_Emptied.since_load and _uses_db(item)):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        load_reference_data()
+    _Emptied.since_load = False
 
 
 # ── The demo data, loaded once per module and shared by the tests that only read it ──────
@@ -289,6 +330,7 @@ def pytest_runtest_setup(item):
     """Before any fixture of the test: a database test sees the demo only if it asks for it,
     whatever the order the tests run in. A test that needs PostgreSQL is skipped (or fails)
     elsewhere before any of its fixtures runs."""
+    _load_reference_data_again(item)
     marker = item.get_closest_marker("postgresql")
     if marker is not None:
         import os

@@ -220,3 +220,36 @@ def test_no_module_keeps_a_registry_that_others_fill():
                    if (path, name) not in NOT_REGISTRIES)  # fmt: skip
     assert wrong == []
     assert set(NOT_REGISTRIES) <= set(found), "an exemption for a container that is gone"
+
+
+# ── Transactions ──────────────────────────────────────────────────────────────────────
+
+
+def transaction_uses(path):
+    """Lines where a module opens a transaction of its own (``transaction.atomic``, or
+    ``atomic`` imported from django.db)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "atomic":
+            yield node.lineno
+        elif isinstance(node, ast.ImportFrom) and node.module == "django.db.transaction":
+            yield node.lineno
+
+
+def test_the_transaction_scan_sees_a_decorator_and_an_import(tmp_path):
+    module = tmp_path / "views.py"
+    module.write_text(
+        "from django.db import transaction\nfrom django.db.transaction import atomic\n\n"
+        "@transaction.atomic\ndef view(request):\n    pass\n"
+    )
+    assert sorted(transaction_uses(module)) == [2, 4]
+
+
+def test_no_view_owns_a_transaction():
+    """Views call services, and the services own the transactions (and their locks)."""
+    views = [path for app in APPS for path in sorted((ROOT / app).rglob("views*.py"))]
+    assert views
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line}" for path in views for line in transaction_uses(path)
+    ]
+    assert wrong == []

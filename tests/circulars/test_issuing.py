@@ -206,3 +206,48 @@ def test_an_edit_saved_after_the_circular_was_issued_is_refused(administrator_us
     stored = Circular.objects.get(pk=circular.pk)
     assert stored.title == "河南省知识产权局\n关于进一步加强知识产权质押融资工作的通知"
     assert stored.state == CircularState.ISSUED
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_issuing_renders_the_pdf_with_no_transaction_open(monkeypatch, administrator_user):
+    """The PDF takes a while: rendered while a row is locked, it would hold back every other
+    change of the circular (on SQLite, every write of the portal) for as long."""
+    from django.db import connection
+
+    from circulars import pdf
+    from tests.factories import ReportingPeriodFactory
+
+    period = ReportingPeriodFactory(year=2020)
+    circular = CircularFactory(number=21, attachments=[(period, IPKind.PATENT)])
+    render = pdf.html_to_pdf
+    seen = []
+
+    def watched(html):
+        seen.append(connection.in_atomic_block)
+        return render(html)
+
+    monkeypatch.setattr(pdf, "html_to_pdf", watched)
+    services.issue(circular, administrator_user, revision=circular.revision)
+    assert seen == [False]
+    assert Circular.objects.get(pk=circular.pk).state == CircularState.ISSUED
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_a_circular_changed_while_its_pdf_renders_is_not_issued(monkeypatch, administrator_user):
+    from circulars import pdf
+    from tests.factories import ReportingPeriodFactory
+
+    period = ReportingPeriodFactory(year=2020)
+    circular = CircularFactory(number=22, attachments=[(period, IPKind.PATENT)])
+    render = pdf.html_to_pdf
+
+    def edited_meanwhile(html):
+        Circular.objects.filter(pk=circular.pk).update(body="另一位管理员改过的正文。")
+        Circular.objects.get(pk=circular.pk).save()  # a save moves the revision
+        return render(html)
+
+    monkeypatch.setattr(pdf, "html_to_pdf", edited_meanwhile)
+    with pytest.raises(services.StaleCircular):
+        services.issue(circular, administrator_user, revision=circular.revision)
+    stored = Circular.objects.get(pk=circular.pk)
+    assert (stored.state, stored.archived_pdf) == (CircularState.DRAFT, None)

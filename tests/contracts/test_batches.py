@@ -11,11 +11,10 @@ from contracts.models import ContractBatch, PledgeContract
 from reporting.models import FigureSource, IPKind, PledgeFigures
 from reporting.services import Figures, save_figures
 from tests.factories import add_figures
+from tests.support.contracts import HEAD, contract, xlsx
 from uploads.models import PendingImport
 from uploads.readers import ImportFileError, read_rows
 from workflow.models import ReportState
-
-from .test_contracts import HEAD, contract, xlsx
 
 pytestmark = pytest.mark.django_db
 

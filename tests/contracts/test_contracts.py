@@ -5,8 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook, load_workbook
-from stdnum.cn import uscc
+from openpyxl import load_workbook
 
 from contracts.imports import apply_contracts, parse_contracts, parse_date
 from contracts.models import PledgeContract
@@ -14,65 +13,11 @@ from contracts.queries import rank_banks
 from lib.banks import bank_group
 from reporting.models import IPKind, PledgeFigures, PledgeReport
 from tests.factories import ReportingPeriodFactory, add_figures
+from tests.support.contracts import HEAD, code, contract, xlsx
 from uploads.readers import ImportFileError, read_rows
 from workflow.models import ReportState
 
 pytestmark = pytest.mark.django_db
-
-HEAD = [
-    "地市",
-    "类别",
-    "出质人",
-    "统一社会信用代码",
-    "是否中小微企业",
-    "质权人（银行）",
-    "质押登记号",
-    "件数",
-    "金额（万元）",
-    "质权设立日",
-    "贷款期限（月）",
-]
-
-
-def code(n):
-    """A valid 统一社会信用代码 (its check character computed)."""
-    body = f"91410100MA{n:07d}"
-    return body + uscc.calc_check_digit(body)
-
-
-def contract(
-    unit="洛阳",
-    kind="专利",
-    n=1,
-    sme="是",
-    bank="中国银行洛阳分行",
-    items=2,
-    amount="500",
-    day="2020-03-05",
-    term="12",
-):
-    return [
-        unit,
-        kind,
-        f"企业{n}",
-        code(n),
-        sme,
-        bank,
-        f"Y2020{n:06d}",
-        str(items),
-        amount,
-        day,
-        term,
-    ]
-
-
-def xlsx(rows):
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -225,3 +226,19 @@ def test_ranking_properties_hold_for_any_figures(units, data):
     assert [(r.rank, r.unit.code) for r in again.rows] == [
         (r.rank, r.unit.code) for r in ranking.rows
     ]
+
+
+def test_the_ranking_query_binds_its_parameters_by_name():
+    """By position, one parameter added or moved in the SQL would shift every later one."""
+    from reporting.queries import _ranking_sql
+    from workflow.models import ReportState
+
+    sql, params = _ranking_sql(ReportState.provisional(), ["city", "zone"])
+    assert "%s" not in sql
+    assert params == {
+        "state_0": "submitted",
+        "state_1": "approved",
+        "unit_kind_0": "city",
+        "unit_kind_1": "zone",
+    }
+    assert set(re.findall(r"%\((\w+)\)s", sql)) == {*params, "approved", "period", "kind"}

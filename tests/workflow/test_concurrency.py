@@ -4,17 +4,15 @@ Real concurrency needs two real connections and row locks: these run on PostgreS
 (the production database); SQLite serialises every write anyway.
 """
 
-import threading
-import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
 
 from reporting import services
 from reporting.models import IPKind, PledgeFigures, PledgeReport
 from reporting.services import Figures
 from tests.factories import PledgeFiguresFactory, PledgeReportFactory
+from tests.support.concurrency import race
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import AlreadyDone, StaleReport, WorkflowError, transition
 
@@ -22,37 +20,6 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
     pytest.mark.postgresql("row locks need PostgreSQL"),
 ]
-
-
-def race(first, second, hold=0.5):
-    """Run ``first`` in a transaction that holds its locks for ``hold`` seconds while
-    ``second`` starts in another thread (its own connection). Returns both outcomes."""
-    started = threading.Event()
-    outcomes = {}
-
-    def run(name, action, hold_lock):
-        try:
-            with transaction.atomic():
-                outcomes[name] = action()
-                if hold_lock:
-                    started.set()
-                    time.sleep(hold)
-        except Exception as error:  # the outcome under test
-            outcomes[name] = error
-            started.set()
-        finally:
-            connection.close()
-
-    one = threading.Thread(target=run, args=("first", first, True))
-    one.start()
-    assert started.wait(10)
-    two = threading.Thread(target=run, args=("second", second, False))
-    began = time.monotonic()
-    two.start()
-    two.join(20)
-    one.join(20)
-    outcomes["second_waited"] = time.monotonic() - began
-    return outcomes
 
 
 @pytest.fixture
