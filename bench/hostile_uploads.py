@@ -108,8 +108,10 @@ class Portal:
     def period(self):
         result = subprocess.run(
             [sys.executable, "manage.py", "shell", "-c",
-             "from reporting.models import ReportingPeriod; "
-             "print(ReportingPeriod.objects.filter(year=2021).get().pk)"],
+             # Found by name: the model has moved between apps (reporting, then periods).
+             "from django.apps import apps; "
+             "Period = next(m for m in apps.get_models() if m.__name__ == 'ReportingPeriod'); "
+             "print(Period.objects.filter(year=2021).get().pk)"],
             cwd=self.code, env=self.env, check=True, capture_output=True, text=True,
         )  # fmt: skip
         return result.stdout.strip().splitlines()[-1]

@@ -94,15 +94,26 @@ if DEBUG:
     SECRET_KEY = SECRET_KEY or _LOCAL_SECRET_KEY
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 else:
-    # Production must be configured on purpose, never by falling back to placeholders.
+    # Production must be configured on purpose, never by falling back to placeholders: a web
+    # server or a command (migrate, backup, restore, remind_deadlines…) started without its
+    # environment refuses, naming every variable it lacks, rather than work on a local file.
+    _missing = []
+    if not os.environ.get("DATABASE_URL", "").strip():
+        _missing.append(
+            "DATABASE_URL must be set when DJANGO_DEBUG is off (postgres://... in production; "
+            "an explicit sqlite:///path is accepted)."
+        )
     if not SECRET_KEY or SECRET_KEY == _LOCAL_SECRET_KEY or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured(
+        _missing.append(
             "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters "
-            "when DJANGO_DEBUG is off (production, the default). For a local run set "
-            "DJANGO_DEBUG=true, as `make run` does."
+            "when DJANGO_DEBUG is off (production, the default)."
         )
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
+        _missing.append("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
+    if _missing:
+        raise ImproperlyConfigured(
+            " ".join(_missing) + " For a local run set DJANGO_DEBUG=true, as `make run` does."
+        )
     if "*" in ALLOWED_HOSTS:
         raise ImproperlyConfigured(
             "DJANGO_ALLOWED_HOSTS must name the portal's host names; '*' is refused in production."
@@ -204,14 +215,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-# SQLite is the embedded default; DATABASE_URL selects PostgreSQL in production, where it must
-# be set: a misspelt name would otherwise put the official data in a local file nobody backs up.
-if not DEBUG and not os.environ.get("DATABASE_URL", "").strip():
-    raise ImproperlyConfigured(
-        "DATABASE_URL must be set when DJANGO_DEBUG is off (postgres://... in production; "
-        "an explicit sqlite:///path is accepted)."
-    )
-# SQLite is the embedded default; DATABASE_URL selects PostgreSQL in production.
+# SQLite is the embedded default of a local run (DJANGO_DEBUG on); DATABASE_URL selects
+# PostgreSQL in production, where it must be set (above): a misspelt name would otherwise put
+# the official data in a local file nobody backs up.
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),

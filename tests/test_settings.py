@@ -76,9 +76,28 @@ def test_with_nothing_set_the_web_server_is_in_production_mode_and_refuses_to_st
     assert "set DJANGO_DEBUG=true, as `make run` does" in result.stderr
 
 
-def test_a_command_in_a_checkout_with_no_database_configured_is_a_local_run():
-    assert manage("check").returncode == 0
-    assert manage("makemigrations", "--check", "--dry-run").returncode == 0
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["migrate", "--no-input"],
+        ["backup", "var/refused.backup"],
+        ["restore", "var/refused.backup"],
+        ["remind_deadlines"],
+    ],
+)
+def test_a_command_without_database_url_refuses_unless_the_run_is_explicitly_local(command):
+    """A production checkout run without its environment (DATABASE_URL) must not quietly work
+    on the local SQLite file: only DJANGO_DEBUG=true, as make sets it, says it is local."""
+    local_file = settings.BASE_DIR / "var" / "db.sqlite3"
+    before = local_file.stat().st_mtime_ns if local_file.exists() else None
+    for env in ({}, {**PRODUCTION, "DATABASE_URL": ""}):
+        result = manage(*command, **env)
+        assert result.returncode != 0
+        assert "DATABASE_URL must be set when DJANGO_DEBUG is off" in result.stderr
+        assert "For a local run set DJANGO_DEBUG=true" in result.stderr
+    after = local_file.stat().st_mtime_ns if local_file.exists() else None
+    assert after == before
+    assert not (settings.BASE_DIR / "var" / "refused.backup").exists()
 
 
 def test_a_command_against_a_named_database_is_production_unless_debug_says_otherwise():
