@@ -10,10 +10,10 @@ from accounts.roles import can
 from cities.models import ReportingUnit, UnitKind
 from lib.downloads import plain_table_response
 from lib.fragments import cached_fragment
+from lib.freshness import data_version
 from lib.numbers import format_amount
 from lib.views import RuleRequiredMixin
 from periods.models import ReportingPeriod
-from reporting.freshness import data_version
 from reporting.models import IPKind
 from reporting.queries import board_summary
 

@@ -8,3 +8,8 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("门户")
+
+    def ready(self):
+        from . import freshness
+
+        freshness.connect()

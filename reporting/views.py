@@ -16,7 +16,7 @@ from django_tables2.export import ExportMixin
 from accounts.roles import can
 from lib.downloads import unknown_export_format
 from lib.fragments import cached_fragment, cached_value
-from lib.freshness import reference_version
+from lib.freshness import data_version
 from lib.links import page_links
 from lib.views import RuleRequiredMixin
 from periods.services import grant_extension, submission_deadline
@@ -37,7 +37,6 @@ from workflow.shortcuts import act, get_unit_for, report_for
 from . import services
 from .exports import RankedTableExport
 from .forms import BoardFilterForm, ExtensionForm, FiguresForm, ReportForm
-from .freshness import data_version
 from .models import FigureSource, IPKind, PledgeReport, figures_a_year_earlier
 from .queries import (
     board,
@@ -196,10 +195,10 @@ class ReportView(LoginRequiredMixin, TemplateView):
                 report
             )
             # The log changes only with the report (its version moves with every change) and
-            # with the names of the people in it (the reference token).
+            # with the names of the people in it (the data version).
             context["timeline_html"] = cached_fragment(
                 "report-timeline",
-                [report.pk, report.version, reference_version()],
+                [report.pk, report.version, data_version()],
                 lambda: render_to_string(
                     "reporting/report_timeline.html", {"timeline": report_timeline(report)}
                 ),

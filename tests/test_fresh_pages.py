@@ -1,7 +1,7 @@
 """Cached pages never show a stale figure: a change through each entry point shows at once.
 
 The ranked table's rows and the dashboard's content are rendered once per version of the data
-(``reporting.freshness``); each test reads the pages (filling the cache), changes the data the
+(``lib.freshness``); each test reads the pages (filling the cache), changes the data the
 way a user would, and reads them again.
 """
 
@@ -180,7 +180,7 @@ def test_reference_data_moves_the_version_again_once_committed(reference_data):
     from django.db import transaction
 
     from cities.models import ReportingUnit
-    from reporting.freshness import data_version
+    from lib.freshness import data_version
 
     before = data_version()
     with transaction.atomic():
@@ -196,7 +196,7 @@ def test_reference_data_moves_the_version_again_once_committed(reference_data):
 
 
 def test_a_login_does_not_move_the_version_but_a_new_name_does(client, reviewer):
-    from reporting.freshness import data_version
+    from lib.freshness import data_version
 
     before = data_version()
     client.force_login(reviewer)

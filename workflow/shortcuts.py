@@ -7,7 +7,7 @@ from django.http import Http404
 from accounts.roles import can
 from cities.models import ReportingUnit
 from lib.fragments import cached_value
-from lib.freshness import reference_version
+from lib.freshness import data_version
 
 from .services import AlreadyDone, WorkflowError
 
@@ -28,7 +28,7 @@ def get_unit_for(user, code):
     """The unit, if this user may see its reports; otherwise it does not exist for them (404)."""
     unit = cached_value(
         "unit",
-        [code, reference_version()],
+        [code, data_version()],
         lambda: ReportingUnit.objects.select_related("parent").filter(code=code).first() or "",
     )
     if not unit or not can(user, "cities.view_unit", unit):
