@@ -7,6 +7,12 @@ PORT ?= 8000
 # The settings run in production mode unless DJANGO_DEBUG says otherwise: these targets are the
 # local runs (demo accounts, a local secret key). Production never runs make.
 export DJANGO_DEBUG ?= true
+# Compiled modules are kept (in __pycache__, ignored by git): every test worker would otherwise
+# compile and rewrite the portal's and the tests' modules again, seconds each.
+unexport PYTHONDONTWRITEBYTECODE
+# The suite runs in parallel, a worker per core; each module's tests stay on one worker, so a
+# module's shared demo and rendered documents are made once.
+PYTEST_WORKERS ?= auto
 # gettext compiles the translations; fonts-noto-cjk gives Chinese glyphs to the browser and the
 # PDFs; python3-venv is needed where Debian's python3 lacks ensurepip.
 # libharfbuzz-subset0 lets WeasyPrint subset the CJK fonts in C (seconds faster per PDF).
@@ -23,7 +29,7 @@ run: setup migrate demo
 
 test: setup-dev
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

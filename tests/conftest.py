@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 
 from cities.models import ReportingUnit
 
-from .factories import UserFactory
-from .helpers import postgresql_verdict
+from .support.factories import UserFactory
+from .support.helpers import on_the_postgresql_leg, postgresql_verdict, runs_on_the_postgresql_leg
 
 
 def pytest_configure(config):
@@ -115,7 +115,7 @@ def open_period(db):
 
     from django.utils import timezone
 
-    from .factories import ReportingPeriodFactory
+    from .support.factories import ReportingPeriodFactory
 
     today = timezone.localdate()
     return ReportingPeriodFactory(
@@ -308,9 +308,23 @@ def _demo_wanted(item):
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Within each run of one module's tests, those that share a demo go last, so that it is
-    loaded once per module (pytest-django has already put the database tests first)."""
+    loaded once per module (pytest-django has already put the database tests first). On the
+    CI's PostgreSQL leg, only the tests that can answer differently there run."""
+    import os
+
+    if on_the_postgresql_leg(os.environ):
+        from pathlib import Path
+
+        deselected = [
+            item
+            for item in items
+            if not runs_on_the_postgresql_leg(_uses_db(item), Path(str(item.path)))
+        ]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if item not in set(deselected)]
 
     def key(item):
         wanted = _demo_wanted(item)
@@ -376,3 +390,14 @@ def local_demo(django_db_setup, django_db_blocker):
 def published_demo(django_db_setup, django_db_blocker):
     """The demo as a server loads it (DEBUG off: no accounts, no 2021), once for this module."""
     yield from _share_demo(False, django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def crawl_world(local_demo):
+    """The local demo with the crawl's private markers and ids on top (``tests.support.crawl``),
+    loaded once for the module: each test still runs in its own rolled-back transaction."""
+    from tests.support import crawl
+
+    local_demo.add_layer(crawl.add_markers)
+    yield crawl.WORLD
+    local_demo.remove_layer(crawl.add_markers)

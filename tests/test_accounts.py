@@ -23,7 +23,7 @@ def test_repeated_failures_lock_the_user_name_out_with_a_clear_message(client, v
 
 
 def test_the_lock_is_per_user_name_not_per_office(client, viewer):
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     UserFactory(username="colleague")
     for _ in range(5):

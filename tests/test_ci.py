@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import postgresql_verdict
+from tests.support.helpers import (
+    on_the_postgresql_leg,
+    postgresql_verdict,
+    runs_on_the_postgresql_leg,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +38,15 @@ def test_a_test_that_needs_postgresql_is_skipped_elsewhere_unless_the_ci_require
     vendor, environ, verdict
 ):
     assert postgresql_verdict(vendor, environ, "row locks need PostgreSQL") == verdict
+
+
+def test_the_postgresql_leg_runs_the_tests_that_can_answer_differently_there():
+    assert on_the_postgresql_leg({"CI_REQUIRE_POSTGRES": "1"})
+    assert not on_the_postgresql_leg({}) and not on_the_postgresql_leg({"CI_REQUIRE_POSTGRES": "0"})
+    assert runs_on_the_postgresql_leg(True, ROOT / "tests/reporting/test_ranking.py")
+    # Without the database: as on SQLite. In a browser: pages the crawl runs on PostgreSQL.
+    assert not runs_on_the_postgresql_leg(False, ROOT / "tests/lib/test_numbers.py")
+    assert not runs_on_the_postgresql_leg(True, ROOT / "tests/browser/test_journey.py")
 
 
 def test_the_row_lock_tests_fail_on_sqlite_when_the_ci_requires_postgresql():

@@ -1,7 +1,7 @@
 """The error pages: the portal's own look, why in plain words, and where to go from there.
 
 Django shows its technical pages instead while DEBUG is on, so every test here runs with it
-off, as production does. The URLs that fail on purpose are in ``tests.error_urls``.
+off, as production does. The URLs that fail on purpose are in ``tests.support.error_urls``.
 """
 
 import pytest
@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from accounts.roles import REVIEWER_GROUP
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ HOME = '<a href="/">返回首页</a>'
 def as_in_production(settings):
     """DEBUG off (else Django shows its technical pages), with URLs that fail on purpose."""
     settings.DEBUG = False
-    settings.ROOT_URLCONF = "tests.error_urls"
+    settings.ROOT_URLCONF = "tests.support.error_urls"
 
 
 @pytest.fixture(params=["anonymous", "signed in"])

@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reporting import services
 from reporting.models import IPKind, PledgeReport
 from reporting.services import Figures
-from tests import golden
-from tests.factories import add_figures
+from tests.support import golden
+from tests.support.factories import add_figures
 from uploads.models import PendingImport
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import transition
@@ -129,7 +129,7 @@ def test_closing_the_period_early_shows_at_once(administrator, reviewer, submitt
 
 
 def test_a_contracts_import_approved_by_the_province_shows_at_once(reviewer_client, submitted):
-    from tests.test_crawl import contracts_csv
+    from tests.support.crawl import contracts_csv
 
     assert zhengzhou_row(reviewer_client) == "待审"
     content = contracts_csv([("300", "2021-03-01"), ("200", "2021-04-01")], with_unit=True)

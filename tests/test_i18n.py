@@ -112,7 +112,7 @@ def test_the_language_switch_turns_the_portal_english(viewer_client):
 
 
 def test_the_ranked_table_headings_are_translated(viewer_client):
-    from tests.factories import ReportingPeriodFactory
+    from tests.support.factories import ReportingPeriodFactory
 
     ReportingPeriodFactory(year=2020)
     viewer_client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})

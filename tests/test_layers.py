@@ -253,3 +253,27 @@ def test_no_view_owns_a_transaction():
         f"{path.relative_to(ROOT)}:{line}" for path in views for line in transaction_uses(path)
     ]
     assert wrong == []
+
+
+# ── Tests ─────────────────────────────────────────────────────────────────────────────
+
+
+def test_no_test_module_imports_another():
+    """Tests share what they need through ``conftest.py`` (fixtures) and ``tests.support``;
+    a test module imported by another runs its tests twice and ties their order."""
+    wrong = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                module = ("." * node.level) + (node.module or "")
+                names = [module, *(f"{module}.{alias.name}" for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(
+                part.startswith(("test_", "conftest")) for name in names for part in name.split(".")
+            ):
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert wrong == []

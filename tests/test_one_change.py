@@ -12,7 +12,7 @@ from periods.models import ReportingPeriod
 from reporting import services
 from reporting.models import IPKind
 from reporting.services import Figures
-from tests.factories import ReportingPeriodFactory, add_figures
+from tests.support.factories import ReportingPeriodFactory, add_figures
 from workflow.services import transition
 
 pytestmark = pytest.mark.django_db

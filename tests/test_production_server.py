@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.test_settings import PRODUCTION
+from tests.support.commands import PRODUCTION
 
 HOST = "zscq.example.gov.cn"
 

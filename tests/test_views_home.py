@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import ReportingPeriodFactory
+from tests.support.factories import ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db
 

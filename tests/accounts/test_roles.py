@@ -18,7 +18,11 @@ from accounts.roles import (
 )
 from periods.services import grant_extension
 from reporting.models import IPKind, PledgeReport
-from tests.factories import PledgeFiguresFactory, PledgeReportFactory, ReportingPeriodFactory
+from tests.support.factories import (
+    PledgeFiguresFactory,
+    PledgeReportFactory,
+    ReportingPeriodFactory,
+)
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import transition
 

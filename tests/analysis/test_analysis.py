@@ -13,7 +13,7 @@ from analysis.models import StandingRules
 from lib.numbers import NEW, NOT_AVAILABLE
 from periods.models import ReportingPeriod
 from reporting.models import IPKind
-from tests.factories import ReportingPeriodFactory, add_figures
+from tests.support.factories import ReportingPeriodFactory, add_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -319,7 +319,7 @@ def test_the_dashboard_and_unit_tables_export(reviewer_client, years):
 def test_the_demo_prints_the_charts_in_a_circular(years):
     from circulars import services
     from circulars.models import Circular
-    from tests.circulars.pdfcheck import lines, open_pdf
+    from tests.support.pdf import lines, open_pdf
 
     circular = Circular.objects.get(code="豫知", year=2021, number=9)
     document = open_pdf(services.render_circular_pdf(circular))

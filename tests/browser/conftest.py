@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import Person
+
 # The live server's ORM is used from the test thread while Playwright runs an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -53,3 +55,20 @@ def screenshot(request):
         page.screenshot(path=str(folder / f"{count['n']:02d}-{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def people(browser, live_server):
+    """people(screen, javascript=True): a browser for one person; all closed after the test."""
+    opened = []
+
+    def start(screen, javascript=True):
+        opened.append(Person(browser, live_server.url, screen, javascript))
+        return opened[-1]
+
+    yield start
+    for person in opened:
+        # Open connections would reach the live server after its test and its database.
+        person.context.close()
+    problems = [problem for person in opened for problem in person.problems]
+    assert not problems, "\n".join(problems)

@@ -18,8 +18,8 @@ from accounts import demo as accounts_demo
 from circulars.models import Circular
 from periods.models import ReportingPeriod
 from reporting.models import PledgeReport, ProvinceBenchmark
-from tests.test_crawl import FIGURES_CSV, ZHENGZHOU_CSV, contracts_csv
-from tests.test_csp import POLICY, directives
+from tests.support.crawl import FIGURES_CSV, ZHENGZHOU_CSV, contracts_csv
+from tests.support.pages import POLICY, directives
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

@@ -18,100 +18,12 @@ from playwright.sync_api import expect
 from accounts import demo as accounts_demo
 from reporting.models import IPKind, PledgeReport
 from reporting.services import Figures, save_figures
-from tests.factories import ReportingPeriodFactory, add_figures
+from tests.support.browser import SCREENS, fits_the_phone
+from tests.support.factories import ReportingPeriodFactory, add_figures
 from workflow.models import ReportState
 from workflow.services import transition
 
 pytestmark = pytest.mark.usefixtures("reference_data")
-
-SCREENS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-PHONE_WIDTH = SCREENS["phone"]["width"]
-
-
-class Person:
-    """One person's browser at one screen size; what the policy blocks and script errors are
-    noted as pages load."""
-
-    def __init__(self, browser, base, screen, javascript=True):
-        self.base = base
-        self.context = browser.new_context(
-            locale="zh-CN", viewport=SCREENS[screen], java_script_enabled=javascript
-        )
-        self.page = self.context.new_page()
-        self.problems = []
-        self.page.on(
-            "console",
-            lambda message: (
-                "Content Security Policy" in message.text and self.problems.append(message.text)
-            ),
-        )
-        self.page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
-
-    def log_in(self, username, password="pw"):
-        page = self.page
-        page.goto(f"{self.base}/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(password)
-        page.get_by_role("button", name="登录").click()
-        expect(page).to_have_url(f"{self.base}/")
-        return page
-
-    def open(self, path):
-        response = self.page.goto(self.base + path)
-        assert response.status == 200, f"{path} answered {response.status}"
-        return self.page
-
-
-@pytest.fixture
-def people(browser, live_server):
-    """people(screen, javascript=True): a browser for one person; all closed after the test."""
-    opened = []
-
-    def start(screen, javascript=True):
-        opened.append(Person(browser, live_server.url, screen, javascript))
-        return opened[-1]
-
-    yield start
-    for person in opened:
-        # Open connections would reach the live server after its test and its database.
-        person.context.close()
-    problems = [problem for person in opened for problem in person.problems]
-    assert not problems, "\n".join(problems)
-
-
-def fits_the_phone(page):
-    """The page is no wider than the phone, and no short cell of a table breaks its Chinese
-    one character per line (its tables scroll inside their own box instead)."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} is {width} px wide"
-    lonely = page.evaluate(LONELY_CHARACTERS)
-    assert lonely == [], f"{page.url}: cells broken one character per line: {lonely}"
-
-
-# Cells of at most ten characters where one Chinese character stands on a line without another.
-LONELY_CHARACTERS = """() => {
-  const found = [];
-  for (const cell of document.querySelectorAll("main table td, main table th")) {
-    const text = cell.textContent.trim();
-    if (text.length < 2 || text.length > 10 || !/[\\u4e00-\\u9fff]/.test(text)) continue;
-    const lines = new Map();
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (let i = 0; i < node.data.length; i++) {
-        if (!/[\u4e00-\u9fff]/.test(node.data[i])) continue;
-        const range = document.createRange();
-        range.setStart(node, i);
-        range.setEnd(node, i + 1);
-        const rect = range.getBoundingClientRect();
-        if (rect.width === 0) continue;
-        const top = Math.round(rect.top);
-        lines.set(top, (lines.get(top) || 0) + 1);
-      }
-    }
-    if (lines.size > 1 && [...lines.values()].some((count) => count === 1)) found.push(text);
-  }
-  return found;
-}"""
 
 
 @pytest.fixture

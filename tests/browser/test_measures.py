@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from measures.models import MeasureReport
-from tests.browser.test_everyday import SCREENS, fits_the_phone, people  # noqa: F401 (fixture)
+from tests.support.browser import SCREENS, fits_the_phone
 from workflow.models import ReportState
 
 pytestmark = pytest.mark.usefixtures("reference_data")

@@ -26,9 +26,8 @@ from lib.printed import (
     tables_from_archive,
 )
 from reporting.models import IPKind
-from tests.factories import CircularFactory, ReportingPeriodFactory, add_figures
-
-from .pdfcheck import open_pdf
+from tests.support.factories import CircularFactory, ReportingPeriodFactory, add_figures
+from tests.support.pdf import open_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,8 @@ from openpyxl import load_workbook
 from circulars import pdf as circular_pdf
 from circulars import services
 from lib.printed import PrintedRow, PrintedTable
-from tests import golden
-
-from . import seed
-from .pdfcheck import lines, open_pdf
+from tests.support import golden, seed
+from tests.support.pdf import lines, open_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +136,7 @@ def test_the_pdf_renderer_serves_the_fonts(settings):
 
 
 def test_an_image_in_user_text_is_never_fetched(demo_2020, monkeypatch):
-    from tests.factories import CircularFactory
+    from tests.support.factories import CircularFactory
 
     asked = []
     original = circular_pdf._fetcher_class()

@@ -4,7 +4,7 @@ import pytest
 
 from circulars.drafting import draft_situation, in_yi
 from reporting.models import IPKind
-from tests.factories import ReportingPeriodFactory, add_figures
+from tests.support.factories import ReportingPeriodFactory, add_figures
 
 pytestmark = pytest.mark.django_db
 

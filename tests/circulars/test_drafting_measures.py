@@ -13,7 +13,7 @@ from circulars.drafting import draft_situation
 from measures.models import MeasureReport
 from measures.services import record_published_measures
 from periods.models import ReportingPeriod
-from tests.factories import ReportingPeriodFactory
+from tests.support.factories import ReportingPeriodFactory
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import transition
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from circulars import services
 from circulars.models import Circular, CircularState
 from reporting.models import IPKind
-from tests.factories import CircularFactory
+from tests.support.factories import CircularFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +215,7 @@ def test_issuing_renders_the_pdf_with_no_transaction_open(monkeypatch, administr
     from django.db import connection
 
     from circulars import pdf
-    from tests.factories import ReportingPeriodFactory
+    from tests.support.factories import ReportingPeriodFactory
 
     period = ReportingPeriodFactory(year=2020)
     circular = CircularFactory(number=21, attachments=[(period, IPKind.PATENT)])
@@ -235,7 +235,7 @@ def test_issuing_renders_the_pdf_with_no_transaction_open(monkeypatch, administr
 @pytest.mark.usefixtures("reference_data")
 def test_a_circular_changed_while_its_pdf_renders_is_not_issued(monkeypatch, administrator_user):
     from circulars import pdf
-    from tests.factories import ReportingPeriodFactory
+    from tests.support.factories import ReportingPeriodFactory
 
     period = ReportingPeriodFactory(year=2020)
     circular = CircularFactory(number=22, attachments=[(period, IPKind.PATENT)])

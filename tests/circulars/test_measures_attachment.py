@@ -17,11 +17,10 @@ from circulars.models import AttachmentForm, CircularAttachment
 from measures.models import MeasureReport
 from measures.queries import MEASURE_COLUMNS, measure_matrix
 from periods.models import ReportingPeriod
-from tests.factories import CircularFactory
+from tests.support.factories import CircularFactory
+from tests.support.pdf import lines, open_pdf
 from workflow.models import WorkflowAction
 from workflow.services import transition
-
-from .pdfcheck import lines, open_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from circulars import services
 from circulars.models import Circular, CircularState
-from tests.factories import CircularFactory
+from tests.support.factories import CircularFactory
 
 pytestmark = pytest.mark.django_db
 

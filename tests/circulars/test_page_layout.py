@@ -20,9 +20,8 @@ from circulars import services
 from circulars.drafting import EXCHANGE_TITLE, draft_exchange_body
 from circulars.models import Circular, CircularAttachment
 from periods.models import ReportingPeriod
-from tests.factories import CircularFactory
-
-from .pdfcheck import (
+from tests.support.factories import CircularFactory
+from tests.support.pdf import (
     CHARS_PER_LINE,
     LINES_PER_PAGE,
     PAGE_NUMBER,

@@ -7,10 +7,17 @@ import pytest
 
 from circulars import services
 from circulars.pdf import render_html
-from tests import golden
-
-from . import seed
-from .pdfcheck import CJK, PAGE_NUMBER, body_lines, is_red, lines, mm, open_pdf, page_number_line
+from tests.support import golden, seed
+from tests.support.pdf import (
+    CJK,
+    PAGE_NUMBER,
+    body_lines,
+    is_red,
+    lines,
+    mm,
+    open_pdf,
+    page_number_line,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +252,7 @@ def test_every_font_is_embedded_and_simplified_chinese(pdf):
 
 
 def test_user_text_is_printed_as_text_never_as_markup(demo_2020):
-    from tests.factories import CircularFactory
+    from tests.support.factories import CircularFactory
 
     circular = CircularFactory(
         number=99,

@@ -13,10 +13,9 @@ from circulars.models import Circular
 from measures.models import MeasureReport, Practice
 from measures.services import record_published_measures
 from periods.models import ReportingPeriod
-from tests.factories import CircularFactory, ReportingPeriodFactory
+from tests.support.factories import CircularFactory, ReportingPeriodFactory
+from tests.support.pdf import lines, open_pdf
 from workflow.models import ReportState
-
-from .pdfcheck import lines, open_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,11 @@ from circulars.models import Circular, UnitNames
 from reporting.exports import printed_ranking
 from reporting.models import IPKind
 from reporting.queries import rank_units
-from tests import golden
-from tests.factories import ReportingPeriodFactory, add_figures
+from tests.support import golden, seed
+from tests.support.circulars import form_data
+from tests.support.factories import ReportingPeriodFactory, add_figures
+from tests.support.pdf import open_pdf
 from workflow.models import ReportState
-
-from . import seed
-from .pdfcheck import open_pdf
-from .test_views import form_data
 
 pytestmark = pytest.mark.django_db
 

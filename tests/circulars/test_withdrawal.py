@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from circulars import services
 from circulars.models import Circular, CircularState
-from tests.factories import CircularFactory
-
-from .test_views import form_data
+from tests.support.circulars import form_data
+from tests.support.factories import CircularFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from contracts.models import PledgeContract
 from contracts.resources import PledgeContractResource
 from reporting.models import IPKind
-from tests.factories import PledgeReportFactory, ReportingPeriodFactory
+from tests.support.factories import PledgeReportFactory, ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from stdnum.cn import uscc
 
 from contracts.imports import apply_contracts, parse_contracts
 from reporting.models import IPKind
-from tests.factories import ReportingPeriodFactory, add_figures
+from tests.support.factories import ReportingPeriodFactory, add_figures
 from workflow.models import ReportState
 
 pytestmark = pytest.mark.django_db

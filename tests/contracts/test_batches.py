@@ -10,8 +10,8 @@ from contracts.imports import apply_contracts, parse_contracts
 from contracts.models import ContractBatch, PledgeContract
 from reporting.models import FigureSource, IPKind, PledgeFigures
 from reporting.services import Figures, save_figures
-from tests.factories import add_figures
 from tests.support.contracts import HEAD, contract, xlsx
+from tests.support.factories import add_figures
 from uploads.models import PendingImport
 from uploads.readers import ImportFileError, read_rows
 from workflow.models import ReportState

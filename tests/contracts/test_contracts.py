@@ -12,8 +12,8 @@ from contracts.models import PledgeContract
 from contracts.queries import rank_banks
 from lib.banks import bank_group
 from reporting.models import IPKind, PledgeFigures, PledgeReport
-from tests.factories import ReportingPeriodFactory, add_figures
 from tests.support.contracts import HEAD, code, contract, xlsx
+from tests.support.factories import ReportingPeriodFactory, add_figures
 from uploads.readers import ImportFileError, read_rows
 from workflow.models import ReportState
 

@@ -11,7 +11,11 @@ from django.test import RequestFactory
 
 from lib.email_links import RequestAddressMiddleware, portal_url
 from reporting.models import IPKind, PledgeReport
-from tests.factories import PledgeFiguresFactory, PledgeReportFactory, ReportingPeriodFactory
+from tests.support.factories import (
+    PledgeFiguresFactory,
+    PledgeReportFactory,
+    ReportingPeriodFactory,
+)
 from workflow.models import ReportState
 
 BASE_URL = "https://zscq.example.gov.cn"

@@ -17,7 +17,7 @@ from cities.models import ReportingUnit, UnitKind
 from measures import services
 from measures.items import ITEM_KINDS
 from measures.queries import RowStatus, measure_matrix
-from tests.helpers import html_table
+from tests.support.helpers import html_table
 from workflow.models import WorkflowAction
 from workflow.services import transition
 

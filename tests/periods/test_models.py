@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from periods.models import Granularity, ReportingPeriod, parse_period_slug
-from tests.factories import ReportingPeriodFactory
+from tests.support.factories import ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db
 

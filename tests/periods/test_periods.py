@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from periods.models import ReportingPeriod
-from tests.factories import ReportingPeriodFactory
+from tests.support.factories import ReportingPeriodFactory
 from workflow.services import WorkflowError
 
 pytestmark = pytest.mark.django_db

@@ -10,13 +10,12 @@ from django.core.management import call_command
 
 from reporting.models import IPKind, ReportTransition
 from reporting.services import Figures, save_figures
-from tests import golden
-from tests.factories import add_figures
+from tests.support import golden
+from tests.support.contracts import HEAD, contract, xlsx
+from tests.support.factories import add_figures
+from tests.support.files import as_csv
 from uploads.models import PendingImport
 from workflow.models import ReportState
-
-from ..contracts.test_contracts import HEAD, contract, xlsx
-from .test_imports import as_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-import csv
 import io
 import time
 import zipfile
@@ -7,28 +6,19 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook
 
 from periods.models import ReportingPeriod
 from reporting.imports import apply_import, parse_figures
 from reporting.models import IPKind, PledgeFigures, PledgeReport, ReportTransition
-from tests import golden
-from tests.factories import ReportingPeriodFactory, add_figures
+from tests.support import golden
+from tests.support.factories import ReportingPeriodFactory, add_figures
+from tests.support.files import PATENT_ROWS, as_csv, as_xls, as_xlsx
 from uploads.parsing import parse_amount, parse_count
 from uploads.readers import ImportFileError, read_rows
 from workflow.models import ReportState
 
 pytestmark = pytest.mark.django_db
 
-# 附件1 as a clerk would type it: the seed's short names, its title row, its 合计 row.
-PATENT_ROWS = (
-    [["2020年河南省专利质押融资统计表"], golden.PATENT_HEADINGS]
-    + [
-        [rank, name.removesuffix("市") if name != "济源示范区" else "济源", amount, projects, items]
-        for rank, name, amount, projects, items in golden.PATENT_2020[:-1]
-    ]
-    + [["", "合计", "298611.56", "249", "1684"]]
-)
 TRADEMARK_ROWS = [golden.TRADEMARK_HEADINGS] + [row for row in golden.TRADEMARK_2020]
 
 
@@ -41,34 +31,6 @@ def import_both(period, user, approve=False):
         preview = parse_figures(read_rows(as_csv(rows)), period, kind, user=user, approve=approve)
         assert preview.ok, (preview.errors, [r.errors for r in preview.rows if r.errors])
         apply_import(preview, user, name, approve=approve)
-
-
-def as_csv(rows, encoding="utf-8", delimiter=","):
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter).writerows(rows)
-    return buffer.getvalue().encode(encoding)
-
-
-def as_xlsx(rows):
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def as_xls(rows):
-    import xlwt
-
-    book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet("Sheet1")
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            sheet.write(r, c, value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture

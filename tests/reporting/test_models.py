@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from periods.models import Granularity
 from reporting.models import IPKind, PledgeFigures, table_title
-from tests.factories import PledgeReportFactory, ReportingPeriodFactory
+from tests.support.factories import PledgeReportFactory, ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db
 

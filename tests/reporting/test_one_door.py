@@ -9,15 +9,13 @@ from cities.models import ReportingUnit
 from reporting.imports import apply_import, parse_figures
 from reporting.models import FigureSource, IPKind, PledgeFigures, PledgeReport, ReportTransition
 from reporting.services import Figures, save_figures
-from tests import golden
-from tests.factories import PledgeFiguresFactory, PledgeReportFactory
+from tests.support import golden
+from tests.support.factories import PledgeFiguresFactory, PledgeReportFactory
+from tests.support.files import as_csv, upload
 from uploads.models import PendingImport
 from uploads.readers import read_rows
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import transition
-
-from .test_imports import as_csv
-from .test_views_imports import upload
 
 pytestmark = pytest.mark.django_db
 

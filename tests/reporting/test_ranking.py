@@ -11,8 +11,8 @@ from lib.numbers import format_amount
 from periods.models import ReportingPeriod
 from reporting.models import IPKind
 from reporting.queries import rank_units
-from tests import golden
-from tests.factories import ReportingPeriodFactory, add_figures
+from tests.support import golden
+from tests.support.factories import ReportingPeriodFactory, add_figures
 from workflow.models import ReportState
 
 pytestmark = pytest.mark.django_db

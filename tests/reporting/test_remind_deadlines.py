@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from periods.services import grant_extension
 from reporting.models import IPKind
 from reporting.services import Figures, save_figures
-from tests.factories import ReportingPeriodFactory
+from tests.support.factories import ReportingPeriodFactory
 from workflow.models import WorkflowAction
 from workflow.services import transition
 

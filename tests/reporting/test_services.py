@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from reporting.models import IPKind, PledgeFigures, PledgeReport
 from reporting.services import Figures, record_published_figures
-from tests.factories import ReportingPeriodFactory, add_figures
+from tests.support.factories import ReportingPeriodFactory, add_figures
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import WorkflowError, transition
 

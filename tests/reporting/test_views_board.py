@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from reporting.models import IPKind, PledgeReport, ReportTransition
 from reporting.services import Figures, import_figures, record_published_figures, save_figures
-from tests.factories import ReportingPeriodFactory, add_figures
-from tests.helpers import html_table
+from tests.support.factories import ReportingPeriodFactory, add_figures
+from tests.support.helpers import html_table
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import transition
 

@@ -1,24 +1,15 @@
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reporting.models import IPKind, PledgeFigures, PledgeReport
-from tests import golden
-from tests.factories import add_figures
+from tests.support import golden
+from tests.support.factories import add_figures
+from tests.support.files import PATENT_ROWS, as_csv, as_xlsx, upload
 from uploads.models import PendingImport
 from workflow.models import ReportState
 
-from .test_imports import PATENT_ROWS, as_csv, as_xlsx
-
 pytestmark = pytest.mark.django_db
-
-
-def upload(client, content, name="表.csv", period=None, kind="patent", **extra):
-    return client.post(
-        "/imports/",
-        {"file": SimpleUploadedFile(name, content), "period": period.pk, "kind": kind, **extra},
-    )
 
 
 def test_a_submitter_previews_then_confirms_their_own_figures(

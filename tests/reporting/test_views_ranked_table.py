@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 
 from periods.models import ReportingPeriod
 from reporting.models import IPKind
-from tests import golden
-from tests.factories import ReportingPeriodFactory, add_figures
-from tests.helpers import expand_rowspans, html_table
+from tests.support import golden
+from tests.support.factories import ReportingPeriodFactory, add_figures
+from tests.support.helpers import expand_rowspans, html_table
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.contrib.messages import get_messages
 
 from reporting.models import IPKind, PledgeFigures, PledgeReport
 from reporting.services import Figures, import_figures, save_figures
-from tests.factories import PledgeFiguresFactory, ReportingPeriodFactory, add_figures
-from tests.helpers import html_table
+from tests.support.factories import PledgeFiguresFactory, ReportingPeriodFactory, add_figures
+from tests.support.helpers import html_table
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import transition
 

@@ -7,7 +7,7 @@ from reporting import services
 from reporting.models import IPKind, PledgeFigures, PledgeReport
 from reporting.queries import report_timeline
 from reporting.services import Figures
-from tests.factories import (
+from tests.support.factories import (
     GOOD,
     PledgeFiguresFactory,
     PledgeReportFactory,

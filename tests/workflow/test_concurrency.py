@@ -11,8 +11,8 @@ import pytest
 from reporting import services
 from reporting.models import IPKind, PledgeFigures, PledgeReport
 from reporting.services import Figures
-from tests.factories import PledgeFiguresFactory, PledgeReportFactory
 from tests.support.concurrency import race
+from tests.support.factories import PledgeFiguresFactory, PledgeReportFactory
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import AlreadyDone, StaleReport, WorkflowError, transition
 
@@ -35,7 +35,7 @@ def submitted(units, open_period):
 
 
 def test_two_reviewers_approving_at_once_one_wins_the_other_is_told(submitted, reviewer):
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     second_reviewer = UserFactory(username="reviewer2")
     second_reviewer.groups.set(reviewer.groups.all())

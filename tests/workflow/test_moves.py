@@ -11,7 +11,7 @@ from periods.services import grant_extension
 from reporting import services
 from reporting.models import IPKind, ReportTransition
 from reporting.services import Figures
-from tests.factories import (
+from tests.support.factories import (
     GOOD,
     ReportingPeriodFactory,
     report_in,

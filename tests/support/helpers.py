@@ -86,3 +86,15 @@ def postgresql_verdict(vendor, environ, reason):
     if environ.get(REQUIRE_POSTGRES, "") not in ("", "0"):
         return "fail", f"{REQUIRE_POSTGRES} is set but the database is {vendor}: {reason}"
     return "skip", reason
+
+
+def on_the_postgresql_leg(environ):
+    return environ.get(REQUIRE_POSTGRES, "") not in ("", "0")
+
+
+def runs_on_the_postgresql_leg(uses_database, path):
+    """Whether the CI's PostgreSQL leg runs a test: one that touches the database and drives
+    no browser. The SQLite leg runs every test; a test that touches no database answers the
+    same on both, and the browser journeys try the pages, whose queries the crawl already
+    runs on PostgreSQL."""
+    return uses_database and "browser" not in path.parts

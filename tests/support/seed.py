@@ -4,14 +4,14 @@
 short, the other sixteen units full (南阳市, 洛阳市 …). The portal prints one style within a
 table, short by default, so its 附件2 is the notice's with every name written short
 (``TRADEMARK_2020_SHORT``): the same units, ranks and figures, and the notice's own style
-where the notice is consistent. ``tests.golden`` holds both tables in the full-name style.
+where the notice is consistent. ``tests.support.golden`` holds both tables in the full-name style.
 
 Each row: 金额排名, 地市, amount, 项目数, items. The rank is as a reader fills it in: every
 tied row repeats the shared rank (the notice prints it once, in a cell spanning the tie).
 The last row is 合计.
 """
 
-from tests import golden
+from tests.support import golden
 
 PATENT_2020 = [  # 附件1, as printed
     ["1", "三门峡", "50000", "1", "25"],
