@@ -37,7 +37,7 @@ class ContractsImport:
     template_name = "contracts/import.html"
     preview_template = "contracts/import_preview.html"
     start_url = "contracts:import"
-    importer = "contracts"
+    model = PledgeContract
 
     def form_kwargs(self):
         scope = self.scope()

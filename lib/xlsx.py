@@ -504,7 +504,7 @@ def _check_dimension(ref, sheet, budget):
                 rows=rows,
                 columns=columns,
                 row_limit=budget.rows,
-                column_limit=budget.columns,
+                column_limit=budget.cells_per_row,
             )
         )
 

@@ -3,11 +3,11 @@ from django.urls import register_converter
 from workflow.models import WorkflowAction
 from workflow.services import REVIEW_ACTIONS
 
-from .items import ITEM_KINDS
+from .types import MEASURE_TYPES
 
 
-class ItemKindConverter:
-    regex = "|".join(ITEM_KINDS)
+class MeasureTypeConverter:
+    regex = "|".join(MEASURE_TYPES)
 
     def to_python(self, value):
         return value
@@ -28,5 +28,5 @@ class MeasureActionConverter:
         return str(value)
 
 
-register_converter(ItemKindConverter, "item_kind")
+register_converter(MeasureTypeConverter, "measure_type")
 register_converter(MeasureActionConverter, "measure_action")

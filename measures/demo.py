@@ -249,8 +249,8 @@ def load_2021(out):
     """2021's measures: 郑州's draft (a policy with its document), 洛阳's submission. Nothing
     is added to a period that has measures already."""
     from . import services
-    from .items import ITEM_KINDS
     from .models import MeasureReport
+    from .types import MEASURE_TYPES
 
     period = ReportingPeriod.objects.by_slug("2021").get()
     if MeasureReport.objects.filter(period=period).exists():
@@ -272,7 +272,7 @@ def load_2021(out):
                     clerk,
                     unit,
                     period,
-                    ITEM_KINDS[slug],
+                    MEASURE_TYPES[slug],
                     values,
                     expected_version=0 if first else None,
                     upload=upload,

@@ -4,19 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from periods.models import ReportingPeriod
 from reporting.forms import ImportForm
 
-from .items import ITEM_KINDS
 from .queries import UnitKindFilter
+from .types import MEASURE_TYPES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def item_form_class(kind):
-    """The form for one kind of measure: its fields, the report version, and a document
+def item_form_class(measure_type):
+    """The form for one type of measure: its fields, the report version, and a document
     where the kind has one."""
     widgets = {
         name: DATE
-        for name in kind.fields
-        if kind.model._meta.get_field(name).get_internal_type() == "DateField"
+        for name in measure_type.fields
+        if measure_type.model._meta.get_field(name).get_internal_type() == "DateField"
     }
     widgets.update(
         {
@@ -25,19 +25,23 @@ def item_form_class(kind):
         }
     )
     attrs = {
-        "Meta": type("Meta", (), {"model": kind.model, "fields": kind.fields, "widgets": widgets}),
+        "Meta": type(
+            "Meta",
+            (),
+            {"model": measure_type.model, "fields": measure_type.fields, "widgets": widgets},
+        ),
         "version": forms.IntegerField(widget=forms.HiddenInput, min_value=0),
     }
-    if kind.has_document:
+    if measure_type.has_document:
         attrs["document"] = forms.FileField(
             label=_("附件（PDF、DOCX 或 OFD）"),
             required=False,
             help_text=_("可选。文件只供下载，不在网页中打开。"),
         )
-    return type(f"{kind.model.__name__}Form", (forms.ModelForm,), attrs)
+    return type(f"{measure_type.model.__name__}Form", (forms.ModelForm,), attrs)
 
 
-ITEM_FORMS = {slug: item_form_class(kind) for slug, kind in ITEM_KINDS.items()}
+ITEM_FORMS = {slug: item_form_class(measure_type) for slug, measure_type in MEASURE_TYPES.items()}
 
 
 class MatrixFilterForm(forms.Form):
@@ -56,11 +60,12 @@ class MatrixFilterForm(forms.Form):
 
 
 class MeasureImportForm(forms.Form):
-    """An upload of one kind of measure for one unit and period, one item per row."""
+    """An upload of one type of measure for one unit and period, one item per row."""
 
     period = forms.ModelChoiceField(label=_("报送周期"), queryset=None, empty_label=None)
-    kind = forms.ChoiceField(
-        label=_("措施类别"), choices=[(slug, kind.label) for slug, kind in ITEM_KINDS.items()]
+    measure_type = forms.ChoiceField(
+        label=_("措施类别"),
+        choices=[(slug, measure_type.label) for slug, measure_type in MEASURE_TYPES.items()],
     )
     unit = forms.ModelChoiceField(label=_("填报单位"), queryset=None)
     file = forms.FileField(

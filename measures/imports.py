@@ -1,9 +1,9 @@
-"""Importing one kind of a unit's measures (policies, funds, events, practices) from a file.
+"""Importing one type of a unit's measures (policies, funds, events, practices) from a file.
 
 The file is read by the figures' engine (``uploads.readers.read_rows``: CSV, XLSX or XLS
 by content, hostile files refused); every row is parsed and checked by ``build_item``, the
 rules the item forms apply, and nothing is saved while any row is in error. Confirming
-replaces that kind's items on the unit's report in one transaction: a unit's submitter
+replaces that type's items on the unit's report in one transaction: a unit's submitter
 imports into its own editable report, the province on the unit's behalf (the move 省局导入).
 """
 
@@ -31,8 +31,8 @@ from workflow.models import ReportState, WorkflowAction
 from workflow.services import WorkflowError, open_report, province_lock_reason, transition
 
 from . import services
-from .items import ITEM_KINDS
 from .models import MeasureReport
+from .types import MEASURE_TYPES
 
 # Each kind's columns: field → the template's heading, then what else a file may call it.
 # Headings are the file's own words, in Chinese whatever the page's language.
@@ -119,22 +119,22 @@ EXAMPLES = {
 }
 
 
-def headings(kind):
+def headings(measure_type):
     """The template's headings of a kind's columns, in the order of its fields."""
-    return [COLUMNS[kind.slug][name][0] for name in kind.fields]
+    return [COLUMNS[measure_type.slug][name][0] for name in measure_type.fields]
 
 
 def read_measure_rows(content, filename=""):
     return read_rows(content, filename, max_rows=MAX_ITEMS, max_cells=MAX_ITEM_CELLS)
 
 
-def _find_header(rows, kind):
+def _find_header(rows, measure_type):
     """The header row's index and {field: column}; the rows above it are a title.
 
     The header is the first of the top rows naming the most of the kind's columns; a column
     it lacks is named.
     """
-    names = COLUMNS[kind.slug]
+    names = COLUMNS[measure_type.slug]
     lookup = {heading_key(text): name for name, texts in names.items() for text in texts}
     best = None
     for index, row in enumerate(rows[:10]):
@@ -145,11 +145,13 @@ def _find_header(rows, kind):
                 found[name] = column
         if found and (best is None or len(found) > len(best[1])):
             best = (index, found)
-    required = [name for name in kind.fields if name not in OPTIONAL.get(kind.slug, ())]
+    required = [
+        name for name in measure_type.fields if name not in OPTIONAL.get(measure_type.slug, ())
+    ]
     if best is None:
         raise ImportFileError(
             _("找不到{kind}的表头：需要“{columns}”等列。").format(
-                kind=kind.label, columns="”“".join(names[name][0] for name in required)
+                kind=measure_type.label, columns="”“".join(names[name][0] for name in required)
             )
         )
     missing = [names[name][0] for name in required if name not in best[1]]
@@ -211,7 +213,7 @@ class ItemRow:
 class MeasurePreview:
     period: object
     unit: object
-    kind: object
+    measure_type: object
     rows: list
     errors: list = field(default_factory=list)  # file-level messages
     versions: dict = field(default_factory=dict)  # {unit id: report version seen (0: none)}
@@ -244,14 +246,14 @@ def import_refusal(user, unit, period, report):
     return services.lock_reason(user, unit, period, report)
 
 
-def parse_measures(rows, period, unit, kind, user):
-    """Check every row of a file of one kind of measure for the unit's report of the period.
+def parse_measures(rows, period, unit, measure_type, user):
+    """Check every row of a file of one type of measure for the unit's report of the period.
 
     Each row is parsed by its column's field and checked by ``build_item`` (the forms' rules,
     the period's included); the report's lock is checked as the confirmation will.
     """
-    kind = ITEM_KINDS[getattr(kind, "slug", kind)]
-    header_index, columns = _find_header(rows, kind)
+    measure_type = MEASURE_TYPES[getattr(measure_type, "slug", measure_type)]
+    header_index, columns = _find_header(rows, measure_type)
     header = rows[header_index]
     heading = {name: header[column] for name, column in columns.items()}
     report = MeasureReport.objects.filter(unit=unit, period=period).first()
@@ -265,11 +267,13 @@ def parse_measures(rows, period, unit, kind, user):
         results.append(result)
         for name, column in columns.items():
             try:
-                result.values[name] = parse_cell(kind.model._meta.get_field(name), cells[column])
+                result.values[name] = parse_cell(
+                    measure_type.model._meta.get_field(name), cells[column]
+                )
             except ValueError as error:
                 result.errors[heading[name]] = str(error)
         try:
-            result.item = services.build_item(kind, checked_against, result.values)
+            result.item = services.build_item(measure_type, checked_against, result.values)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 column = heading.get(name) or (_("整行") if name == NON_FIELD_ERRORS else str(name))
@@ -285,13 +289,13 @@ def parse_measures(rows, period, unit, kind, user):
     return MeasurePreview(
         period=period,
         unit=unit,
-        kind=kind,
+        measure_type=measure_type,
         rows=results,
         errors=errors,
         versions={str(unit.pk): report.version if report else 0},
         # Only where the user may read the report's items: its unit, or the province once it
         # is submitted (a draft refuses the province's import, above).
-        existing=kind.items(report).count() if report and not reason else 0,
+        existing=measure_type.items(report).count() if report and not reason else 0,
         on_behalf=can(user, "measures.import_report", report or unit),
     )
 
@@ -307,7 +311,7 @@ def apply_measures(preview, user, source, *, versions=None):
     """
     if not preview.ok:
         raise ImportFileError(_("文件有错误，未导入任何数据。"))
-    unit, period, kind = preview.unit, preview.period, preview.kind
+    unit, period, measure_type = preview.unit, preview.period, preview.measure_type
     versions = preview.versions if versions is None else versions
     expected = versions.get(str(unit.pk))
     on_behalf = can(user, "measures.import_report", unit)
@@ -319,8 +323,8 @@ def apply_measures(preview, user, source, *, versions=None):
                 raise WorkflowError(reason)
         else:
             report = services.open_for_change(user, unit, period, expected)
-        items = [services.build_item(kind, report, row.values) for row in preview.rows]
-        saved = services.replace_items(user, report, kind, items)
+        items = [services.build_item(measure_type, report, row.values) for row in preview.rows]
+        saved = services.replace_items(user, report, measure_type, items)
         if on_behalf:
             transition(
                 report,
@@ -333,22 +337,22 @@ def apply_measures(preview, user, source, *, versions=None):
     return saved
 
 
-def measure_template(kind):
+def measure_template(measure_type):
     """A workbook to fill in for one kind: its headings, and an example on a second sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = str(kind.label)
+    sheet.title = str(measure_type.label)
     example = workbook.create_sheet(_("示例"))
     for target in (sheet, example):
-        target.append(headings(kind))
+        target.append(headings(measure_type))
         for cell in target[1]:
             cell.font = Font(bold=True)
-        for cell, text in zip(target[1], headings(kind), strict=True):
+        for cell, text in zip(target[1], headings(measure_type), strict=True):
             target.column_dimensions[cell.column_letter].width = max(12, 2 * len(text) + 4)
-    example.append(EXAMPLES[kind.slug])
+    example.append(EXAMPLES[measure_type.slug])
     for cell in example[2]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     example.append([_("在第一张表中逐行填写，每行一项；本表仅为示例，不会被导入。")])

@@ -14,11 +14,11 @@ from periods.queries import open_period_line
 from workflow.models import ReportState
 from workflow.timeline import TimelineEntry, move_entries, user_name
 
-from .items import ITEM_KINDS
 from .models import EventType, FundScope, MeasureReport, Policy
+from .types import MEASURE_TYPES
 
-# The matrix's columns: one per kind of measure, in the notice's order.
-MEASURE_COLUMNS = tuple(ITEM_KINDS)
+# The matrix's columns: one per type of measure, in the notice's order.
+MEASURE_COLUMNS = tuple(MEASURE_TYPES)
 
 
 class UnitKindFilter(TextChoices):
@@ -67,7 +67,7 @@ class MatrixRow:
 
     def event_counts(self):
         counts = Counter(event.type for event in self.events)
-        return [(EventType(kind).label, counts[kind]) for kind in EventType if counts[kind]]
+        return [(EventType(event).label, counts[event]) for event in EventType if counts[event]]
 
     def cell(self, column):
         """The cell as the matrix prints it: a summary of what was reported, 无, 待审 or 未报."""
@@ -143,7 +143,7 @@ class MeasureMatrix:
 
 def measure_matrix(period, units=None):
     """Every unit's measures for the period, approved reports only: six queries (the units, their
-    reports, one per kind of measure), however many units."""
+    reports, one per type of measure), however many units."""
     units = list(units if units is not None else ReportingUnit.objects.order_by("code"))
     reports = {
         report.unit_id: report
@@ -168,7 +168,8 @@ def measure_matrix(period, units=None):
                     RowStatus.REPORTED,
                     report,
                     **{
-                        column: list(ITEM_KINDS[column].items(report)) for column in MEASURE_COLUMNS
+                        column: list(MEASURE_TYPES[column].items(report))
+                        for column in MEASURE_COLUMNS
                     },
                 )
             )
@@ -204,15 +205,17 @@ def measure_timeline(report):
     """State changes and every item added, changed or removed, newest first."""
     entries = move_entries(report)
     verbs = {"+": _("添加"), "~": _("修改"), "-": _("删除")}
-    for kind in ITEM_KINDS.values():
-        records = kind.model.history.filter(report_id=report.pk).select_related("history_user")
+    for measure_type in MEASURE_TYPES.values():
+        records = measure_type.model.history.filter(report_id=report.pk).select_related(
+            "history_user"
+        )
         for record in records:
             entries.append(
                 TimelineEntry(
                     at=record.history_date,
                     who=user_name(record.history_user),
                     title=_("{verb}{kind}：{title}").format(
-                        verb=verbs[record.history_type], kind=kind.label, title=record.title
+                        verb=verbs[record.history_type], kind=measure_type.label, title=record.title
                     ),
                 )
             )

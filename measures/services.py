@@ -22,8 +22,8 @@ from workflow.services import (
 from workflow.services import lock_reason as workflow_lock_reason
 
 from .documents import check_upload, digest
-from .items import ITEM_KINDS
 from .models import MeasureDocument, MeasureReport
+from .types import MEASURE_TYPES
 
 
 def lock_reason(user, unit, period, report=None):
@@ -54,18 +54,18 @@ def move(user, unit, period, report, action, *, comment, expected_version):
     return transition(report, action, user, comment=comment, expected_version=expected_version)
 
 
-def period_problems(kind, item, period):
+def period_problems(measure_type, item, period):
     """Dates that do not belong to the period: an event is reported in the period it was held."""
     errors = {}
     if (
-        kind.slug == "events"
+        measure_type.slug == "events"
         and item.held_on
         and not (period.starts_on <= item.held_on <= period.ends_on)
     ):
         errors["held_on"] = _("举办日期应在本报送周期内（{start} 至 {end}）。").format(
             start=period.starts_on.isoformat(), end=period.ends_on.isoformat()
         )
-    if kind.slug == "policies" and item.issued_on and item.issued_on > period.ends_on:
+    if measure_type.slug == "policies" and item.issued_on and item.issued_on > period.ends_on:
         errors["issued_on"] = _(
             "印发日期晚于本报送周期（截至 {end}），请在以后的周期报送。"
         ).format(end=period.ends_on.isoformat())
@@ -86,14 +86,14 @@ def store_document(user, report, upload):
     )
 
 
-def build_item(kind, report, values, item=None):
+def build_item(measure_type, report, values, item=None):
     """The item with ``values`` set, checked (field rules, then the period's), not saved.
 
     Raises ``ValidationError`` naming the fields. ``values`` maps the kind's field names to
     values already converted (a form's cleaned data, an import's parsed row).
     """
-    item = item or kind.model(report=report)
-    for name in kind.fields:
+    item = item or measure_type.model(report=report)
+    for name in measure_type.fields:
         if name in values:
             setattr(item, name, values[name])
     errors = {}
@@ -101,7 +101,7 @@ def build_item(kind, report, values, item=None):
         item.full_clean(exclude=["report", "document"])
     except ValidationError as error:
         errors.update(error.message_dict)
-    for name, message in period_problems(kind, item, report.period).items():
+    for name, message in period_problems(measure_type, item, report.period).items():
         errors.setdefault(name, []).append(message)
     if errors:
         raise ValidationError(errors)
@@ -109,7 +109,9 @@ def build_item(kind, report, values, item=None):
 
 
 @transaction.atomic
-def save_item(user, unit, period, kind, values, *, item=None, expected_version, upload=None):
+def save_item(
+    user, unit, period, measure_type, values, *, item=None, expected_version, upload=None
+):
     """Add an item of ``kind`` to the unit's measures for the period, or change ``item``.
 
     ``upload``: a document for the item (a policy's text, a practice's material), replacing
@@ -118,9 +120,9 @@ def save_item(user, unit, period, kind, values, *, item=None, expected_version, 
     report = open_for_change(user, unit, period, expected_version)
     if item is not None and item.report_id != report.pk:
         raise PermissionDenied
-    item = build_item(kind, report, values, item)
+    item = build_item(measure_type, report, values, item)
     if upload is not None:
-        if not kind.has_document:
+        if not measure_type.has_document:
             raise ValidationError({"document": _("这类措施不能上传附件。")})
         from .documents import DocumentError
 
@@ -135,7 +137,7 @@ def save_item(user, unit, period, kind, values, *, item=None, expected_version, 
 
 
 @transaction.atomic
-def delete_item(user, unit, period, kind, item, *, expected_version):
+def delete_item(user, unit, period, measure_type, item, *, expected_version):
     """Remove an item from the unit's measures (recorded in its history)."""
     report = open_for_change(user, unit, period, expected_version)
     if item.report_id != report.pk:
@@ -146,10 +148,10 @@ def delete_item(user, unit, period, kind, item, *, expected_version):
 
 
 @transaction.atomic
-def replace_items(user, report, kind, items):
+def replace_items(user, report, measure_type, items):
     """Replace every item of ``kind`` in a locked, editable report by ``items`` (built by
     ``build_item``): what an import does, all of them or none. Returns the number saved."""
-    old = list(kind.items(report))
+    old = list(measure_type.items(report))
     for item in old:
         item._history_user = user
         item.delete()
@@ -173,11 +175,11 @@ def record_published_measures(unit, period, values_by_kind):
     if report.state == ReportState.APPROVED:
         return 0
     built = {
-        slug: [build_item(ITEM_KINDS[slug], report, values) for values in rows]
+        slug: [build_item(MEASURE_TYPES[slug], report, values) for values in rows]
         for slug, rows in values_by_kind.items()
     }
     saved = sum(
-        replace_items(None, report, ITEM_KINDS[slug], items) for slug, items in built.items()
+        replace_items(None, report, MEASURE_TYPES[slug], items) for slug, items in built.items()
     )
     transition(report, WorkflowAction.LOAD_PUBLISHED, None, comment=_("载入已掌握的情况"))
     return saved

@@ -3,7 +3,7 @@ from django.urls import path
 from cities import converters as _units  # noqa: F401 (registers the path converters)
 from periods import converters as _periods  # noqa: F401
 
-from . import converters, views  # noqa: F401 (converters registers item_kind, measure_action)
+from . import converters, views  # noqa: F401 (converters registers measure_type, measure_action)
 
 app_name = "measures"
 urlpatterns = [
@@ -14,7 +14,7 @@ urlpatterns = [
         name="confirm_import",
     ),
     path(
-        "measures/imports/template/<item_kind:item_kind>/",
+        "measures/imports/template/<measure_type:measure_type>/",
         views.ImportTemplateView.as_view(),
         name="import_template",
     ),
@@ -28,17 +28,17 @@ urlpatterns = [
         name="transition",
     ),
     path(
-        "measures/<period:period>/<unit:code>/<item_kind:item_kind>/new/",
+        "measures/<period:period>/<unit:code>/<measure_type:measure_type>/new/",
         views.ItemFormView.as_view(),
         name="add_item",
     ),
     path(
-        "measures/<period:period>/<unit:code>/<item_kind:item_kind>/<int:pk>/",
+        "measures/<period:period>/<unit:code>/<measure_type:measure_type>/<int:pk>/",
         views.ItemFormView.as_view(),
         name="edit_item",
     ),
     path(
-        "measures/<period:period>/<unit:code>/<item_kind:item_kind>/<int:pk>/delete/",
+        "measures/<period:period>/<unit:code>/<measure_type:measure_type>/<int:pk>/delete/",
         views.ItemDeleteView.as_view(),
         name="delete_item",
     ),

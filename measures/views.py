@@ -18,7 +18,6 @@ from lib.downloads import XLSX, attachment_response, plain_table_response
 from lib.views import RuleRequiredMixin
 from periods.services import submission_deadline
 from periods.shortcuts import get_period
-from uploads.models import PendingImport
 from uploads.views import TwoStepConfirmView, TwoStepImportView
 from workflow.forms import TransitionForm
 from workflow.models import ReportState, WorkflowAction
@@ -34,9 +33,9 @@ from .imports import (
     parse_measures,
     read_measure_rows,
 )
-from .items import ITEM_KINDS
 from .models import MeasureDocument, MeasureReport
 from .queries import MEASURE_COLUMNS, measure_matrix, measure_timeline, unit_measure_reports
+from .types import MEASURE_TYPE_OF, MEASURE_TYPES
 
 
 def report_url(period, unit):
@@ -72,7 +71,8 @@ class MeasureReportView(ReportMixin, TemplateView):
         user = self.request.user
         report = self.report
         sections = [
-            (kind, list(kind.items(report)) if report else []) for kind in ITEM_KINDS.values()
+            (measure_type, list(measure_type.items(report)) if report else [])
+            for measure_type in MEASURE_TYPES.values()
         ]
         return super().get_context_data(
             period=self.period,
@@ -100,12 +100,14 @@ class ItemFormView(ReportMixin, TemplateView):
 
     def load(self):
         super().load()
-        self.kind = ITEM_KINDS[self.kwargs["item_kind"]]
+        self.measure_type = MEASURE_TYPES[self.kwargs["measure_type"]]
         self.item = None
         if "pk" in self.kwargs:
             if self.report is None:
                 raise Http404
-            self.item = get_object_or_404(self.kind.items(self.report), pk=self.kwargs["pk"])
+            self.item = get_object_or_404(
+                self.measure_type.items(self.report), pk=self.kwargs["pk"]
+            )
         if self.lock_reason is not None:
             if not can(self.request.user, "measures.edit_report", self.report or self.unit):
                 raise PermissionDenied
@@ -114,7 +116,7 @@ class ItemFormView(ReportMixin, TemplateView):
         return None
 
     def form(self, data=None, files=None):
-        return ITEM_FORMS[self.kind.slug](
+        return ITEM_FORMS[self.measure_type.slug](
             data, files, instance=self.item, initial={"version": self.version}
         )
 
@@ -130,13 +132,13 @@ class ItemFormView(ReportMixin, TemplateView):
             return refused
         form = self.form(request.POST, request.FILES)
         if form.is_valid():
-            values = {name: form.cleaned_data[name] for name in self.kind.fields}
+            values = {name: form.cleaned_data[name] for name in self.measure_type.fields}
             try:
                 services.save_item(
                     request.user,
                     self.unit,
                     self.period,
-                    self.kind,
+                    self.measure_type,
                     values,
                     item=self.item,
                     expected_version=form.cleaned_data["version"],
@@ -156,7 +158,11 @@ class ItemFormView(ReportMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            period=self.period, unit=self.unit, kind=self.kind, item=self.item, **kwargs
+            period=self.period,
+            unit=self.unit,
+            measure_type=self.measure_type,
+            item=self.item,
+            **kwargs,
         )
 
 
@@ -165,12 +171,12 @@ class ItemDeleteView(ReportMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request, period, code, item_kind, pk):
+    def post(self, request, period, code, measure_type, pk):
         self.load()
-        kind = ITEM_KINDS[item_kind]
+        measure_type = MEASURE_TYPES[measure_type]
         if self.report is None:
             raise Http404
-        item = get_object_or_404(kind.items(self.report), pk=pk)
+        item = get_object_or_404(measure_type.items(self.report), pk=pk)
         form = TransitionForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("请求无效，请刷新页面后重试。"))
@@ -181,7 +187,7 @@ class ItemDeleteView(ReportMixin, View):
                     request.user,
                     self.unit,
                     self.period,
-                    kind,
+                    measure_type,
                     item,
                     expected_version=form.cleaned_data["version"],
                 ),
@@ -264,12 +270,12 @@ class MatrixView(RuleRequiredMixin, TemplateView):
             return self.export(matrix, rows, export)
         return self.render_to_response(
             self.get_context_data(
-                period=self.period, matrix=matrix, rows=rows, form=form, kinds=ITEM_KINDS
+                period=self.period, matrix=matrix, rows=rows, form=form, measure_types=MEASURE_TYPES
             )
         )
 
     def export(self, matrix, rows, export_format):
-        headings = [_("单位"), _("状态")] + [str(ITEM_KINDS[c].label) for c in MEASURE_COLUMNS]
+        headings = [_("单位"), _("状态")] + [str(MEASURE_TYPES[c].label) for c in MEASURE_COLUMNS]
         table = [
             [row.unit.name, row.status_word or _("已审核")] + [row.cell(c) for c in MEASURE_COLUMNS]
             for row in rows
@@ -293,16 +299,13 @@ class UnitMeasuresView(LoginRequiredMixin, TemplateView):
             (report, own or report.state in ReportState.provisional())
             for report in unit_measure_reports(unit, user)
         ]
-        return super().get_context_data(unit=unit, reports=reports, kinds=ITEM_KINDS, **kwargs)
-
-
-def importer_label(kind):
-    """The label of a pending file of one kind of measure (``PendingImport.importer``)."""
-    return f"measures-{kind.slug}"
+        return super().get_context_data(
+            unit=unit, reports=reports, measure_types=MEASURE_TYPES, **kwargs
+        )
 
 
 class MeasuresImport:
-    """One kind of measure for one unit and period, an item per row, replacing that kind's
+    """One type of measure for one unit and period, an item per row, replacing that kind's
     items: the unit's submitter into its editable report, the province on its behalf."""
 
     form_class = MeasureImportForm
@@ -315,24 +318,20 @@ class MeasuresImport:
     def form_kwargs(self):
         scope = self.scope()
         units = ReportingUnit.objects.all()
-        initial = {name: self.request.GET[name] for name in ("period", "kind", "unit")
+        initial = {name: self.request.GET[name] for name in ("period", "measure_type", "unit")
                    if name in self.request.GET}  # fmt: skip
         return {"units": units if scope is None else units.filter(pk__in=scope), "initial": initial}
 
-    def new_pending(self, form):
-        pending = super().new_pending(form)
-        pending.importer = importer_label(ITEM_KINDS[form.cleaned_data["kind"]])
-        pending.kind = ""  # a kind of figures (专利, 商标): none here
-        return pending
+    def target_model(self, form):
+        return MEASURE_TYPES[form.cleaned_data["measure_type"]].model
 
-    def pending_imports(self):
-        labels = [importer_label(kind) for kind in ITEM_KINDS.values()]
-        return PendingImport.objects.filter(user=self.request.user, importer__in=labels)
+    def target_models(self):
+        return [measure_type.model for measure_type in MEASURE_TYPES.values()]
 
     def preview(self, pending, approve):
-        kind = ITEM_KINDS[pending.importer.removeprefix("measures-")]
+        measure_type = MEASURE_TYPE_OF[pending.target.model_class()]
         rows = read_measure_rows(bytes(pending.content), pending.filename)
-        return parse_measures(rows, pending.period, pending.unit, kind, self.request.user)
+        return parse_measures(rows, pending.period, pending.unit, measure_type, self.request.user)
 
     def apply(self, preview, pending, approve):
         self.applied = preview
@@ -341,13 +340,13 @@ class MeasuresImport:
         )
 
     def success_message(self, changed):
-        kind = self.applied.kind.verbose_name
+        measure_type = self.applied.measure_type.verbose_name
         if self.applied.on_behalf:
             return _("已导入 {count} 项{kind}，报表已由省局代为提交。").format(
-                count=changed, kind=kind
+                count=changed, kind=measure_type
             )
         return _("已导入 {count} 项{kind}；请核对后提交本期政策措施。").format(
-            count=changed, kind=kind
+            count=changed, kind=measure_type
         )
 
     def done_url(self, pending):
@@ -368,12 +367,14 @@ class ConfirmMeasureImportView(MeasuresImport, TwoStepConfirmView):
 
 
 class ImportTemplateView(RuleRequiredMixin, View):
-    """The XLSX template of one kind of measure: its headings, and an example."""
+    """The XLSX template of one type of measure: its headings, and an example."""
 
     permission = "measures.upload_measures"
 
-    def get(self, request, item_kind):
-        kind = ITEM_KINDS[item_kind]
+    def get(self, request, measure_type):
+        measure_type = MEASURE_TYPES[measure_type]
         return attachment_response(
-            measure_template(kind), XLSX, _("{kind}导入模板.xlsx").format(kind=kind.label)
+            measure_template(measure_type),
+            XLSX,
+            _("{kind}导入模板.xlsx").format(kind=measure_type.label),
         )

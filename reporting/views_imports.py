@@ -7,6 +7,7 @@ from uploads.views import TwoStepConfirmView, TwoStepImportView
 
 from .forms import ImportForm
 from .imports import apply_import, parse_figures
+from .models import PledgeFigures
 
 
 class FiguresImport:
@@ -19,7 +20,7 @@ class FiguresImport:
     template_name = "reporting/import.html"
     preview_template = "reporting/import_preview.html"
     start_url = "reporting:import"
-    importer = "figures"
+    model = PledgeFigures
 
     def preview(self, pending, approve):
         rows = read_rows(bytes(pending.content), pending.filename)

@@ -1,6 +1,7 @@
 """Uploaded files between their preview and their confirmation (the two-step imports)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,9 +26,11 @@ class PendingImport(models.Model):
     content = models.BinaryField(_("内容"))
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("类别"), max_length=20, blank=True)
-    # Which import flow the file belongs to (a label each flow chooses), so that one flow's
-    # confirmation cannot apply another's file.
-    importer = models.CharField(_("导入类型"), max_length=30, default="figures")
+    # What the file becomes once confirmed (figures, contracts, one type of measure): a flow
+    # confirms only files of what it writes, never another flow's.
+    target = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("导入内容")
+    )
     unit = models.ForeignKey(
         ReportingUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

@@ -10,6 +10,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -44,7 +45,8 @@ class TwoStepImportView(LoginRequiredMixin, View):
     template_name = ""
     preview_template = ""
     start_url = ""
-    importer = ""  # the label of this flow's pending files
+    # What a confirmed file of this flow writes (a model): its pending files are of that.
+    model = None
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -84,14 +86,23 @@ class TwoStepImportView(LoginRequiredMixin, View):
             filename=upload.name[:200],
             content=upload.read(),
             period=form.cleaned_data["period"],
-            kind=form.cleaned_data["kind"],
+            kind=form.cleaned_data.get("kind", ""),
             unit=form.cleaned_data.get("unit"),
-            importer=self.importer,
+            target=ContentType.objects.get_for_model(self.target_model(form)),
         )
+
+    def target_model(self, form):
+        """What the form's file writes once confirmed."""
+        return self.model
+
+    def target_models(self):
+        """Every model this flow writes: its pending files are of these."""
+        return [self.model]
 
     def pending_imports(self):
         """The user's own pending files of this flow: anyone else's is not found (404)."""
-        return PendingImport.objects.filter(user=self.request.user, importer=self.importer)
+        targets = ContentType.objects.get_for_models(*self.target_models()).values()
+        return PendingImport.objects.filter(user=self.request.user, target__in=targets)
 
     def done_url(self, pending):
         """Where a confirmed import leads."""

@@ -20,14 +20,14 @@ class Cell:
 
 
 @register.filter
-def item_headings(kind):
-    fields = kind.model._meta
-    return [fields.get_field(name).verbose_name for name in kind.listed]
+def item_headings(measure_type):
+    fields = measure_type.model._meta
+    return [fields.get_field(name).verbose_name for name in measure_type.listed]
 
 
 @register.filter
-def item_cells(item, kind):
-    return [item_cell(item, name) for name in kind.listed]
+def item_cells(item, measure_type):
+    return [item_cell(item, name) for name in measure_type.listed]
 
 
 def item_cell(item, name):
@@ -51,17 +51,17 @@ def item_cell(item, name):
 
 
 @register.filter
-def items_of(report, kind):
-    return kind.items(report)
+def items_of(report, measure_type):
+    return measure_type.items(report)
 
 
 @register.filter
-def import_headings(kind):
+def import_headings(measure_type):
     """The columns of a kind's import file (the file's own words)."""
-    return headings(kind)
+    return headings(measure_type)
 
 
 @register.filter
-def import_cells(item, kind):
+def import_cells(item, measure_type):
     """An item read from a file, every column the file sets."""
-    return [item_cell(item, name) for name in kind.fields]
+    return [item_cell(item, name) for name in measure_type.fields]

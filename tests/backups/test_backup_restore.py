@@ -103,6 +103,9 @@ def demo():
         period=ReportingPeriod.objects.order_by("pk").first(),
         kind="patent",
         versions={"1": 0},
+        target=apps.get_model("contenttypes", "ContentType").objects.get_for_model(
+            apps.get_model("reporting", "PledgeFigures")
+        ),
     )
 
 

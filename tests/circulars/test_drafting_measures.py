@@ -112,12 +112,12 @@ def test_without_any_measure_report_nothing_is_said_of_measures(units):
 def test_a_units_draft_alone_brings_no_paragraph_about_measures(
     units, zhengzhou_submitter, open_period
 ):
-    from measures.items import ITEM_KINDS
     from measures.services import save_item
+    from measures.types import MEASURE_TYPES
 
     period = open_period
     save_item(
-        zhengzhou_submitter, units["郑州"], period, ITEM_KINDS["practices"],
+        zhengzhou_submitter, units["郑州"], period, MEASURE_TYPES["practices"],
         {"title": "草稿中的做法", "text": "尚在写。"}, expected_version=None,
     )  # fmt: skip
     assert "政策措施" not in draft_situation(period)

@@ -11,8 +11,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from measures import services
-from measures.items import ITEM_KINDS
 from measures.models import MeasureDocument, MeasureReport
+from measures.types import MEASURE_TYPES
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def started(zhengzhou_submitter, zhengzhou, open_period):
         zhengzhou_submitter,
         zhengzhou,
         open_period,
-        ITEM_KINDS["events"],
+        MEASURE_TYPES["events"],
         {
             "type": "training",
             "title": "培训",
@@ -166,7 +166,7 @@ def test_a_document_is_accepted_and_typed_by_its_content(
         content,
         zhengzhou_submitter,
     )
-    [item] = ITEM_KINDS[kind].model.objects.all()
+    [item] = MEASURE_TYPES[kind].model.objects.all()
     assert item.document == document
     started.refresh_from_db()
     assert started.version == 2
@@ -197,7 +197,7 @@ def test_a_new_upload_replaces_the_items_document_and_keeps_the_old_one(
     submitter_client, zhengzhou, open_period, started
 ):
     upload(submitter_client, open_period, zhengzhou, "practices", "旧.pdf", PDF)
-    [practice] = ITEM_KINDS["practices"].model.objects.all()
+    [practice] = MEASURE_TYPES["practices"].model.objects.all()
     old = practice.document
 
     page = submitter_client.get(edit_url(open_period, zhengzhou, "practices", practice.pk))
@@ -217,7 +217,7 @@ def test_saving_an_item_without_a_new_file_keeps_its_document(
     submitter_client, zhengzhou, open_period, started
 ):
     upload(submitter_client, open_period, zhengzhou, "policies", "办法.pdf", PDF)
-    [policy] = ITEM_KINDS["policies"].model.objects.all()
+    [policy] = MEASURE_TYPES["policies"].model.objects.all()
     document = policy.document
 
     submitter_client.post(
@@ -273,7 +273,7 @@ def test_an_upload_that_is_not_a_document_is_refused_and_nothing_is_saved(
     assert response.context["form"].errors == {"document": [message]}
     assert f'<span class="error">{message}</span>' in response.content.decode()
     assert MeasureDocument.objects.count() == 0
-    assert ITEM_KINDS[kind].model.objects.count() == 0
+    assert MEASURE_TYPES[kind].model.objects.count() == 0
     started.refresh_from_db()
     assert started.version == 1
 
@@ -301,7 +301,7 @@ def test_a_document_over_the_size_limit_is_refused_and_nothing_is_saved(
     assert response.status_code == 200
     assert response.context["form"].errors == {"document": ["文件太大（1.0 MB），上限为 1 MB。"]}
     assert MeasureDocument.objects.count() == 0
-    assert ITEM_KINDS[kind].model.objects.count() == 0
+    assert MEASURE_TYPES[kind].model.objects.count() == 0
     started.refresh_from_db()
     assert started.version == 1
 
@@ -332,7 +332,7 @@ def test_a_refused_upload_on_a_change_leaves_the_item_and_its_document_as_they_w
     submitter_client, zhengzhou, open_period, started
 ):
     upload(submitter_client, open_period, zhengzhou, "policies", "办法.pdf", PDF)
-    [policy] = ITEM_KINDS["policies"].model.objects.all()
+    [policy] = MEASURE_TYPES["policies"].model.objects.all()
 
     response = submitter_client.post(
         edit_url(open_period, zhengzhou, "policies", policy.pk),
@@ -447,7 +447,7 @@ def test_a_replaced_document_is_kept_but_no_longer_handed_out(
     request, submitter_client, client, zhengzhou, open_period, started, persona
 ):
     upload(submitter_client, open_period, zhengzhou, "practices", "旧.pdf", PDF)
-    [practice] = ITEM_KINDS["practices"].model.objects.all()
+    [practice] = MEASURE_TYPES["practices"].model.objects.all()
     old = practice.document
     submitter_client.post(
         edit_url(open_period, zhengzhou, "practices", practice.pk),
@@ -464,14 +464,14 @@ def test_a_replaced_document_is_kept_but_no_longer_handed_out(
 def test_a_deleted_items_document_is_no_longer_handed_out_to_anyone(
     submitter_client, client, reviewer, zhengzhou, open_period, started, document
 ):
-    [policy] = ITEM_KINDS["policies"].model.objects.all()
+    [policy] = MEASURE_TYPES["policies"].model.objects.all()
     submitter_client.post(
         reverse(
             "measures:delete_item", args=[open_period.slug, zhengzhou.code, "policies", policy.pk]
         ),
         {"version": 2},
     )
-    assert not ITEM_KINDS["policies"].model.objects.exists()
+    assert not MEASURE_TYPES["policies"].model.objects.exists()
     client.force_login(reviewer)
 
     assert submitter_client.get(document_url(document)).status_code == 404

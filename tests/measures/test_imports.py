@@ -8,14 +8,16 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
+from contracts.models import PledgeContract
 from measures import services
 from measures.imports import EXAMPLES, parse_measures
-from measures.items import ITEM_KINDS
 from measures.models import MeasureReport, MeasureTransition
+from measures.types import MEASURE_TYPES
 from uploads.models import PendingImport
 from uploads.readers import read_rows
 from workflow.models import ReportState, WorkflowAction
@@ -117,7 +119,7 @@ def upload(client, content, kind, unit, period, name="措施.xlsx"):
         {
             "file": SimpleUploadedFile(name, content),
             "period": period.pk,
-            "kind": kind,
+            "measure_type": kind,
             "unit": unit.pk,
         },
     )
@@ -142,19 +144,19 @@ def messages_of(response):
 
 
 def stored(report, kind):
-    fields = ITEM_KINDS[kind].fields
-    return list(getattr(report, ITEM_KINDS[kind].related_name).values_list(*fields))
+    fields = MEASURE_TYPES[kind].fields
+    return list(getattr(report, MEASURE_TYPES[kind].related_name).values_list(*fields))
 
 
 def existing_report(user, unit, period, kind):
-    services.save_item(user, unit, period, ITEM_KINDS[kind], EXISTING[kind], expected_version=0)
+    services.save_item(user, unit, period, MEASURE_TYPES[kind], EXISTING[kind], expected_version=0)
     return MeasureReport.objects.get(unit=unit, period=period)
 
 
 # ── good files ───────────────────────────────────────────────────────────────────────
 
 
-@pytest.mark.parametrize("kind", ITEM_KINDS)
+@pytest.mark.parametrize("kind", MEASURE_TYPES)
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_a_good_file_replaces_the_kinds_items_on_the_units_draft(
     client, zhengzhou_submitter, units, period, kind, file_format
@@ -167,12 +169,15 @@ def test_a_good_file_replaces_the_kinds_items_on_the_units_draft(
     assert response.status_code == 200, shown_errors(response)
     assert shown_errors(response) == []
     pending = PendingImport.objects.get()
-    assert (pending.importer, pending.versions) == (f"measures-{kind}", {str(units["郑州"].pk): 1})
+    assert (pending.target.model_class(), pending.versions) == (
+        MEASURE_TYPES[kind].model,
+        {str(units["郑州"].pk): 1},
+    )
     assert stored(report, kind) != STORED[kind]  # nothing saved by the preview
 
     response = confirm(client)
     assert response.redirect_chain[-1][0] == f"/measures/{period.slug}/410100/"
-    verbose = ITEM_KINDS[kind].verbose_name
+    verbose = MEASURE_TYPES[kind].verbose_name
     assert messages_of(response) == [
         f"已导入 {len(GOOD[kind])} 项{verbose}；请核对后提交本期政策措施。"
     ]
@@ -545,7 +550,7 @@ def test_another_flows_pending_file_is_not_confirmed_here(
         content=b"x",
         period=period,
         unit=units["郑州"],
-        importer="contracts",
+        target=ContentType.objects.get_for_model(PledgeContract),
     )
     client.force_login(zhengzhou_submitter)
     assert client.post(f"/measures/imports/{pending.pk}/confirm/").status_code == 404
@@ -559,7 +564,7 @@ def test_confirming_is_a_post(client, zhengzhou_submitter):
 # ── the templates, and the links to the import ───────────────────────────────────────
 
 
-@pytest.mark.parametrize("kind", ITEM_KINDS)
+@pytest.mark.parametrize("kind", MEASURE_TYPES)
 def test_each_kinds_template_has_its_headings_and_an_example_that_imports(
     client, zhengzhou_submitter, units, period, kind
 ):
@@ -581,12 +586,14 @@ def test_each_kinds_template_has_its_headings_and_an_example_that_imports(
 def test_the_import_page_links_each_template(client, reviewer):
     client.force_login(reviewer)
     page = client.get("/measures/imports/").content.decode()
-    for kind in ITEM_KINDS:
+    for kind in MEASURE_TYPES:
         assert f'href="/measures/imports/template/{kind}/"' in page
 
 
 def link(period, unit, kind):
-    return f'href="/measures/imports/?period={period.pk}&amp;unit={unit.pk}&amp;kind={kind}"'
+    return (
+        f'href="/measures/imports/?period={period.pk}&amp;unit={unit.pk}&amp;measure_type={kind}"'
+    )
 
 
 def test_the_report_page_links_the_import_of_each_kind_while_it_may_be_imported(
@@ -595,7 +602,7 @@ def test_the_report_page_links_the_import_of_each_kind_while_it_may_be_imported(
     url = f"/measures/{period.slug}/410100/"
     client.force_login(zhengzhou_submitter)
     page = client.get(url).content.decode()
-    assert all(link(period, units["郑州"], kind) in page for kind in ITEM_KINDS)
+    assert all(link(period, units["郑州"], kind) in page for kind in MEASURE_TYPES)
     client.force_login(reviewer)
     assert link(period, units["郑州"], "events") in client.get(url).content.decode()
 
@@ -612,7 +619,7 @@ def test_the_report_page_links_the_import_of_each_kind_while_it_may_be_imported(
 def test_the_link_preselects_the_period_unit_and_kind(client, zhengzhou_submitter, units, period):
     client.force_login(zhengzhou_submitter)
     response = client.get(
-        f"/measures/imports/?period={period.pk}&unit={units['郑州'].pk}&kind=funds"
+        f"/measures/imports/?period={period.pk}&unit={units['郑州'].pk}&measure_type=funds"
     )
     page = response.content.decode()
     assert '<option value="funds" selected>' in page

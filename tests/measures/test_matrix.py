@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from cities.models import ReportingUnit, UnitKind
 from measures import services
-from measures.items import ITEM_KINDS
 from measures.queries import RowStatus, measure_matrix
+from measures.types import MEASURE_TYPES
 from tests.support.helpers import html_table
 from workflow.models import WorkflowAction
 from workflow.services import transition
@@ -68,7 +68,7 @@ def make_report(make_submitter, reviewer, unit, period, state, items=()):
     """The unit's measures with ``items``, moved through the workflow to ``state`` (None: none)."""
     user = make_submitter(f"clerk{unit.code}", unit)
     for slug, values in items:
-        services.save_item(user, unit, period, ITEM_KINDS[slug], values, expected_version=None)
+        services.save_item(user, unit, period, MEASURE_TYPES[slug], values, expected_version=None)
     if state is None:
         return None
     report = services.open_for_change(user, unit, period, None)
@@ -162,7 +162,7 @@ def test_only_approved_reports_show_their_measures(reports, open_period):
 
     assert [row.unit for row in matrix.rows] == all_units()
     assert [
-        (row.unit.short_name, row.status, [row.cell(column) for column in ITEM_KINDS])
+        (row.unit.short_name, row.status, [row.cell(column) for column in MEASURE_TYPES])
         for row in matrix.rows
         if row.unit.short_name in reports
     ] == [
@@ -175,7 +175,7 @@ def test_only_approved_reports_show_their_measures(reports, open_period):
     ]
     others = [row for row in matrix.rows if row.unit.short_name not in reports]
     assert len(others) == 22
-    assert {(row.status, row.report, tuple(map(row.cell, ITEM_KINDS))) for row in others} == {
+    assert {(row.status, row.report, tuple(map(row.cell, MEASURE_TYPES))) for row in others} == {
         (RowStatus.MISSING, None, ("未报",) * 4)
     }
     assert (matrix.approved_count, matrix.unit_count, matrix.closed) == (3, 28, False)
@@ -187,9 +187,9 @@ def test_a_row_that_is_not_final_shows_none_of_its_items(reports, open_period):
     for short in ("洛阳", "开封", "安阳"):
         row = rows[short]
         assert (row.policies, row.funds, row.events, row.practices) == ([], [], [], [])
-        assert [row.has(column) for column in ITEM_KINDS] == [None] * 4
-    assert [rows["平顶山"].has(column) for column in ITEM_KINDS] == [False] * 4
-    assert [rows["郑州"].has(column) for column in ITEM_KINDS] == [True] * 4
+        assert [row.has(column) for column in MEASURE_TYPES] == [None] * 4
+    assert [rows["平顶山"].has(column) for column in MEASURE_TYPES] == [False] * 4
+    assert [rows["郑州"].has(column) for column in MEASURE_TYPES] == [True] * 4
 
 
 def test_a_policy_no_longer_in_force_is_left_out(reports, open_period):
@@ -564,7 +564,7 @@ def draft(zhengzhou_submitter, units, open_period):
             zhengzhou_submitter,
             units["郑州"],
             open_period,
-            ITEM_KINDS[slug],
+            MEASURE_TYPES[slug],
             values,
             expected_version=None,
         )

@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures import services
-from measures.items import ITEM_KINDS
 from measures.models import MeasureReport, MeasureTransition
+from measures.types import MEASURE_TYPES
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 
-KINDS = list(ITEM_KINDS)
+KINDS = list(MEASURE_TYPES)
 
 # What a clerk types into each kind's form (strings, as the browser posts them).
 FORM_DATA = {
@@ -132,7 +132,7 @@ def messages_of(response):
 
 
 def stored(item, kind):
-    return {name: getattr(item, name) for name in ITEM_KINDS[kind].fields}
+    return {name: getattr(item, name) for name in MEASURE_TYPES[kind].fields}
 
 
 def report_of(unit, period):
@@ -145,7 +145,7 @@ def add_item(user, unit, period, kind, **changes):
         user,
         unit,
         period,
-        ITEM_KINDS[kind],
+        MEASURE_TYPES[kind],
         {**VALUES[kind], **changes},
         expected_version=None,
     )
@@ -180,12 +180,12 @@ def snapshot(unit, period):
     """Everything a refused request must leave as it was."""
     report = MeasureReport.objects.filter(unit=unit, period=period).first()
     items = {}
-    for kind in ITEM_KINDS.values():
+    for kind in MEASURE_TYPES.values():
         items[kind.slug] = sorted(
             tuple(sorted(stored(item, kind.slug).items())) + (item.pk,)
             for item in kind.model.objects.all()
         )
-    history = sum(kind.model.history.count() for kind in ITEM_KINDS.values())
+    history = sum(kind.model.history.count() for kind in MEASURE_TYPES.values())
     return (
         report and (report.version, report.state),
         items,
@@ -212,7 +212,7 @@ def test_the_units_submitter_adds_an_item_through_the_page(
     assert response.status_code == 302
     assert response["Location"] == report_url(open_period, zhengzhou)
     assert messages_of(response) == [f"已保存：{FORM_DATA[kind]['title']}。"]
-    model = ITEM_KINDS[kind].model
+    model = MEASURE_TYPES[kind].model
     [item] = model.objects.all()
     assert stored(item, kind) == STORED[kind]
     report = report_of(zhengzhou, open_period)
@@ -259,7 +259,7 @@ def test_the_units_submitter_deletes_an_item_and_the_removal_is_recorded(
     submitter_client, zhengzhou_submitter, zhengzhou, open_period, kind
 ):
     item = add_item(zhengzhou_submitter, zhengzhou, open_period, kind)
-    model = ITEM_KINDS[kind].model
+    model = MEASURE_TYPES[kind].model
 
     response = submitter_client.post(
         delete_url(open_period, zhengzhou, kind, item.pk), {"version": 1}
@@ -426,7 +426,7 @@ def test_a_form_opened_before_the_report_existed_is_refused_once_another_tab_sav
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [STALE.format(state="草稿")]
-    assert ITEM_KINDS["policies"].model.objects.count() == 0
+    assert MEASURE_TYPES["policies"].model.objects.count() == 0
     assert version_of(zhengzhou, open_period) == 1
 
 
@@ -919,7 +919,7 @@ def test_a_document_number_is_stored_in_its_standard_form(
     )
 
     assert response.status_code == 302
-    [policy] = ITEM_KINDS["policies"].model.objects.all()
+    [policy] = MEASURE_TYPES["policies"].model.objects.all()
     assert policy.document_number == stored_as
 
 
@@ -944,6 +944,6 @@ def test_a_fund_stores_its_banks_grouped_as_the_bank_ranking_names_them(
         add_url(open_period, zhengzhou, "funds"), {**FORM_DATA["funds"], "version": 0}
     )
 
-    [fund] = ITEM_KINDS["funds"].model.objects.all()
+    [fund] = MEASURE_TYPES["funds"].model.objects.all()
     assert fund.bank_names() == ["中国银行郑州分行", "中原银行"]
     assert fund.bank_groups == ["中国银行", "中原银行"]

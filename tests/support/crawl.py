@@ -44,8 +44,8 @@ from cities.models import ReportingUnit
 from contracts.imports import apply_contracts, parse_contracts
 from contracts.models import ContractBatch, PledgeContract
 from measures import services as measure_services
-from measures.items import ITEM_KINDS
-from measures.models import MeasureReport, MeasureTransition
+from measures.models import Event, MeasureReport, MeasureTransition
+from measures.types import MEASURE_TYPES
 from periods.models import DeadlineExtension, ReportingPeriod
 from periods.services import grant_extension
 from reporting import services
@@ -217,18 +217,18 @@ PORTAL_URLS = {
             ("reopen", "hebi"),
         )
     },
-    "measures:add_item": {"": {"period": "2021", "code": "410100", "item_kind": "policies"}},
+    "measures:add_item": {"": {"period": "2021", "code": "410100", "measure_type": "policies"}},
     "measures:edit_item": {
-        "": {"period": "2021", "code": "410100", "item_kind": "policies", "pk": W("policy")}
+        "": {"period": "2021", "code": "410100", "measure_type": "policies", "pk": W("policy")}
     },
     "measures:delete_item": {
-        "": {"period": "2021", "code": "410100", "item_kind": "policies", "pk": W("policy")}
+        "": {"period": "2021", "code": "410100", "measure_type": "policies", "pk": W("policy")}
     },
     "measures:document": {"": {"pk": W("document")}},
     "measures:unit": {"zhengzhou": {"code": "410100"}, "luoyang": {"code": "410300"}},
     "measures:import": ONE,
     "measures:confirm_import": {"": {"pk": W("pending", "measures")}},
-    "measures:import_template": {"": {"item_kind": "policies"}},
+    "measures:import_template": {"": {"measure_type": "policies"}},
 }  # fmt: skip
 
 # Every registered ModelAdmin → the object its change, delete and history pages show.
@@ -393,8 +393,8 @@ def add_measures(users, units, period):
     from django.core.files.uploadedfile import SimpleUploadedFile as Upload
 
     User = get_user_model()
-    policies = ITEM_KINDS["policies"]
-    events = ITEM_KINDS["events"]
+    policies = MEASURE_TYPES["policies"]
+    events = MEASURE_TYPES["events"]
     policy = measure_services.save_item(
         users["zhengzhou"], units["郑州"], period, policies,
         {"title": ZZ_POLICY, "issuer": "郑州市市场监督管理局", "document_number": "郑市监〔2021〕3号",
@@ -483,16 +483,17 @@ def add_markers():
     pending = {
         "figures": PendingImport.objects.create(
             user=zhengzhou, filename=f"{ZZ_PENDING}.csv", period=period, kind=IPKind.PATENT,
-            content=ZHENGZHOU_CSV,
+            content=ZHENGZHOU_CSV, target=ContentType.objects.get_for_model(PledgeFigures),
         ),
         "contracts": PendingImport.objects.create(
             user=zhengzhou, filename=f"{ZZ_PENDING}合同.csv", period=period,
-            kind=IPKind.TRADEMARK, unit=units["郑州"], importer="contracts",
+            kind=IPKind.TRADEMARK, unit=units["郑州"],
+            target=ContentType.objects.get_for_model(PledgeContract),
             content=contracts_csv([("40.5", "2021-04-01")]),
         ),
         "measures": PendingImport.objects.create(
             user=zhengzhou, filename=f"{ZZ_PENDING}措施.csv", period=period, unit=units["郑州"],
-            importer="measures-events", content=MEASURES_CSV,
+            target=ContentType.objects.get_for_model(Event), content=MEASURES_CSV,
             versions={str(units["郑州"].pk): measure_world["version"]},
         ),
     }  # fmt: skip
@@ -635,7 +636,7 @@ def fingerprint():
     ):
         measure_units[pk] = unit
         state[unit].append(("measures", pk, *rest))
-    for kind in ITEM_KINDS.values():
+    for kind in MEASURE_TYPES.values():
         for row in kind.model.objects.values("report_id").annotate(n=Count("pk")):
             report = row["report_id"]
             state[measure_units[report]].append((kind.slug, report, row["n"]))
@@ -791,7 +792,7 @@ def post_data(key, variant, persona, path, client):
         return {"version": WORLD.measure_version["郑州"]}
     if key == "measures:import":
         return {"file": SimpleUploadedFile("措施.csv", MEASURES_CSV), "period": WORLD.period,
-                "unit": WORLD.unit["郑州"], "kind": "events"}  # fmt: skip
+                "unit": WORLD.unit["郑州"], "measure_type": "events"}  # fmt: skip
     if key == "measures:confirm_import":
         return {}
     if key.endswith("_delete"):

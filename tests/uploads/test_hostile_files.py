@@ -103,8 +103,15 @@ def test_a_declared_dimension_beyond_the_limits_is_refused():
     message, _seconds, _peak = refused(build(sheet_xml(FIGURES, dimension="A1:XFD160")))
     assert message == (
         "工作表“表1”的范围是 A1:XFD160（160 行 × 16384 列），"
-        "超过上限（5000 行 × 50 列），拒绝处理。请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
+        "超过上限（5000 行 × 1024 列），拒绝处理。请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
     )
+
+
+def test_a_declared_dimension_wider_than_the_columns_read_is_no_refusal():
+    """A sheet may span more columns than the reader reads (a template's borders, notes off to
+    the right): only a range past the limit it quotes is refused."""
+    rows = read_quickly(build(sheet_xml(FIGURES, dimension="A1:BZ160")))
+    assert rows[0][:2] == FIGURES[0][:2]
 
 
 def test_too_many_cells_in_all_are_refused():

@@ -1,4 +1,6 @@
-"""The four kinds of measure a unit reports, and what the pages, forms and imports need of each."""
+"""The four types of measure a unit reports (``MeasureType``: policies, funds, events and good
+practice), and what the pages, forms and imports need of each. (A "kind" is patent or
+trademark: ``reporting.models.IPKind``.)"""
 
 from dataclasses import dataclass
 
@@ -8,7 +10,7 @@ from .models import Event, Policy, Practice, RiskFund
 
 
 @dataclass(frozen=True)
-class ItemKind:
+class MeasureType:
     slug: str  # in URLs: /measures/2020/410300/policies/
     model: type
     label: object  # 政策措施
@@ -22,18 +24,18 @@ class ItemKind:
 
     @property
     def related_name(self):
-        """The report's list of them is named by the kind's slug (``report.policies``)."""
+        """The report's list of them is named by the type's slug (``report.policies``)."""
         return self.slug
 
     def items(self, report):
-        """The report's items of this kind."""
+        """The report's items of this type."""
         return getattr(report, self.slug).all()
 
 
-ITEM_KINDS = {
-    kind.slug: kind
-    for kind in (
-        ItemKind(
+MEASURE_TYPES = {
+    measure_type.slug: measure_type
+    for measure_type in (
+        MeasureType(
             "policies",
             Policy,
             _("政策措施"),
@@ -49,7 +51,7 @@ ITEM_KINDS = {
             ("title", "document_number", "issued_on", "type", "amount", "in_force"),
             has_document=True,
         ),
-        ItemKind(
+        MeasureType(
             "funds",
             RiskFund,
             _("风险补偿资金"),
@@ -64,7 +66,7 @@ ITEM_KINDS = {
             ),
             ("title", "scope", "size", "bank_groups", "loans_count", "loans_amount"),
         ),
-        ItemKind(
+        MeasureType(
             "events",
             Event,
             _("活动"),
@@ -81,7 +83,7 @@ ITEM_KINDS = {
             ),
             ("held_on", "type", "title", "place", "enterprises_attending", "intended_credit"),
         ),
-        ItemKind(
+        MeasureType(
             "practices",
             Practice,
             _("经验做法"),
@@ -91,3 +93,6 @@ ITEM_KINDS = {
         ),
     )
 }
+
+# Each type by the model of its items.
+MEASURE_TYPE_OF = {measure_type.model: measure_type for measure_type in MEASURE_TYPES.values()}
