@@ -301,6 +301,45 @@ def withdraw(circular, user, reason, *, revision=None):
     return circular
 
 
+# Copied into a new draft: what an administrator writes; never the state, the frozen data or the
+# archive, nor the number (the new draft takes the next free one).
+COPIED_FIELDS = (
+    "organ", "code", "title", "addressees", "situation", "body", "signatory", "note", "copy_to",
+    "printed_by", "unit_names",
+)  # fmt: skip
+
+
+@transaction.atomic
+def copy_to_draft(circular, user):
+    """A new draft with the text and attachments of an issued or withdrawn circular (to correct
+    a withdrawn one and issue it again, or to start next period's notice), numbered next for
+    this year and dated today. The circular copied stays as it is."""
+    if not can(user, "circulars.edit_circulars"):
+        raise PermissionDenied
+    if circular.is_draft:
+        raise CircularError(_("草稿可以直接修改，无需复制。"))
+    today = timezone.localdate()
+    # Serialise numbering: a second draft made meanwhile waits, then takes the next number.
+    list(
+        Circular.objects.select_for_update()
+        .filter(code=circular.code, year=today.year)
+        .values("pk")
+    )
+    copy = Circular(
+        **{name: getattr(circular, name) for name in COPIED_FIELDS},
+        year=today.year,
+        number=next_number(circular.code, today.year),
+        signed_on=today,
+        printed_on=today,
+    )
+    copy.full_clean()
+    copy.save()
+    for attachment in circular.attachments.all():
+        attachment.pk, attachment.circular = None, copy
+        attachment.save()
+    return copy
+
+
 # ── 经验交流 ──────────────────────────────────────────────────────────────────────────────
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("circulars/<int:pk>/redraft/", views.RedraftView.as_view(), name="redraft"),
     path("circulars/<int:pk>/issue/", views.IssueView.as_view(), name="issue"),
     path("circulars/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
+    path("circulars/<int:pk>/copy/", views.CopyView.as_view(), name="copy"),
     path("circulars/<int:pk>/file.<fmt:fmt>", views.CircularFileView.as_view(), name="file"),
     path(
         "reports/<period:period>/<kind:kind>.pdf",

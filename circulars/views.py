@@ -164,6 +164,28 @@ class RedraftView(ProvincialMixin, View):
         return redirect("circulars:edit", pk=pk)
 
 
+class CopyView(ProvincialMixin, View):
+    """POST: a new draft with the text and attachments of an issued or withdrawn circular."""
+
+    permission = "circulars.edit_circulars"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        circular = get_object_or_404(Circular.objects.defer("archived_pdf"), pk=pk)
+        try:
+            copy = services.copy_to_draft(circular, request.user)
+        except services.CircularError as error:
+            messages.error(request, error.message)
+            return redirect("circulars:detail", pk=pk)
+        messages.success(
+            request,
+            _("已将{source}复制为新草稿{copy}，请修改后再印发。").format(
+                source=circular.document_number, copy=copy.document_number
+            ),
+        )
+        return redirect("circulars:edit", pk=copy.pk)
+
+
 class IssueView(ProvincialMixin, View):
     """GET: what issuing will freeze (number, dates, each attachment and its period, open or
     closed); POST from that page: issue, at the revision the page showed."""

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cities.resolver import UnitResolver, UnknownUnitError
 from lib.banks import bank_group
 from lib.numbers import CENT
-from lib.wording import join_clauses
+from lib.wording import join_sentences
 from reporting import services
 from reporting.imports import check_import_rights, import_outcome, import_refusal, stored_reports
 from reporting.models import FIGURE_FIELDS, FigureSource, IPKind, PledgeReport
@@ -262,7 +262,7 @@ def parse_contracts(
         raise ImportFileError(_("文件没有“类别”列：请指定专利或商标。"))
     resolver = UnitResolver()
     results, errors = [], []
-    seen = {}
+    seen, pledgors = {}, {}
     for line, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         cells = row + [""] * (max(columns.values()) + 1 - len(row))
         if not any(cells[c] for c in columns.values()):
@@ -341,6 +341,15 @@ def parse_contracts(
                 "质押登记号与第 {row} 行重复。"
             ).format(row=seen[key])
         seen.setdefault(key, line)
+        # One 统一社会信用代码 is one enterprise: two names for it are a typing slip (or an old
+        # name), and the province would count one enterprise under two names.
+        code, name = values.get("uscc"), "".join(values.get("pledgor", "").split())
+        if code and name and HEADINGS["uscc"] not in result.errors:
+            first_line, first_name = pledgors.setdefault(code, (line, name))
+            if first_name != name and HEADINGS["pledgor"] not in result.errors:
+                result.errors[HEADINGS["pledgor"]] = _(
+                    "统一社会信用代码与第 {row} 行相同，出质人却是“{name}”：同一企业请写同一名称。"
+                ).format(row=first_line, name=first_name)
     if not results:
         errors.append(_("表头之后没有数据行。"))
     groups, versions = [], {}
@@ -435,7 +444,7 @@ def apply_contracts(
             .first()
         )
     if problems:
-        raise ImportFileError(join_clauses(problems))
+        raise ImportFileError(join_sentences(problems))
     return changed
 
 

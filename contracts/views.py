@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -15,6 +15,7 @@ from lib.views import RuleRequiredMixin
 from periods.queries import period_status_line
 from periods.shortcuts import get_period
 from reporting.models import IPKind, PledgeReport
+from reporting.views_imports import figures_done_url
 from uploads.views import TwoStepConfirmView, TwoStepImportView
 from workflow.forms import VersionForm
 from workflow.shortcuts import act, get_unit_for
@@ -70,6 +71,13 @@ class ContractsImport:
             versions=pending.versions,
             replace_typed=self.request.POST.get("replace_typed") == "1",
         )
+
+    def done_url(self, pending, preview):
+        units = list(dict.fromkeys(group.unit for group in preview.groups))
+        if len(units) == 1:
+            # The report's contracts, the batch just imported among them.
+            return reverse("contracts:report_contracts", args=[pending.period.slug, units[0].code])
+        return figures_done_url(self.request.user, pending.period, units)
 
     def success_message(self, changed):
         return _("已导入 {count} 份质押合同，报表数据已按合同汇总。").format(count=changed)

@@ -349,7 +349,7 @@ class MeasuresImport:
             count=changed, kind=measure_type
         )
 
-    def done_url(self, pending):
+    def done_url(self, pending, preview):
         return report_url(pending.period, pending.unit)
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import can
 from cities.resolver import UnitResolver, UnknownUnitError
 from lib.numbers import format_amount
-from lib.wording import join_clauses, join_names
+from lib.wording import join_names, join_sentences
 from uploads.parsing import (
     heading_key,
     parse_amount,
@@ -395,5 +395,5 @@ def apply_import(preview, user, source, *, as_draft=False, approve=False, versio
             continue
         changed += 1
     if problems:
-        raise ImportFileError(join_clauses(problems))
+        raise ImportFileError(join_sentences(problems))
     return changed

@@ -18,6 +18,7 @@ from lib.downloads import unknown_export_format
 from lib.fragments import cached_fragment, cached_value
 from lib.freshness import data_version
 from lib.links import page_links
+from lib.numbers import format_amount
 from lib.views import RuleRequiredMixin
 from periods.services import grant_extension, submission_deadline
 from periods.shortcuts import get_period
@@ -135,7 +136,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
             except AlreadyDone as done:
                 messages.info(request, done.message)
             except WorkflowError as error:
-                messages.warning(request, _("已保存为草稿，但未能提交：") + str(error.message))
+                messages.error(request, _("已保存为草稿，但未能提交：") + str(error.message))
             else:
                 messages.success(request, _("已提交，等待省局审核。"))
         else:
@@ -364,13 +365,33 @@ class BulkApproveView(LoginRequiredMixin, View):
             self.template_name,
             {
                 "period": period,
+                "kinds": list(IPKind),
                 "chosen": [
-                    (report, version, services.submission_warnings(report))
+                    (
+                        report,
+                        version,
+                        figures_in_brief(report),
+                        services.submission_warnings(report),
+                    )
                     for report, version in chosen
                 ],
                 "refused": list(refused.values()),
             },
         )
+
+
+def figures_in_brief(report):
+    """The figures a reviewer approves, by kind: amount, projects and items in one line each
+    (None where the report has none of a kind)."""
+    figures = report.figures_by_kind()
+    return [
+        _("{amount} 万元，{projects} 项，{items} 件").format(
+            amount=format_amount(figure.amount), projects=figure.projects, items=figure.items
+        )
+        if (figure := figures.get(kind)) is not None
+        else None
+        for kind in IPKind
+    ]
 
 
 class RankedTableView(LoginRequiredMixin, ExportMixin, SingleTableMixin, TemplateView):

@@ -1,7 +1,9 @@
 """Uploads of figures: a preview of every row first, then one confirmation saves them all."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.roles import can
 from uploads.readers import read_rows
 from uploads.views import TwoStepConfirmView, TwoStepImportView
 
@@ -44,6 +46,9 @@ class FiguresImport:
             versions=pending.versions,
         )
 
+    def done_url(self, pending, preview):
+        return figures_done_url(self.request.user, pending.period, preview_units(preview.rows))
+
     def success_message(self, changed):
         if self.as_draft:
             return _("已导入 {count} 行，保存为草稿；请核对后在报表页提交。").format(count=changed)
@@ -56,3 +61,18 @@ class ImportView(FiguresImport, TwoStepImportView):
 
 class ConfirmImportView(FiguresImport, TwoStepConfirmView):
     pass
+
+
+def preview_units(rows):
+    """The units of a preview's rows, in file order."""
+    return list(dict.fromkeys(row.unit for row in rows if row.unit is not None))
+
+
+def figures_done_url(user, period, units):
+    """Where a confirmed import of figures leads: the report of its one unit; the board for the
+    province's import of several; else the home page's list of the clerk's reports."""
+    if len(units) == 1:
+        return reverse("reporting:report", args=[period.slug, units[0].code])
+    if can(user, "reporting.view_board"):
+        return reverse("reporting:board", args=[period.slug])
+    return reverse("home")

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from lib.numbers import CENT
-from lib.wording import join_clauses
+from lib.wording import join_sentences
 
 
 def _normalise_number(text):
@@ -111,7 +111,7 @@ def portable_limit_error(model_field, value):
 def refusal_message(unit, error):
     """One unit's refusal at confirmation, as the import's message names it."""
     if isinstance(error, ValidationError):
-        text = join_clauses(
+        text = join_sentences(
             message for messages in error.message_dict.values() for message in messages
         )
     else:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.roles import can, unit_ids
-from lib.wording import join_clauses
+from lib.wording import join_sentences
 
 from .models import PendingImport
 from .readers import ImportFileError
@@ -104,8 +104,8 @@ class TwoStepImportView(LoginRequiredMixin, View):
         targets = ContentType.objects.get_for_models(*self.target_models()).values()
         return PendingImport.objects.filter(user=self.request.user, target__in=targets)
 
-    def done_url(self, pending):
-        """Where a confirmed import leads."""
+    def done_url(self, pending, preview):
+        """Where a confirmed import leads: where its data can be seen."""
         return "home"
 
     def get(self, request):
@@ -146,7 +146,7 @@ class TwoStepConfirmView(TwoStepImportView):
             preview = self.preview(pending, approve)
             if not preview.ok:
                 raise ImportFileError(
-                    join_clauses(preview.errors) or _("数据在预览后发生了变化，请重新上传预览。")
+                    join_sentences(preview.errors) or _("数据在预览后发生了变化，请重新上传预览。")
                 )
             changed = self.apply(preview, pending, approve)
         except (ImportFileError, PermissionDenied) as error:
@@ -157,4 +157,4 @@ class TwoStepConfirmView(TwoStepImportView):
             messages.info(request, _("文件中的数据与已保存的相同，没有变化。"))
         else:
             messages.success(request, self.success_message(changed))
-        return redirect(self.done_url(pending))
+        return redirect(self.done_url(pending, preview))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import can
-from lib.wording import join_clauses
+from lib.wording import join_sentences
 from periods.services import submission_deadline
 
 from .models import ReportState, WorkflowAction
@@ -293,7 +293,7 @@ def _check_move(report, move, user, expected_version):
 def _check_complete(report):
     missing = report.missing()
     if missing:
-        raise WorkflowError(join_clauses(missing))
+        raise WorkflowError(join_sentences(missing))
 
 
 def _check_submittable(report, user, on):
@@ -306,7 +306,7 @@ def _check_submittable(report, user, on):
     if warnings and not report.explanation.strip():
         raise WorkflowError(
             _("以下情况须在“上报说明”中说明原因后才能提交：{warnings}").format(
-                warnings=join_clauses(warnings)
+                warnings=join_sentences(warnings)
             )
         )
 

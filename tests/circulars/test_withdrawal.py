@@ -295,3 +295,48 @@ def test_the_database_keeps_a_withdrawal_whole(withdrawn):
         REASON,
     )
     assert withdrawal_of(draft)[:4] == (CircularState.DRAFT, None, None, "")
+
+
+# ── A new draft from a circular already issued ──
+
+
+def test_a_withdrawn_circular_is_copied_into_a_new_draft_to_correct_and_issue_again(
+    admin_client, withdrawn
+):
+    page = admin_client.get(f"/circulars/{withdrawn.pk}/").content.decode()
+    assert f'action="/circulars/{withdrawn.pk}/copy/"' in page
+    before = (withdrawal_of(withdrawn), bytes(stored(withdrawn).archived_pdf))
+    response = admin_client.post(f"/circulars/{withdrawn.pk}/copy/", follow=True)
+    copy = Circular.objects.exclude(pk=withdrawn.pk).get(code=withdrawn.code, title=withdrawn.title)
+    assert response.redirect_chain == [(f"/circulars/{copy.pk}/edit/", 302)]
+    assert messages_of(response) == [
+        f"已将{withdrawn.document_number}复制为新草稿{copy.document_number}，请修改后再印发。"
+    ]
+    today = timezone.localdate()
+    taken = Circular.objects.filter(code=withdrawn.code, year=today.year).exclude(pk=copy.pk)
+    assert (copy.state, copy.year, copy.signed_on, copy.printed_on) == (
+        CircularState.DRAFT, today.year, today, today,
+    )  # fmt: skip
+    assert copy.number == max([0, *taken.values_list("number", flat=True)]) + 1
+    for name in services.COPIED_FIELDS:
+        assert getattr(copy, name) == getattr(withdrawn, name), name
+    assert (copy.frozen_tables, copy.archived_pdf, copy.archived_sha256) == (None, None, "")
+    assert [(a.position, a.period_id, a.kind, a.form) for a in copy.attachments.all()] == [
+        (a.position, a.period_id, a.kind, a.form) for a in withdrawn.attachments.all()
+    ]
+    # The circular copied is as it was: withdrawn, its archive untouched.
+    assert (withdrawal_of(withdrawn), bytes(stored(withdrawn).archived_pdf)) == before
+
+
+def test_a_draft_is_not_copied_and_nobody_but_an_administrator_copies(
+    admin_client, client, reviewer, circular, issued
+):
+    draft = CircularFactory(number=40)
+    response = admin_client.post(f"/circulars/{draft.pk}/copy/", follow=True)
+    assert messages_of(response) == ["草稿可以直接修改，无需复制。"]
+    assert not Circular.objects.filter(number=41).exists()
+    client.force_login(reviewer)
+    assert client.post(f"/circulars/{issued.pk}/copy/").status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.copy_to_draft(issued, reviewer)
+    assert Circular.objects.count() == 3  # the demo's 8号 and 9号, and the draft above

@@ -79,6 +79,8 @@ def test_the_preview_shows_old_and_new_and_asks_before_replacing_typed_figures(
     assert [str(m) for m in response.context["messages"]] == [
         "已导入 3 份质押合同，报表数据已按合同汇总。"
     ]
+    # On the report's contracts, the batch just imported among them.
+    assert response.redirect_chain == [(f"/periods/{open_period.slug}/410100/contracts/", 302)]
     assert figures() == (Decimal("451.5"), 3, 6, 3, FigureSource.DERIVED)
     typed_draft.refresh_from_db()
     assert typed_draft.state == ReportState.DRAFT

@@ -103,6 +103,23 @@ def test_every_bad_contract_is_named_and_nothing_is_saved(period, administrator)
     assert not PledgeContract.objects.exists() and not PledgeFigures.objects.exists()
 
 
+def test_one_credit_code_under_two_pledgor_names_is_named_and_nothing_is_saved(
+    period, administrator
+):
+    renamed = contract(n=2)
+    renamed[2:4] = ["企业1（新名称）", code(1)]  # the enterprise of row 2, under another name
+    spaced = contract(n=3)
+    spaced[2:4] = ["企业 1", code(1)]  # the same name, a space typed inside: the same enterprise
+    rows = [HEAD, contract(n=1), renamed, spaced]
+    preview = parse_contracts(read_rows(xlsx(rows)), period)
+    assert {row.line: row.errors for row in preview.rows if row.errors} == {
+        3: {"出质人": "统一社会信用代码与第 2 行相同，出质人却是“企业1”：同一企业请写同一名称。"}
+    }
+    with pytest.raises(ImportFileError):
+        apply_contracts(preview, administrator, "x.xlsx")
+    assert not PledgeContract.objects.exists() and not PledgeFigures.objects.exists()
+
+
 def test_the_same_contracts_again_change_nothing(period, administrator):
     content = xlsx([HEAD, contract(n=1), contract(n=2)])
     apply_contracts(parse_contracts(read_rows(content), period), administrator, "a.xlsx")

@@ -129,3 +129,20 @@ def test_the_admin_has_no_second_import_door_and_links_the_portals(client, admin
         reverse("admin:reporting_pledgereport_import")
     html = client.get("/admin/reporting/pledgereport/").content.decode()
     assert '<a href="/imports/">导入统计表（在门户中预览后确认）</a>' in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/reporting/pledgereport/{report}/history/abc/",
+        "/admin/reporting/pledgereport/abc/history/{record}/",
+        "/admin/reporting/pledgereport/{report}/history/1.5/",
+    ],
+)
+def test_a_malformed_history_address_is_not_found_not_a_server_error(
+    client, administrator, reopened, path
+):
+    record = PledgeReport.history.filter(id=reopened.pk).first()
+    client.force_login(administrator)
+    response = client.get(path.format(report=reopened.pk, record=record.history_id))
+    assert response.status_code == 404

@@ -219,9 +219,23 @@ def test_the_bulk_button_leads_to_a_confirmation_that_changes_nothing(
     assert "以下 2 份报表将审核通过，请核对：" in html
     rows = [[cell["text"] for cell in row] for row in html_table(html, "approve-confirm")]
     assert rows == [
-        ["填报单位", "版本", "需要说明的情况", "最后修改"],
-        ["郑州市", str(zhengzhou.version), "—", f"{shown(zhengzhou.updated_at)} zhengzhou"],
-        ["周口市", str(zhoukou.version), "—", f"{shown(zhoukou.updated_at)} zhoukou"],
+        ["填报单位", "版本", "专利", "商标", "需要说明的情况", "最后修改"],
+        [
+            "郑州市",
+            str(zhengzhou.version),
+            "10 万元，1 项，1 件",
+            "0 万元，0 项，0 件",
+            "—",
+            f"{shown(zhengzhou.updated_at)} zhengzhou",
+        ],
+        [
+            "周口市",
+            str(zhoukou.version),
+            "10 万元，1 项，1 件",
+            "0 万元，0 项，0 件",
+            "—",
+            f"{shown(zhoukou.updated_at)} zhoukou",
+        ],
     ]
     # The confirmation carries the versions the board showed, and nothing else.
     assert html.count('type="hidden" name="report"') == 2
@@ -280,7 +294,7 @@ def test_the_confirmation_shows_what_needs_explaining_with_the_explanation(
     assert report.state == ReportState.SUBMITTED
     html = reviewer_client.post(APPROVE, {"report": f"{report.pk}:{report.version}"}).content
     rows = html_table(html.decode(), "approve-confirm")
-    assert rows[1][2]["text"] == (
+    assert rows[1][4]["text"] == (
         "专利：质押金额（万元）较上年同期（4）变动 +150.0%。 上报说明：未填写上报说明。"
     )
 

@@ -27,6 +27,8 @@ def test_a_submitter_previews_then_confirms_their_own_figures(
     assert [str(m) for m in response.context["messages"]] == [
         "已导入 1 行，保存为草稿；请核对后在报表页提交。"
     ]
+    # On the report page, where the clerk checks and submits it.
+    assert response.redirect_chain == [("/periods/2021/410100/", 302)]
     report = PledgeReport.objects.get()
     assert report.state == ReportState.DRAFT
     assert report.figures.get().amount == Decimal("19060.00")
@@ -121,3 +123,17 @@ def test_another_users_pending_import_does_not_exist_for_you(
     pending = PendingImport.objects.get()
     client.force_login(zhengzhou_submitter)
     assert client.post(f"/imports/{pending.pk}/confirm/").status_code == 404
+
+
+def test_a_province_import_of_several_units_leads_to_the_board(client, reviewer, open_period):
+    client.force_login(reviewer)
+    rows = [
+        golden.PATENT_HEADINGS,
+        ["1", "郑州市", "10", "1", "1"],
+        ["2", "洛阳市", "20", "2", "2"],
+    ]
+    upload(client, as_csv(rows), period=open_period)
+    pending = PendingImport.objects.get()
+    response = client.post(f"/imports/{pending.pk}/confirm/", follow=True)
+    assert response.redirect_chain == [("/periods/2021/board/", 302)]
+    assert [str(m) for m in response.context["messages"]] == ["已导入 2 行。"]

@@ -118,6 +118,22 @@ def test_save_and_submit_in_one_step(submitter_client):
     assert PledgeReport.objects.get().state == ReportState.SUBMITTED
 
 
+def test_a_refused_submission_is_an_error_that_gives_its_reasons_in_one_sentence(submitter_client):
+    """Saved, yes; submitted, no: what the clerk asked for did not happen (an error, not a
+    note), and the reasons read as one sentence, each clause once punctuated."""
+    both_without_enterprises = {
+        "patent-enterprises": "", "patent-smes": "",
+        "trademark-amount": "10", "trademark-projects": "1", "trademark-items": "1",
+    }  # fmt: skip
+    response = submitter_client.post(URL, form(action="submit", **both_without_enterprises))
+    [message] = list(get_messages(response.wsgi_request))
+    assert message.level_tag == "error"
+    assert str(message) == (
+        "已保存为草稿，但未能提交：以下情况须在“上报说明”中说明原因后才能提交："
+        "专利：有 2 个质押项目，但惠及企业数为空或 0；商标：有 1 个质押项目，但惠及企业数为空或 0。"
+    )
+
+
 def test_a_submission_that_needs_an_explanation_stays_a_saved_draft(submitter_client):
     no_enterprises = {"patent-enterprises": "", "patent-smes": ""}
     response = submitter_client.post(URL, form(action="submit", **no_enterprises))

@@ -153,6 +153,7 @@ PORTAL_URLS = {
     "circulars:redraft": {"": {"pk": W("circular", 8)}},
     "circulars:issue": {"": {"pk": W("circular", 8)}},
     "circulars:withdraw": {"": {"pk": W("circular", 8)}},
+    "circulars:copy": {"": {"pk": W("circular", 8)}},
     "circulars:file": {
         fmt: {"pk": W("circular", 8), "fmt": fmt} for fmt in ("pdf", "docx", "xlsx")
     },
@@ -287,6 +288,11 @@ for _label, _object in ADMIN_OBJECTS.items():
     for _view in ("change", "delete", "history"):
         ADMIN_URLS[f"admin:{_app}_{_model}_{_view}"] = {"": {"object_id": _object}}
     ADMIN_URLS[f"admin:admin/{_app}/{_model}/<path:object_id>/"] = {"": {"object_id": _object}}
+# The history of a report that moved: its states, as the admin names them.
+ADMIN_URLS["admin:reporting_pledgereport_history"]["luoyang"] = {"object_id": W("report", "洛阳")}
+ADMIN_URLS["admin:measures_measurereport_history"]["luoyang"] = {
+    "object_id": W("measure_report", "洛阳")
+}
 
 URL_TABLE = {**PORTAL_URLS, **ADMIN_URLS}
 
@@ -924,6 +930,8 @@ NOT_LINKED = {
     "set_language": "a POST form (the language switch)",
     "favicon": "asked for by browsers, not by people",
     "circulars:redraft": "POST only",
+    "circulars:copy": "a POST form on an issued or withdrawn circular's page (the demo's circulars"
+    " are drafts; tests/circulars/test_withdrawal.py uses it)",
     "circulars:withdraw": "linked from an issued circular's page (the demo's circulars are drafts;"
     " tests/circulars/test_withdrawal.py follows that link)",
     "circulars:issue": "POST only",
@@ -972,6 +980,8 @@ ANSWERS = {
     "circulars:redraft": ("L 403 403 403 405 405", "L 403 403 403 302 302"),
     "circulars:issue": ("L 403 403 403 200 200", "L 403 403 403 302 302"),
     "circulars:withdraw": ("L 403 403 403 302 302", "L 403 403 403 302 302"),
+    # The demo's circulars are drafts: copying one is refused with a message.
+    "circulars:copy": ("L 403 403 403 405 405", "L 403 403 403 302 302"),
     "circulars:file": ("L 403 403 200 200 200", "L 403 403 405 405 405"),
     "circulars:attachment_pdf": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
     "circulars:practice_exchange": ("L 403 403 403 200 200", "L 403 403 403 400 400"),

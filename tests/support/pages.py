@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
 from circulars.models import Circular, CircularAttachment
 from cities.models import ReportingUnit, UnitAlias
@@ -210,10 +210,10 @@ def data_strings():
             found.update(
                 _lines(*identify_hasher(user.password).safe_summary(user.password).values())
             )
-    # Roles are rows an administrator may rename. Permissions are named once, by Django, when
-    # the tables are made ("Can add 质押融资报表"), in no user's language.
+    # Roles are rows an administrator may rename. (Permissions are named by Django once, in
+    # English, "Can add 质押融资报表": the pages name them in the reader's language, and are
+    # read for it.)
     found.update(_lines(*Group.objects.values_list("name", flat=True)))
-    found.update(_lines(*Permission.objects.values_list("name", flat=True)))
     for c in Circular.objects.all():
         found.update(
             _lines(
