@@ -84,6 +84,14 @@ def env_choice(name, default, choices):
     return value
 
 
+def covers_a_public_suffix(host):
+    """Whether ``.host`` would answer to names anyone can register (``.cn``, ``.gov.cn``, ``.``)."""
+    from publicsuffixlist import PublicSuffixList
+
+    name = host.strip(".").lower()
+    return not name or PublicSuffixList().is_public(name)
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 _LOCAL_SECRET_KEY = "local-development-only-never-use-in-production"
@@ -103,7 +111,7 @@ else:
             "DATABASE_URL must be set when DJANGO_DEBUG is off (postgres://... in production; "
             "an explicit sqlite:///path is accepted)."
         )
-    if not SECRET_KEY or SECRET_KEY == _LOCAL_SECRET_KEY or len(SECRET_KEY) < 50:
+    if not SECRET_KEY or _LOCAL_SECRET_KEY in SECRET_KEY or len(SECRET_KEY) < 50:
         _missing.append(
             "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters "
             "when DJANGO_DEBUG is off (production, the default)."
@@ -118,8 +126,22 @@ else:
         raise ImproperlyConfigured(
             "DJANGO_ALLOWED_HOSTS must name the portal's host names; '*' is refused in production."
         )
+    # A leading dot answers to every name below: below a public suffix (.cn, .gov.cn), that is
+    # any host anyone can register.
+    _wide = [
+        host for host in ALLOWED_HOSTS if host.startswith(".") and covers_a_public_suffix(host)
+    ]
+    if _wide:
+        raise ImproperlyConfigured(
+            f"DJANGO_ALLOWED_HOSTS: {', '.join(_wide)} answers to every host name under a public "
+            "suffix; name the portal's own host (zscq.example.gov.cn), or a domain of your own "
+            "(.example.gov.cn)."
+        )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Django's system checks the installation chooses to live with, by name (security.W008…): in
+# production every other warning of the deployment checks stops the web server (config/wsgi.py).
+SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_CHECKS")
 # A refused form is a page of the portal that says to reload it (Django's is rendered bare).
 CSRF_FAILURE_VIEW = "lib.errors.csrf_failure"
 
@@ -157,6 +179,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every middleware that may answer on its own (a refused host is answered by
+    # CommonMiddleware, a refused form by CsrfViewMiddleware): every response carries them.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.ChineseFirstLocaleMiddleware",
@@ -164,10 +190,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The request being answered, for the links of the e-mail it sends (in a local run).
     "lib.email_links.RequestAddressMiddleware",
-    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",

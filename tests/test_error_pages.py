@@ -139,6 +139,31 @@ def test_a_host_the_portal_does_not_answer_to_gets_the_bad_request_page(client):
     assert "portal.example.com" not in page
 
 
+@pytest.mark.parametrize(
+    ("path", "host"),
+    [
+        ("/", "portal.example.com"),  # refused by the host check, before any view
+        ("/no-such-page/", "testserver"),
+        ("/periods/2021/board/", "testserver"),  # a refusal
+    ],
+)
+def test_every_error_page_carries_the_security_headers_of_the_other_pages(
+    client, viewer, path, host
+):
+    client.force_login(viewer)
+    page = client.get("/", HTTP_HOST="testserver")
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code >= 400
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert response.get(header) == page.get(header), header
+
+
 def test_a_server_error_gets_the_portals_page_without_the_error(someone):
     response = someone.get("/test-errors/broken/")
     assert response.status_code == 500

@@ -53,6 +53,63 @@ def test_with_nothing_set_the_web_server_is_in_production_mode_and_refuses_to_st
     assert "set DJANGO_DEBUG=true, as `make run` does" in result.stderr
 
 
+def start(**env):
+    """The web server's start (what gunicorn imports), in a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=settings.BASE_DIR,
+        env=clean_environment(**env),
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("host", [".cn", ".gov.cn", ".com.cn", ".", ".localhost"])
+def test_production_refuses_hosts_that_cover_a_public_suffix(host):
+    result = manage("check", **{**PRODUCTION, "DJANGO_ALLOWED_HOSTS": f"zscq.example.gov.cn,{host}"})
+    assert result.returncode != 0
+    assert f"DJANGO_ALLOWED_HOSTS: {host} answers to every host name under a public suffix" in (
+        result.stderr
+    )
+
+
+def test_production_accepts_a_domain_of_its_own_with_its_hosts_below():
+    result = manage("check", **{**PRODUCTION, "DJANGO_ALLOWED_HOSTS": ".example.gov.cn"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_the_public_local_key_in_any_form():
+    padded = "local-development-only-never-use-in-production" + "x" * 20
+    result = manage("check", **{**PRODUCTION, "DJANGO_SECRET_KEY": padded})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "check"),
+    [
+        ("DJANGO_SECRET_KEY", "a" * 50, "security.W009"),
+        ("DJANGO_SECURE_HSTS_SECONDS", "0", "security.W004"),
+        ("DJANGO_SECURE_SSL_REDIRECT", "false", "security.W008"),
+    ],
+)
+def test_the_web_server_refuses_to_start_on_a_deployment_warning_not_silenced(
+    variable, value, check
+):
+    result = start(**{**PRODUCTION, variable: value})
+    assert result.returncode != 0
+    assert "The deployment checks refuse to start the portal" in result.stderr
+    assert f"({check})" in result.stderr
+    # Silenced by name, on purpose, it starts.
+    result = start(**{**PRODUCTION, variable: value, "DJANGO_SILENCED_CHECKS": check})
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_web_server_starts_in_production_with_nothing_to_silence():
+    result = start(**PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.parametrize(
     "command",
     [
