@@ -64,7 +64,15 @@ MEASURE_TYPES = {
                 "loans_amount",
                 "compensation_paid",
             ),
-            ("title", "scope", "size", "bank_groups", "loans_count", "loans_amount"),
+            (
+                "title",
+                "scope",
+                "size",
+                "bank_groups",
+                "loans_count",
+                "loans_amount",
+                "compensation_paid",
+            ),
         ),
         MeasureType(
             "events",
