@@ -66,7 +66,9 @@ def start(**env):
 
 @pytest.mark.parametrize("host", [".cn", ".gov.cn", ".com.cn", ".", ".localhost"])
 def test_production_refuses_hosts_that_cover_a_public_suffix(host):
-    result = manage("check", **{**PRODUCTION, "DJANGO_ALLOWED_HOSTS": f"zscq.example.gov.cn,{host}"})
+    result = manage(
+        "check", **{**PRODUCTION, "DJANGO_ALLOWED_HOSTS": f"zscq.example.gov.cn,{host}"}
+    )
     assert result.returncode != 0
     assert f"DJANGO_ALLOWED_HOSTS: {host} answers to every host name under a public suffix" in (
         result.stderr
