@@ -6,11 +6,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from audit.models import Event
+from audit.services import record
 from cities.models import ReportingUnit
+
+from .signals import record_units_change, refuse_two_administrators, unit_names
 
 User = get_user_model()
 
@@ -23,6 +28,10 @@ class UnitMembershipForm(forms.ModelForm):
         labels = {"reportingunit": _("填报单位")}
 
 
+def is_own(request, obj):
+    return obj is not None and obj.pk == request.user.pk
+
+
 class UnitMembershipInline(admin.TabularInline):
     """The reporting units a 市级填报员 submits for."""
 
@@ -32,6 +41,23 @@ class UnitMembershipInline(admin.TabularInline):
     verbose_name = _("填报单位")
     verbose_name_plural = _("可填报的单位（市级填报员）")
     autocomplete_fields = ["reportingunit"]
+
+    # Django asks for the right to change a reporting unit here (the table is the units'); the
+    # units of an account are the accounts' business: the 安全管理员's, never on their own.
+    def _may_change(self, request, obj):
+        return request.user.has_perm("auth.change_user") and not is_own(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_change(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("auth.view_user")
 
 
 class PasswordChangeForm(AdminPasswordChangeForm):
@@ -89,15 +115,87 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class PortalGroupAdmin(PermissionChoosers, GroupAdmin):
-    pass
+    """The roles and their rights are the code's (accounts.groups sets them at each migrate):
+    shown, never changed here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RolesForm(forms.ModelForm):
+    """The account's roles: one of the three administrators at most (the signal refuses it by
+    any other route too)."""
+
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        try:
+            refuse_two_administrators({group.name for group in groups})
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+        return groups
 
 
 @admin.register(User)
 class PortalUserAdmin(PermissionChoosers, UserAdmin):
+    """Accounts, as the 安全管理员 keeps them.
+
+    No form offers 超级用户状态, 工作人员状态 or single permissions: a superuser is made at the
+    console for emergencies, the admin site follows from the roles, and rights come with roles.
+    Nobody changes their own roles, units or state; an account is disabled, never deleted (the
+    trail and the reports name it); a superuser's account is changed by a superuser only.
+    """
+
+    form = type("UserChangeForm", (RolesForm, UserAdmin.form), {})
     inlines = [UnitMembershipInline]
     change_password_form = PasswordChangeForm
-    list_display = ["username", "first_name", "email", "is_active", "is_staff", "last_login"]
-    list_filter = ["groups", "is_active", "is_staff"]
+    list_display = ["username", "first_name", "email", "is_active", "roles", "last_login"]
+    list_filter = ["groups", "is_active"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "groups")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    filter_horizontal = ("groups",)
+
+    @admin.display(description=_("角色"))
+    def roles(self, obj):
+        return "、".join(group.name for group in obj.groups.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["last_login", "date_joined"]
+        if is_own(request, obj):
+            fields += ["is_active", "groups"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_related(self, request, form, formsets, change):
+        before = unit_names(form.instance.pk)
+        super().save_related(request, form, formsets, change)
+        record_units_change(form.instance.pk, before)
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "groups":
+            kwargs["help_text"] = _(
+                "系统管理员、安全管理员、审计管理员三者只能任其一；账号的后台权限由角色决定。"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class PortalAccessAttemptAdmin(AccessAttemptAdmin):
@@ -106,6 +204,27 @@ class PortalAccessAttemptAdmin(AccessAttemptAdmin):
     @admin.display(description=_("状态"))
     def status(self, obj):
         return super().status(obj)
+
+    # Deleting a name's failed attempts unlocks it: the 安全管理员's act, recorded.
+    def delete_model(self, request, obj):
+        attempt = _unlocking(obj)
+        super().delete_model(request, obj)
+        record(Event.ACCOUNT_UNLOCKED, **attempt)
+
+    def delete_queryset(self, request, queryset):
+        attempts = [_unlocking(obj) for obj in queryset]
+        super().delete_queryset(request, queryset)
+        for attempt in attempts:
+            record(Event.ACCOUNT_UNLOCKED, **attempt)
+
+
+def _unlocking(attempt):
+    return {
+        "object_type": "axes.accessattempt",
+        "object_id": attempt.pk,
+        "object_label": attempt.username or "",
+        "details": {"username": attempt.username, "address": attempt.ip_address},
+    }
 
 
 admin.site.unregister(AccessAttempt)

@@ -13,7 +13,10 @@ class AccountsConfig(AppConfig):
     default = True
 
     def ready(self):
-        from . import roles  # noqa: F401 (registers every rule of the project)
+        from . import (
+            roles,  # noqa: F401 (registers every rule of the project)
+            signals,  # noqa: F401 (the audit of accounts, the separation of duties)
+        )
         from .groups import ensure_groups
 
         # After every migrate, when the permissions exist: the groups always match the code.

@@ -1,12 +1,18 @@
-"""The demo's accounts (a local demo only): a submitter per city, a reviewer and an
-administrator, all with one password."""
+"""The demo's accounts (a local demo only): a submitter per city, a reviewer and the three
+administrators (system, security, audit), all with one password."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from cities.resolver import UnitResolver
 
-from .roles import ADMINISTRATOR_GROUP, REVIEWER_GROUP, SUBMITTER_GROUP
+from .roles import (
+    ADMINISTRATOR_GROUP,
+    AUDITOR_GROUP,
+    REVIEWER_GROUP,
+    SECURITY_GROUP,
+    SUBMITTER_GROUP,
+)
 
 # Local demo only: loaddemo creates no account when DEBUG is off.
 DEMO_PASSWORD = "henan-demo-2020"
@@ -20,7 +26,9 @@ SUBMITTERS = {
     "济源": "jiyuan",
 }  # fmt: skip
 REVIEWER = ("reviewer", "省级审核员（演示）")
-ADMINISTRATOR = ("admin", "省级管理员（演示）")
+ADMINISTRATOR = ("admin", "系统管理员（演示）")
+SECURITY = ("security", "安全管理员（演示）")
+AUDITOR = ("auditor", "审计管理员（演示）")
 
 
 def submitter(short_name):
@@ -37,8 +45,10 @@ def load_accounts(out):
     User = get_user_model()
     groups = {
         name: Group.objects.get_or_create(name=name)[0]
-        for name in (SUBMITTER_GROUP, REVIEWER_GROUP, ADMINISTRATOR_GROUP)
-    }
+        for name in (
+            SUBMITTER_GROUP, REVIEWER_GROUP, ADMINISTRATOR_GROUP, SECURITY_GROUP, AUDITOR_GROUP
+        )
+    }  # fmt: skip
 
     def account(username, full_name, group, **flags):
         user, created = User.objects.get_or_create(
@@ -59,16 +69,19 @@ def load_accounts(out):
         unit.submitters.add(user)
         count += 1
     account(*REVIEWER, REVIEWER_GROUP)
-    # A superuser and 省级管理员, not a reviewer: the demo keeps the two roles apart.
-    account(*ADMINISTRATOR, ADMINISTRATOR_GROUP, is_staff=True, is_superuser=True)
-    out.write(f"Demo accounts: {count + 2}")
+    # The three administrators, one role each (三员分立); none is a superuser or a reviewer.
+    account(*ADMINISTRATOR, ADMINISTRATOR_GROUP)
+    account(*SECURITY, SECURITY_GROUP)
+    account(*AUDITOR, AUDITOR_GROUP)
+    out.write(f"Demo accounts: {count + 4}")
 
 
 def print_logins(out):
     out.write("")
     out.write("Demo log-ins (local demo only) / 演示账号（仅限本地演示）:")
     out.write(f"  password / 密码: {DEMO_PASSWORD}")
-    out.write(f"  {ADMINISTRATOR[0]:<13} {ADMINISTRATOR[1]}")
+    for username, name in (ADMINISTRATOR, SECURITY, AUDITOR):
+        out.write(f"  {username:<13} {name}")
     out.write(f"  {REVIEWER[0]:<13} {REVIEWER[1]}")
     out.write(
         f"  {'luoyang':<13} 洛阳市填报员（演示）; one per city: " + ", ".join(SUBMITTERS.values())

@@ -4,8 +4,15 @@ A role is a Django group, plus a submitter's link to their reporting units. The 
 (django-rules permissions) are registered here, once, and asked through ``can()``; views,
 services, templates and imports never compare groups or states themselves.
 
-A superuser is an administrator, not a reviewer: approving, returning and reopening
-reports, granting extensions and seeing provisional figures need the 省级审核员 group.
+Separation of duties (三员分立): the 系统管理员 runs the business's settings (periods, units,
+benchmarks, standing rules, circulars), the 安全管理员 the accounts (creating, disabling,
+roles, units, unlocking, passwords), the 审计管理员 reads the audit trail; no account holds two
+of the three (``accounts.admin`` and ``accounts.signals`` refuse it by every route).
+
+A superuser exists only for emergencies, made at the console (``createsuperuser``): it is a
+系统管理员 in the portal and may do everything in the admin, but is not a reviewer (approving,
+returning and reopening reports, granting extensions and seeing provisional figures need the
+省级审核员 group) and does not read the audit trail.
 
 The helpers cache a user's groups and units on the user object, so checking
 several rules in one request costs two queries at most.
@@ -17,8 +24,14 @@ from cities.models import ReportingUnit
 
 SUBMITTER_GROUP = "市级填报员"
 REVIEWER_GROUP = "省级审核员"
-ADMINISTRATOR_GROUP = "省级管理员"
-GROUPS = (SUBMITTER_GROUP, REVIEWER_GROUP, ADMINISTRATOR_GROUP)
+ADMINISTRATOR_GROUP = "系统管理员"
+SECURITY_GROUP = "安全管理员"
+AUDITOR_GROUP = "审计管理员"
+GROUPS = (SUBMITTER_GROUP, REVIEWER_GROUP, ADMINISTRATOR_GROUP, SECURITY_GROUP, AUDITOR_GROUP)
+# The three administrators: an account holds one of them at most.
+SEPARATED_GROUPS = (ADMINISTRATOR_GROUP, SECURITY_GROUP, AUDITOR_GROUP)
+# The groups whose members use the admin site (their accounts' is_staff follows from them).
+STAFF_GROUPS = (ADMINISTRATOR_GROUP, SECURITY_GROUP)
 
 
 def can(user, permission, obj=None):
@@ -65,8 +78,20 @@ def is_reviewer(user):
 
 @rules.predicate
 def is_administrator(user):
-    """A 省级管理员, or a superuser."""
+    """A 系统管理员, or a superuser."""
     return user.is_authenticated and (user.is_superuser or ADMINISTRATOR_GROUP in group_names(user))
+
+
+@rules.predicate
+def is_security_administrator(user):
+    """A 安全管理员 (or a superuser, in an emergency)."""
+    return user.is_authenticated and (user.is_superuser or SECURITY_GROUP in group_names(user))
+
+
+@rules.predicate
+def is_auditor(user):
+    """A 审计管理员 (being a superuser does not make one)."""
+    return user.is_authenticated and AUDITOR_GROUP in group_names(user)
 
 
 is_provincial = is_reviewer | is_administrator
@@ -117,6 +142,9 @@ rules.add_perm("measures.review_report", is_reviewer)
 rules.add_perm("measures.import_report", is_provincial)
 rules.add_perm("measures.view_matrix", is_provincial)
 rules.add_perm("measures.upload_measures", is_submitter | is_provincial)
+
+# The audit trail: read and exported by the 审计管理员 alone.
+rules.add_perm("audit.view_audit_trail", is_auditor)
 
 # Circulars.
 rules.add_perm("circulars.view_circulars", is_provincial)

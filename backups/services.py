@@ -11,6 +11,7 @@ checked; a restore either replaces the target's content entirely or leaves it as
 
 import contextlib
 import copy
+import getpass
 import os
 import shutil
 import sqlite3
@@ -23,8 +24,11 @@ import dj_database_url
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.utils import ConnectionHandler
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditEvent, Event, Result
+from audit.services import record
+from lib.wording import bilingual
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_CUSTOM_MAGIC = b"PGDMP"
@@ -46,17 +50,6 @@ class BackupError(Exception):
     """A refusal or a failure, worded for the operator: Chinese, then English."""
 
 
-def bilingual(message, **params):
-    """The message in Chinese, then in English (once its translation exists)."""
-    lines = []
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            text = str(message) % params if params else str(message)
-        if text not in lines:
-            lines.append(text)
-    return "\n".join(lines)
-
-
 def refusal(message, **params):
     return BackupError(bilingual(message, **params))
 
@@ -74,6 +67,48 @@ class Summary:
     @property
     def total_rows(self):
         return sum(self.rows.values())
+
+
+# ── The audit trail ───────────────────────────────────────────────────────────────────────
+
+
+def audited(event, path, settings_dict, run):
+    """``run()`` (a backup or a restore), recorded in the portal's audit trail whether it
+    succeeds or fails: who ran it (the system account), which file, which database. A restore
+    is recorded in the database as restored. Returns the run's summary."""
+    details = {"file": str(path), "database": describe(settings_dict), "by": _system_user()}
+    try:
+        summary = run()
+    except BackupError as error:
+        with contextlib.suppress(DatabaseError):  # the refusal is what the operator must see
+            _record(event, Result.FAILED, {**details, "error": str(error)})
+        raise
+    _record(
+        event, Result.SUCCESS, {**details, "tables": len(summary.rows), "rows": summary.total_rows}
+    )
+    return summary
+
+
+def _system_user():
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def _record(event, result, details):
+    connection = connections[DEFAULT_DB_ALIAS]
+    if event == Event.RESTORE and not connection.in_atomic_block:
+        connection.close()  # a restore replaced what the connection had open
+    if AuditEvent._meta.db_table not in connection.introspection.table_names():
+        return  # a backup of an older version, not migrated yet
+    record(
+        event,
+        object_type="backup",
+        object_label=Path(details["file"]).name,
+        result=result,
+        details=details,
+    )
 
 
 # ── Which database ────────────────────────────────────────────────────────────────────────

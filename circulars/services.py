@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import can
+from audit.models import Event
+from audit.services import record
 from lib.printed import PrintedGrid, archive_tables, tables_from_archive, tables_xlsx
 from lib.wording import join_names
 from measures.models import MeasureReport, Practice
@@ -271,6 +273,9 @@ def _store_issued(rendered, user, tables, document, allow_open_periods):
     circular.issued_at = timezone.now()
     circular.issued_by = user
     circular.save()
+    record(
+        Event.CIRCULAR_ISSUED, user=user, obj=circular, details={"sha256": circular.archived_sha256}
+    )
     return circular
 
 
@@ -298,6 +303,7 @@ def withdraw(circular, user, reason, *, revision=None):
             "state", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at",
         ]
     )  # fmt: skip
+    record(Event.CIRCULAR_WITHDRAWN, user=user, obj=circular, details={"reason": reason})
     return circular
 
 

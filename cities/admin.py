@@ -16,3 +16,5 @@ class ReportingUnitAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     inlines = [UnitAliasInline]
     ordering = ["code"]
+    # Who submits for a unit is the 安全管理员's to say, on the account's page.
+    exclude = ["submitters"]

@@ -157,6 +157,8 @@ INSTALLED_APPS = [
     "simple_history",
     # The rules are registered by accounts.roles, the one module that decides who may do what.
     "rules",
+    # The audit trail: below every app of the portal, it knows none of them.
+    "audit",
     # django-axes, named in the user's language (accounts.apps.AxesConfig)
     "accounts.apps.AxesConfig",
     # The portal's own apps, lowest layer first (tests/test_layers.py holds them to it).
@@ -190,8 +192,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # The request being answered, for the links of the e-mail it sends (in a local run).
-    "lib.email_links.RequestAddressMiddleware",
+    # The request being answered, for the links of the e-mail it sends (in a local run) and
+    # for the audit trail (who, from where).
+    "lib.requests.CurrentRequestMiddleware",
+    # Records each download and each refused page (403) in the audit trail.
+    "audit.middleware.AuditMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
@@ -282,7 +287,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "lib.client_ip.client_ip"
+
+# The audit trail keeps every event at least this long (the Cybersecurity Law asks six months);
+# only `audit_prune` removes older ones.
+AUDIT_RETENTION_DAYS = env_int("DJANGO_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -401,7 +410,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Records about a request (refused hosts, CSRF failures, errors) name the client's address,
     # the same one the lock-out counts (DJANGO_TRUSTED_PROXIES).
-    "filters": {"client": {"()": "accounts.client_ip.ClientAddressFilter"}},
+    "filters": {"client": {"()": "lib.client_ip.ClientAddressFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"}
     },

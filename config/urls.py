@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("audit.urls")),
     path("", include("circulars.urls")),
     path("", include("contracts.urls")),
     path("", include("measures.urls")),

@@ -11,32 +11,15 @@ The request's host is trusted only as Django checks it: ``get_host()`` refuses a
 a host it refuses here is never put in a link.
 """
 
-from contextvars import ContextVar
-
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 
-_request = ContextVar("portal_request", default=None)
-
-
-class RequestAddressMiddleware:
-    """Remembers the request being answered, for the links of e-mail sent while answering it
-    (notifications are sent when the transaction commits, inside the view)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _request.set(request)
-        try:
-            return self.get_response(request)
-        finally:
-            _request.reset(token)
+from .requests import current_request
 
 
 def portal_url(path):
     """The absolute address of ``path`` (``/periods/2021/410300/``) for a link in an e-mail."""
-    request = _request.get()
+    request = current_request()
     if settings.DEBUG and request is not None:
         try:
             return request.build_absolute_uri(path)

@@ -1,5 +1,7 @@
-"""Lists inside a sentence, punctuated as the reader's language punctuates them."""
+"""Lists inside a sentence, punctuated as the reader's language punctuates them; a command's
+message in both languages."""
 
+from django.utils import translation
 from django.utils.translation import pgettext
 
 # What ends a sentence, in either language.
@@ -29,3 +31,15 @@ def join_sentences(sentences):
     if not clauses:
         return ""
     return join_clauses(clauses) + pgettext("at the end of a sentence", "。")
+
+
+def bilingual(message, **params):
+    """A command's message for the operator: in Chinese, then in English (once its translation
+    exists; one line if both read the same)."""
+    lines = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            text = str(message) % params if params else str(message)
+        if text not in lines:
+            lines.append(text)
+    return "\n".join(lines)

@@ -96,16 +96,38 @@ def reviewer(db):
     return user
 
 
-@pytest.fixture
-def administrator_user(db):
-    """A 省级管理员 (not a superuser): the admin site, no reviewing."""
+def _in_group(username, group_name):
     from django.contrib.auth.models import Group
 
+    user = UserFactory(username=username, email=f"{username}@example.org")
+    user.groups.add(Group.objects.get(name=group_name))
+    user.refresh_from_db()  # is_staff follows from the role
+    return user
+
+
+@pytest.fixture
+def administrator_user(db):
+    """A 系统管理员 (not a superuser): the admin site for the business's settings, no accounts,
+    no reviewing."""
     from accounts.roles import ADMINISTRATOR_GROUP
 
-    user = UserFactory(username="provadmin", email="provadmin@example.org", is_staff=True)
-    user.groups.add(Group.objects.get(name=ADMINISTRATOR_GROUP))
-    return user
+    return _in_group("provadmin", ADMINISTRATOR_GROUP)
+
+
+@pytest.fixture
+def security_user(db):
+    """A 安全管理员: accounts, roles, units and unlocking in the admin; no business data."""
+    from accounts.roles import SECURITY_GROUP
+
+    return _in_group("security", SECURITY_GROUP)
+
+
+@pytest.fixture
+def auditor_user(db):
+    """A 审计管理员: the audit trail's page, nothing else."""
+    from accounts.roles import AUDITOR_GROUP
+
+    return _in_group("auditor", AUDITOR_GROUP)
 
 
 @pytest.fixture

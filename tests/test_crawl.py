@@ -15,7 +15,9 @@ savepoint, and its response is checked once for everything a page must be:
 (e) a page carries the Content-Security-Policy and needs nothing it forbids (inline script or
     style, handlers, assets from another host);
 (f) a page reads in the persona's language, the data taken out;
-(g) every page a role must reach is linked from a page it reaches, starting from home.
+(g) every page a role must reach is linked from a page it reaches, starting from home;
+(h) the audit trail gets one row for each file handed out (with its name) and for each 403, and
+    none for anything else.
 """
 
 import re
@@ -28,7 +30,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils.http import parse_header_parameters
 
+from audit.models import AuditEvent, Event
 from tests.support.crawl import (
     ANSWERS,
     EXPECTED_CHANGES,
@@ -84,15 +88,24 @@ def is_page(response):
 
 def visit(world, key, variant, method, persona, language):
     """The request, and the page its redirect leads to, in a savepoint rolled back after; the
-    units whose guarded data the request changed."""
+    units whose guarded data the request changed, and the downloads and refusals the request
+    (not the page it leads to) recorded in the audit trail."""
     path = path_for(key, URL_TABLE[key][variant])
     client = client_of(world, persona, language)
     written = rows_written()
     with transaction.atomic():
+        # (What a POST sends is read from its form first: that page's download is not this one.)
+        data = post_data(key, variant, persona, path, client) if method == "POST" else None
+        mark = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         if method == "GET":
             response = client.get(path)
         else:
-            response = client.post(path, post_data(key, variant, persona, path, client))
+            response = client.post(path, data)
+        audited = list(
+            AuditEvent.objects.filter(pk__gt=mark, event__in=[Event.DOWNLOAD, Event.FORBIDDEN])
+            .order_by("pk")
+            .values_list("event", "object_label")
+        )
         responses = [(path, response)]
         target = urlsplit(response.get("Location", ""))
         if response.status_code in (301, 302, 303) and not target.netloc and target.path:
@@ -107,7 +120,17 @@ def visit(world, key, variant, method, persona, language):
         for unit in set(world.fingerprint) | set(after)
         if world.fingerprint.get(unit) != after.get(unit)
     }
-    return responses, changed
+    return responses, changed, audited
+
+
+def audit_expected(response):
+    """What the audit trail must get for a response: a 403, a file handed out, or nothing."""
+    if response.status_code == 403:
+        return [(Event.FORBIDDEN, "")]
+    if response.status_code == 200 and response.has_header("Content-Disposition"):
+        _kind, parameters = parse_header_parameters(response["Content-Disposition"])
+        return [(Event.DOWNLOAD, parameters["filename"])]
+    return []
 
 
 def read_in_english(world, key, variant, persona, data):
@@ -131,7 +154,7 @@ def check(world, key, variant, method, persona, language, data, links):
     """Every problem of one request of the crawl, as lines."""
     if language == "en":
         return read_in_english(world, key, variant, persona, data)
-    responses, changed = visit(world, key, variant, method, persona, language)
+    responses, changed, audited = visit(world, key, variant, method, persona, language)
     (path, response), *following = responses
     where = f"{method} {path} as {persona}"
     problems = []
@@ -144,6 +167,9 @@ def check(world, key, variant, method, persona, language, data, links):
     wanted = expected_status(key, variant, method, persona)
     if not wanted.matches(response):
         problems.append(f"{where}: answered {response.status_code}, expected {wanted}")
+    recorded = [(event, label if event == Event.DOWNLOAD else "") for event, label in audited]
+    if recorded != audit_expected(response):
+        problems.append(f"{where}: recorded {recorded}, expected {audit_expected(response)}")
     expected = EXPECTED_CHANGES.get((case_name(key, variant), method, persona), set())
     if changed != expected:
         problems.append(f"{where}: changed {sorted(changed)}, expected {sorted(expected)}")

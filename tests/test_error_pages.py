@@ -5,11 +5,9 @@ off, as production does. The URLs that fail on purpose are in ``tests.support.er
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from django.test import Client
 
-from accounts.roles import REVIEWER_GROUP
 from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +91,7 @@ def test_a_city_user_on_a_provincial_page_is_told_why_and_whom_to_ask(client, zh
     assert_portal_page(page)
     assert "<h1>没有权限</h1>" in page
     assert "您没有权限查看此页面或执行此操作。" in page
-    assert "请联系省级管理员" in page
+    assert "请联系安全管理员" in page
     assert "/accounts/login/?next=" not in page
     assert "403 Forbidden" not in page
 
@@ -116,7 +114,7 @@ def test_a_refused_visitor_is_offered_the_log_in_and_a_signed_in_user_is_not(cli
     assert log_in_link("/test-errors/refused/") in page
     client.force_login(viewer)
     page = html(client.get("/test-errors/refused/"))
-    assert "/accounts/login/?next=" not in page and "请联系省级管理员" in page
+    assert "/accounts/login/?next=" not in page and "请联系安全管理员" in page
 
 
 # ── 400 and 500 ─────────────────────────────────────────────────────────────────────────
@@ -192,10 +190,8 @@ def test_the_admins_page_not_found_is_the_portals(client, administrator):
     assert_portal_page(html(response))
 
 
-def test_the_admins_refusal_is_the_portals(client):
-    staff = UserFactory(username="staff-without-rights", is_staff=True)
-    staff.groups.add(Group.objects.get(name=REVIEWER_GROUP))
-    client.force_login(staff)
+def test_the_admins_refusal_is_the_portals(client, administrator_user):
+    client.force_login(administrator_user)  # staff, but accounts are the 安全管理员's
     response = client.get("/admin/auth/user/")
     assert response.status_code == 403
     page = html(response)

@@ -22,6 +22,7 @@ from lib.wording import join_sentences
 
 from .models import PendingImport
 from .readers import ImportFileError
+from .services import confirm
 
 ABANDONED_AFTER = datetime.timedelta(days=1)
 
@@ -148,11 +149,10 @@ class TwoStepConfirmView(TwoStepImportView):
                 raise ImportFileError(
                     join_sentences(preview.errors) or _("数据在预览后发生了变化，请重新上传预览。")
                 )
-            changed = self.apply(preview, pending, approve)
+            changed = confirm(pending, lambda: self.apply(preview, pending, approve))
         except (ImportFileError, PermissionDenied) as error:
             messages.error(request, _("未导入：{reason}").format(reason=error))
             return redirect(self.start_url)
-        pending.delete()
         if changed == 0:
             messages.info(request, _("文件中的数据与已保存的相同，没有变化。"))
         else:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import can
+from audit.models import Event
+from audit.services import record
 from lib.wording import join_sentences
 from periods.services import submission_deadline
 
@@ -266,6 +268,18 @@ def transition(report, action, user, comment="", expected_version=None, on=None,
         to_state=move.target,
         actor=user,
         comment=comment,
+    )
+    # In the move's transaction, after the report's row (the one lock order): no move without
+    # its line in the audit trail.
+    record(
+        Event.WORKFLOW_MOVE,
+        user=user,
+        obj=report,
+        details={
+            "move": WorkflowAction(move.action).label,
+            "from": ReportState(from_state).label,
+            "to": ReportState(move.target).label,
+        },
     )
     if notify and move.notify:
         transaction.on_commit(lambda: report.notify(logged))

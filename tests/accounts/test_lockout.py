@@ -115,7 +115,7 @@ def test_behind_a_proxy_the_clients_own_entries_do_not_change_its_address(client
 
 
 def test_behind_two_proxies_the_client_is_the_second_entry_from_the_right(settings, rf):
-    from accounts.client_ip import client_ip
+    from lib.client_ip import client_ip
 
     settings.TRUSTED_PROXIES = 2
     request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5, 10.0.0.2")
@@ -129,7 +129,7 @@ def test_behind_two_proxies_the_client_is_the_second_entry_from_the_right(settin
 def test_log_records_about_a_request_name_the_clients_address(settings, rf):
     import logging
 
-    from accounts.client_ip import ClientAddressFilter
+    from lib.client_ip import ClientAddressFilter
 
     settings.TRUSTED_PROXIES = 1
     request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5")

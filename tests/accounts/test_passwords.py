@@ -64,8 +64,8 @@ def inline_management_forms(response):
     return data
 
 
-def test_the_admins_add_user_form_refuses_nine_characters_in_chinese(client, administrator_user):
-    client.force_login(administrator_user)
+def test_the_admins_add_user_form_refuses_nine_characters_in_chinese(client, security_user):
+    client.force_login(security_user)
     form = {"username": "xinxiang2", "usable_password": "true"}
     form.update(inline_management_forms(client.get("/admin/auth/user/add/")))
     response = client.post(
@@ -80,9 +80,9 @@ def test_the_admins_add_user_form_refuses_nine_characters_in_chinese(client, adm
 
 
 def test_the_admins_change_password_form_refuses_nine_characters_in_chinese(
-    client, administrator_user, viewer
+    client, security_user, viewer
 ):
-    client.force_login(administrator_user)
+    client.force_login(security_user)
     url = f"/admin/auth/user/{viewer.pk}/password/"
     form = {"usable_password": "true"}
     response = client.post(url, {**form, "password1": "henan2020", "password2": "henan2020"})

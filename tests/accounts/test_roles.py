@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 def test_every_rule_of_the_project_is_registered_in_one_place():
     assert sorted(permissions) == [
+        "audit.view_audit_trail",
         "circulars.edit_circulars",
         "circulars.view_circulars",
         "circulars.withdraw_circular",

@@ -171,8 +171,8 @@ def test_a_backup_does_not_overwrite_a_file_without_force(backup_file):
 def test_a_restore_into_a_database_that_is_not_empty_is_refused_and_changes_nothing(
     backup_file, scratch_url
 ):
-    source = every_row(connection)
     run("restore", backup_file, "--database-url", scratch_url)
+    source = rows_of(scratch_url)  # the backup's rows
     change_a_row(scratch_url)
     changed = rows_of(scratch_url)
     assert changed != source

@@ -191,10 +191,9 @@ def test_the_administrators_pages_run_within_the_policy(signed_in, demo_site, sc
     walk.open(f"/admin/reporting/pledgereport/{report.pk}/history/{record}/")
     walk.open(f"/admin/reporting/pledgereport/{report.pk}/change/")
 
-    # A user's units are chosen with the admin's autocomplete (select2, a script).
+    # Accounts are the 安全管理员's: the 系统管理员 is refused them.
     user = report.unit.submitters.first()
-    page = walk.open(f"/admin/auth/user/{user.pk}/change/")
-    expect(page.locator(".select2-container").first).to_be_visible()
+    walk.open(f"/admin/auth/user/{user.pk}/change/", status=403)
 
     page = walk.open("/admin/reporting/pledgereport/")
     expect(page.locator("a[href='/imports/']")).to_be_attached()
@@ -218,4 +217,12 @@ def test_the_administrators_pages_run_within_the_policy(signed_in, demo_site, sc
     walk.open(f"/circulars/{circular.pk}/")
     walk.open(f"/circulars/{circular.pk}/edit/")
     walk.open("/admin/reporting/nothing-here/", status=404)
+    assert_clean(walk)
+
+    # A user's units are chosen with the admin's autocomplete (select2, a script), by the
+    # 安全管理员.
+    walk = signed_in("security")
+    page = walk.open(f"/admin/auth/user/{user.pk}/change/")
+    expect(page.locator(".select2-container").first).to_be_visible()
+    walk.open("/admin/axes/accessattempt/")
     assert_clean(walk)

@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from lib.email_links import RequestAddressMiddleware, portal_url
+from lib.email_links import portal_url
+from lib.requests import CurrentRequestMiddleware
 from reporting.models import IPKind, PledgeReport
 from tests.support.factories import (
     PledgeFiguresFactory,
@@ -103,7 +104,7 @@ def test_a_command_mails_links_to_the_configured_address_even_in_a_local_run(
 
 def address_while_answering(request):
     """What portal_url gives while the middleware answers ``request``."""
-    return RequestAddressMiddleware(lambda request: portal_url(REPORT_PATH))(request)
+    return CurrentRequestMiddleware(lambda request: portal_url(REPORT_PATH))(request)
 
 
 def test_a_link_made_while_answering_a_local_request_uses_its_scheme_host_and_port(portal):
@@ -139,5 +140,5 @@ def test_a_request_that_fails_leaves_no_address_behind(portal):
         raise RuntimeError("the view failed")
 
     with pytest.raises(RuntimeError):
-        RequestAddressMiddleware(fail)(RequestFactory().get("/", HTTP_HOST="127.0.0.1:8101"))
+        CurrentRequestMiddleware(fail)(RequestFactory().get("/", HTTP_HOST="127.0.0.1:8101"))
     assert portal_url(REPORT_PATH) == f"{BASE_URL}{REPORT_PATH}"

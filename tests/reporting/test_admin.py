@@ -52,9 +52,9 @@ def history_url(report, record):
     return f"/admin/reporting/pledgereport/{report.pk}/history/{record.history_id}/"
 
 
-@pytest.fixture(params=["view-only 省级管理员", "superuser"])
+@pytest.fixture(params=["view-only 系统管理员", "superuser"])
 def admin_user(request, administrator_user, administrator):
-    return {"view-only 省级管理员": administrator_user, "superuser": administrator}[request.param]
+    return {"view-only 系统管理员": administrator_user, "superuser": administrator}[request.param]
 
 
 @pytest.mark.parametrize("disabled_in_settings", [True, False])

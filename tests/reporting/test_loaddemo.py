@@ -75,18 +75,23 @@ def test_loaddemo_creates_the_demo_accounts_in_a_local_demo(local_demo, client):
     out = local_demo.output  # the shared demo is loaded as a local demo, with DEBUG on
     assert f"password / 密码: {accounts_demo.DEMO_PASSWORD}" in out
     User = get_user_model()
-    admin = User.objects.get(username="admin")
-    assert admin.is_superuser and admin.is_staff
-    # The administrator does not review: that is the reviewer's job.
-    assert list(admin.groups.values_list("name", flat=True)) == ["省级管理员"]
-    assert not is_reviewer(admin)
+    # The three administrators, one role each; none a superuser, none a reviewer.
+    for username, role, staff in (
+        ("admin", "系统管理员", True),
+        ("security", "安全管理员", True),
+        ("auditor", "审计管理员", False),
+    ):
+        account = User.objects.get(username=username)
+        assert list(account.groups.values_list("name", flat=True)) == [role]
+        assert (account.is_staff, account.is_superuser) == (staff, False), username
+        assert not is_reviewer(account)
     reviewer = User.objects.get(username="reviewer")
     assert list(reviewer.groups.values_list("name", flat=True)) == ["省级审核员"]
     assert is_reviewer(reviewer) and not reviewer.is_superuser
     luoyang = User.objects.get(username="luoyang")
     assert [u.name for u in luoyang.reporting_units.all()] == ["洛阳市"]
     assert User.objects.filter(groups__name="市级填报员").count() == 18
-    for username in ("admin", "reviewer", "luoyang", "jiyuan"):
+    for username in ("admin", "security", "auditor", "reviewer", "luoyang", "jiyuan"):
         response = client.post(
             "/accounts/login/", {"username": username, "password": accounts_demo.DEMO_PASSWORD}
         )

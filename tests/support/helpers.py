@@ -98,3 +98,29 @@ def runs_on_the_postgresql_leg(uses_database, path):
     same on both, and the browser journeys try the pages, whose queries the crawl already
     runs on PostgreSQL."""
     return uses_database and "browser" not in path.parts
+
+
+def admin_form_data(response, **changes):
+    """What an admin change page posts as it stands (its form and inlines, every value as
+    shown), with ``changes`` on top: a user's ``submit`` of the page, the way an attacker edits
+    one field of it."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context.get("inline_admin_formsets", ()):
+        management = inline.formset.management_form
+        data.update({management.add_prefix(n): v for n, v in management.initial.items()})
+        forms += [form for form in inline.formset.forms if form.initial]
+    for form in forms:
+        for name in form.fields:
+            if form.fields[name].disabled:
+                continue
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                value = "on"
+            elif isinstance(value, list | tuple):
+                value = [str(item) for item in value]
+            data[form.add_prefix(name)] = value
+    data.update(changes)
+    return data

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.models import Group
 
+from audit.models import AuditEvent
 from circulars.models import Circular, CircularAttachment
 from cities.models import ReportingUnit, UnitAlias
 from contracts import imports as contract_imports
@@ -251,6 +252,14 @@ def data_strings():
             "username", "user_agent", "ip_address", "http_accept", "path_info"
         ):
             found.update(_lines(*fields))
+    # The audit trail keeps what it recorded as it was: names, labels and details, in the
+    # portal's language.
+    for event in AuditEvent.objects.all():
+        found.update(_lines(event.username, event.address, event.object_label))
+        found.update(_lines(*event.roles.split(",")))
+        for value in event.details.values():
+            values = value if isinstance(value, list) else [value]
+            found.update(_lines(*(str(item) for item in values if item not in (None, ""))))
     # The admin's log names each object as it was called when it was changed.
     found.update(_lines(*LogEntry.objects.values_list("object_repr", flat=True)))
     found.update(django_m2m_names())

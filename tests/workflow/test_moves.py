@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from audit.models import AuditEvent, Event
 from periods.services import grant_extension
 from reporting import services
 from reporting.models import IPKind, ReportTransition
@@ -83,12 +84,21 @@ def test_every_move_of_the_state_machine(units, open_period, people, state, acti
             people[role],
             action,
         )
+        # One line in the audit trail, in the move's transaction.
+        (event,) = AuditEvent.objects.filter(event=Event.WORKFLOW_MOVE)
+        assert (event.user, event.object_type, event.object_id) == (
+            people[role],
+            "reporting.pledgereport",
+            str(report.pk),
+        )
+        assert event.details == {"move": action.label, "from": state.label, "to": expected.label}
     else:
         with pytest.raises((PermissionDenied, WorkflowError)):
             transition(report, action, people[role], comment="原因")
         report.refresh_from_db()
         assert report.state == state
         assert not ReportTransition.objects.exists()
+        assert not AuditEvent.objects.filter(event=Event.WORKFLOW_MOVE).exists()
 
 
 def test_a_refused_move_names_the_state(units, open_period, reviewer):

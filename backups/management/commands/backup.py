@@ -3,6 +3,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import Event
 from backups import services
 
 
@@ -30,7 +31,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, force, database, database_url, verbosity, **options):
         try:
             settings_dict = services.database_settings(database, database_url)
-            summary = services.backup(file, settings_dict, force=force)
+            summary = services.audited(
+                Event.BACKUP,
+                file,
+                settings_dict,
+                lambda: services.backup(file, settings_dict, force=force),
+            )
         except services.BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import Event
 from backups import services
 
 
@@ -35,7 +36,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, force, database, database_url, **options):
         try:
             settings_dict = services.database_settings(database, database_url)
-            summary = services.restore(file, settings_dict, force=force)
+            summary = services.audited(
+                Event.RESTORE,
+                file,
+                settings_dict,
+                lambda: services.restore(file, settings_dict, force=force),
+            )
         except services.BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
