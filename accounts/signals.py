@@ -23,6 +23,7 @@ from cities.models import ReportingUnit
 from lib.requests import current_request
 from lib.wording import join_names
 
+from . import passwords, sessions
 from .roles import SEPARATED_GROUPS, STAFF_GROUPS
 
 User = get_user_model()
@@ -35,6 +36,8 @@ Membership = ReportingUnit.submitters.through
 @receiver(user_logged_in, dispatch_uid="audit.login")
 def logged_in(sender, request, user, **kwargs):
     record(Event.LOGIN, user=user, request=request)
+    if request is not None and hasattr(request, "session"):
+        sessions.started(request.session, user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit.logout")
@@ -81,6 +84,14 @@ def acting_on_oneself(user):
     return actor is not None and actor.is_authenticated and actor.pk == user.pk
 
 
+def set_by_another(user):
+    """The request being answered is by a signed-in person other than ``user``: a password
+    they set is not the owner's (a reset by e-mail link, or at the console, is)."""
+    request = current_request()
+    actor = getattr(request, "user", None)
+    return actor is not None and actor.is_authenticated and actor.pk != user.pk
+
+
 # The flags of an account its owner may not change.
 GUARDED_FLAGS = ("is_active", "is_staff", "is_superuser")
 
@@ -109,6 +120,8 @@ def account_saved(sender, instance, created, raw=False, **kwargs):
         return
     if created:
         record(Event.ACCOUNT_CREATED, obj=instance)
+        if instance.has_usable_password():
+            passwords.remember(instance, by_owner=not set_by_another(instance))
         return
     if getattr(instance, "_password_set", False):
         instance._password_set = False
@@ -116,6 +129,8 @@ def account_saved(sender, instance, created, raw=False, **kwargs):
         # (the 安全管理员, a reset by e-mail link, the console) it is a reset.
         own = acting_on_oneself(instance)
         record(Event.PASSWORD_CHANGED if own else Event.PASSWORD_RESET, obj=instance)
+        if instance.has_usable_password():
+            passwords.remember(instance, by_owner=not set_by_another(instance))
     was_active = getattr(instance, "_was_active", None)
     if was_active is not None and was_active != instance.is_active:
         record(

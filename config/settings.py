@@ -195,6 +195,8 @@ MIDDLEWARE = [
     # The request being answered, for the links of the e-mail it sends (in a local run) and
     # for the audit trail (who, from where).
     "lib.requests.CurrentRequestMiddleware",
+    # Idle and absolute session limits; a password that must change before anything else.
+    "accounts.sessions.SessionLimitsMiddleware",
     # Records each download and each refused page (403) in the audit trail.
     "audit.middleware.AuditMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -268,7 +270,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.NotBlankValidator"},
+    {"NAME": "accounts.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
 ]
+# A password must be changed after this many days (and at once when someone else set it).
+PASSWORD_MAX_AGE_DAYS = env_int("DJANGO_PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
 
 # Lock-out after repeated failed log-ins (django-axes; accounts.lockout says how). Offices share
 # one NAT address, so a user name is locked from one address after AXES_FAILURE_LIMIT failures,
@@ -360,6 +366,8 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
+# Minutes without a request after which a log-in ends (SESSION_COOKIE_AGE ends it in any case).
+SESSION_IDLE_MINUTES = env_int("DJANGO_SESSION_IDLE_MINUTES", 30, minimum=1)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
