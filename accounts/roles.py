@@ -112,6 +112,13 @@ def is_unit_submitter(user, obj):
     return unit_id is not None and unit_id in unit_ids(user)
 
 
+@rules.predicate
+def is_submitted(user, obj):
+    """The report has left its unit at least once: not an unsubmitted draft (the report says,
+    ``UnitReport.is_unsubmitted_draft``; a unit before its report exists has nothing to hide)."""
+    return not getattr(obj, "is_unsubmitted_draft", False)
+
+
 # ── the rules of the project ──────────────────────────────────────────────────────────
 
 # A unit's pages (its reports of every kind, its history): the object is the unit.
@@ -130,6 +137,9 @@ rules.add_perm("reporting.view_report", is_unit_submitter | is_provincial)
 rules.add_perm("reporting.review_report", is_reviewer)
 # The province imports figures on the units' behalf (the move 省局导入).
 rules.add_perm("reporting.import_report", is_provincial)
+# What a report says (figures, texts, contracts, document names): a draft is its unit's until it
+# is submitted; the province sees that it exists and its state.
+rules.add_perm("reporting.view_content_report", is_unit_submitter | (is_provincial & is_submitted))
 rules.add_perm("reporting.view_board", is_provincial)
 rules.add_perm("reporting.view_provisional", is_reviewer)
 # The upload pages: a unit's own figures (and contracts), or the province's imports.
@@ -138,6 +148,7 @@ rules.add_perm("reporting.upload_figures", is_submitter | is_provincial)
 # A unit's measures.
 rules.add_perm("measures.edit_report", is_unit_submitter)
 rules.add_perm("measures.view_report", is_unit_submitter | is_provincial)
+rules.add_perm("measures.view_content_report", is_unit_submitter | (is_provincial & is_submitted))
 rules.add_perm("measures.review_report", is_reviewer)
 rules.add_perm("measures.import_report", is_provincial)
 rules.add_perm("measures.view_matrix", is_provincial)

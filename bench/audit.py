@@ -37,7 +37,11 @@ REQUESTS = 20  # per page, per round, per mode
 
 def setup(database_url):
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings", DJANGO_DEBUG="true", DATABASE_URL=database_url
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="true",
+        DATABASE_URL=database_url,
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_LOG_LEVEL="ERROR",
     )
     import django
 

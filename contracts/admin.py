@@ -7,6 +7,7 @@ which checks every row and derives the report's figures; the admin is no back do
 from django.contrib import admin
 
 from lib.admin_exports import SafeExportMixin
+from reporting.models import PledgeReport
 
 from .models import PledgeContract
 from .resources import PledgeContractResource
@@ -27,6 +28,11 @@ class PledgeContractAdmin(SafeExportMixin, admin.ModelAdmin):
     list_filter = ["kind", "report__period", "bank_group"]
     search_fields = ["pledgor", "uscc", "bank", "registration_number"]
     list_select_related = ["report__unit", "report__period"]
+
+    def get_queryset(self, request):
+        # An unsubmitted draft's contracts are its unit's: not listed, found or exported here.
+        drafts = PledgeReport.objects.unsubmitted_drafts()
+        return super().get_queryset(request).exclude(report__in=drafts)
 
     def has_add_permission(self, request):
         return False

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from accounts.roles import can
 from cities.resolver import UnitResolver, UnknownUnitError
 from lib.banks import bank_group
 from lib.numbers import CENT
@@ -113,9 +114,14 @@ class ContractGroup:
     before: object = None  # the kind's stored figures (PledgeFigures) or None
     moves: bool = False  # confirming changes the report's state
     outcome: str = ""  # what the report becomes
+    # The contracts replace their unit's unsubmitted draft, which the importer may not read:
+    # what the draft holds is neither shown nor compared.
+    replaces_draft: bool = False
 
     @property
     def status(self):
+        if self.replaces_draft:
+            return "draft"
         if self.previous is None:
             return "new"
         return (
@@ -158,9 +164,10 @@ class ContractGroup:
         """The changes as the page prints them: (label, old, new) in words."""
         kind = IPKind(self.kind)
         return [
-            (figure_label(kind, name), show_figure(old), show_figure(new))
+            (figure_label(kind, name), "—" if self.replaces_draft else show_figure(old),
+             show_figure(new))
             for name, old, new in self.changes
-        ]
+        ]  # fmt: skip
 
     @property
     def replaces_typed(self):
@@ -376,6 +383,11 @@ def parse_contracts(
                 group_rows,
                 frozenset(previous) if previous else None,
                 before=figures.get(IPKind(group_kind)),
+            )
+            group.replaces_draft = (
+                report is not None
+                and user is not None
+                and not can(user, "reporting.view_content_report", report)
             )
             group.moves, group.outcome = import_outcome(
                 report, IPKind(group_kind), as_draft=as_draft, approve=approve

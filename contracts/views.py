@@ -102,14 +102,21 @@ class ReportContractsView(LoginRequiredMixin, View):
         report = get_object_or_404(
             PledgeReport.objects.for_user(request.user), unit=unit, period=period
         )
+        visible = can(request.user, "reporting.view_content_report", report)
         contracts = PledgeContract.objects.filter(report=report).order_by(
             "kind", "effective_on", "pk"
         )
+        if not visible:  # an unsubmitted draft's contracts are its unit's
+            contracts = contracts.none()
         page = Paginator(contracts, self.paginate_by).get_page(request.GET.get("page"))
-        batches = list(
-            ContractBatch.objects.filter(report=report)
-            .select_related("imported_by", "withdrawn_by")
-            .annotate(standing=Count("contracts"))
+        batches = (
+            []
+            if not visible
+            else list(
+                ContractBatch.objects.filter(report=report)
+                .select_related("imported_by", "withdrawn_by")
+                .annotate(standing=Count("contracts"))
+            )
         )
         for batch in batches:
             batch.report = report  # loaded once, not once per batch
@@ -118,7 +125,10 @@ class ReportContractsView(LoginRequiredMixin, View):
                 and batch.standing > 0
                 and may_withdraw(request.user, batch)
             )
-        context = {"report": report, "period": period, "unit": unit, "page": page}
+        context = {
+            "report": report, "period": period, "unit": unit, "page": page,
+            "content_visible": visible,
+        }  # fmt: skip
         return render(request, "contracts/report_contracts.html", {**context, "batches": batches})
 
 

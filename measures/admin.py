@@ -4,6 +4,7 @@ workflow, on the portal's pages)."""
 from django.contrib import admin
 
 from lib.admin import ReadOnlyAdminMixin, ViewOnlyHistoryAdmin
+from workflow.admin import DraftPrivateAdmin
 
 from .models import Event, MeasureReport, MeasureTransition, Policy, Practice, RiskFund
 
@@ -41,7 +42,7 @@ class TransitionInline(ItemInline):
 
 
 @admin.register(MeasureReport)
-class MeasureReportAdmin(ReadOnlyAdminMixin, ViewOnlyHistoryAdmin):
+class MeasureReportAdmin(DraftPrivateAdmin, ReadOnlyAdminMixin, ViewOnlyHistoryAdmin):
     list_display = ["unit", "period", "state", "updated_at", "updated_by"]
     list_filter = ["period", "state", "unit__kind"]
     search_fields = ["unit__name", "unit__short_name"]
@@ -49,3 +50,5 @@ class MeasureReportAdmin(ReadOnlyAdminMixin, ViewOnlyHistoryAdmin):
     fields = ["unit", "period", "state", "updated_at", "updated_by"]
     readonly_fields = fields
     inlines = [PolicyInline, FundInline, EventInline, PracticeInline, TransitionInline]
+    # A draft's, its unit's alone (workflow.admin).
+    content_inlines = [PolicyInline, FundInline, EventInline, PracticeInline]

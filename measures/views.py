@@ -23,6 +23,7 @@ from workflow.forms import TransitionForm
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import WorkflowError, available_moves
 from workflow.shortcuts import act, get_unit_for, report_for
+from workflow.timeline import move_entries
 
 from . import services
 from .forms import ITEM_FORMS, MatrixFilterForm, MeasureImportForm
@@ -70,8 +71,9 @@ class MeasureReportView(ReportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         report = self.report
+        visible = report is None or can(user, "measures.view_content_report", report)
         sections = [
-            (measure_type, list(measure_type.items(report)) if report else [])
+            (measure_type, list(measure_type.items(report)) if report and visible else [])
             for measure_type in MEASURE_TYPES.values()
         ]
         return super().get_context_data(
@@ -86,9 +88,12 @@ class MeasureReportView(ReportMixin, TemplateView):
             moves=available_moves(user, report),
             transition_form=TransitionForm(initial={"version": self.version}),
             returned_reason=report.return_reason() if report else None,
-            timeline=measure_timeline(report) if report else [],
+            timeline=(measure_timeline(report) if visible else move_entries(report))
+            if report
+            else [],
             can_view_matrix=can(user, "measures.view_matrix"),
             can_import=import_refusal(user, self.unit, self.period, report) is None,
+            content_visible=visible,
             **kwargs,
         )
 
@@ -245,6 +250,8 @@ class DocumentView(LoginRequiredMixin, View):
             pk=pk,
             report__in=MeasureReport.objects.for_user(request.user),
         )
+        if not can(request.user, "measures.view_content_report", document.report):
+            raise PermissionDenied(_("该单位的政策措施尚未提交，文件只有该单位可见。"))
         response = attachment_response(
             bytes(document.content), "application/octet-stream", document.filename
         )

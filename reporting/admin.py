@@ -4,6 +4,7 @@ figures and states change only through the portal's services, never around them.
 from django.contrib import admin
 
 from lib.admin import ReadOnlyAdminMixin, ViewOnlyHistoryAdmin
+from workflow.admin import DraftPrivateAdmin
 
 from .models import PledgeFigures, PledgeReport, ProvinceBenchmark, ReportTransition
 
@@ -23,7 +24,7 @@ class ReportTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(PledgeReport)
-class PledgeReportAdmin(ReadOnlyAdminMixin, ViewOnlyHistoryAdmin):
+class PledgeReportAdmin(DraftPrivateAdmin, ReadOnlyAdminMixin, ViewOnlyHistoryAdmin):
     """Reports are read-only here. A table of figures is imported on the portal's own import
     page (its preview names every row and what confirming would do); the list links to it."""
 
@@ -35,6 +36,9 @@ class PledgeReportAdmin(ReadOnlyAdminMixin, ViewOnlyHistoryAdmin):
     fields = ["unit", "period", "state", "explanation", "updated_at", "updated_by"]
     readonly_fields = fields
     inlines = [PledgeFiguresInline, ReportTransitionInline]
+    # A draft's, its unit's alone (workflow.admin).
+    content_fields = ["explanation"]
+    content_inlines = [PledgeFiguresInline]
 
 
 @admin.register(ProvinceBenchmark)

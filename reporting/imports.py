@@ -107,6 +107,9 @@ class RowResult:
     errors: dict = field(default_factory=dict)  # column heading → message
     previous: tuple | None = None  # stored (amount, projects, items), None if new or not shown
     moves: bool = False  # the report changes state although its figures do not
+    # The row replaces its unit's unsubmitted draft, which the importer may not read: what the
+    # draft holds is neither shown nor compared.
+    replaces_draft: bool = False
     outcome: str = ""  # what the report becomes once confirmed (已提交, 草稿…)
 
     @property
@@ -117,6 +120,8 @@ class RowResult:
     def status(self):
         if self.errors:
             return "error"
+        if self.replaces_draft:
+            return "draft"
         if self.previous is None:
             return "new"
         return "unchanged" if self.previous == self.values else "changed"
@@ -137,7 +142,7 @@ class ImportPreview:
 
     @property
     def changes(self):
-        return [row for row in self.rows if row.status in ("new", "changed") or row.moves]
+        return [row for row in self.rows if row.status in ("new", "changed", "draft") or row.moves]
 
 
 def stored_reports(period, unit_ids, kind=None):
@@ -289,7 +294,9 @@ def parse_figures(
         report, figures = stored.get(result.unit.pk, (None, {}))
         versions[str(result.unit.pk)] = report.version if report else 0
         figure = figures.get(kind)
-        if figure is not None:
+        if report is not None and user is not None:
+            result.replaces_draft = not can(user, "reporting.view_content_report", report)
+        if figure is not None and not result.replaces_draft:
             result.previous = (figure.amount, figure.projects, figure.items)
         if result.errors:
             continue

@@ -34,6 +34,7 @@ from workflow.services import (
     transition,
 )
 from workflow.shortcuts import act, get_unit_for, report_for
+from workflow.timeline import move_entries
 
 from . import services
 from .exports import RankedTableExport
@@ -189,19 +190,24 @@ class ReportView(LoginRequiredMixin, TemplateView):
             can_view_board=can(user, "reporting.view_board"),
             form_year_earlier=self.form_year_earlier[0],
             change_limit=services.CHANGE_NEEDING_EXPLANATION,
+            content_visible=report is None or can(user, "reporting.view_content_report", report),
         )
-        if report:
+        if report and context["content_visible"]:
             context["warnings"] = services.submission_warnings(report)
             context["previous_period"], context["comparison_rows"] = compare_with_year_earlier(
                 report
             )
+        if report:
             # The log changes only with the report (its version moves with every change) and
             # with the names of the people in it (the data version).
+            # A draft the reader may not read: its moves, not its changes.
+            visible = context["content_visible"]
             context["timeline_html"] = cached_fragment(
                 "report-timeline",
-                [report.pk, report.version, data_version()],
+                [report.pk, report.version, data_version(), visible],
                 lambda: render_to_string(
-                    "reporting/report_timeline.html", {"timeline": report_timeline(report)}
+                    "reporting/report_timeline.html",
+                    {"timeline": report_timeline(report) if visible else move_entries(report)},
                 ),
             )
             context["returned_reason"] = report.return_reason()

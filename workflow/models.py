@@ -45,6 +45,9 @@ class UnitReportQuerySet(models.QuerySet):
             return self.none()
         return self.filter(unit__submitters=user)
 
+    def unsubmitted_drafts(self):
+        return self.filter(state=ReportState.DRAFT)
+
     def approved(self):
         """Reports whose figures are final: those the tables count."""
         return self.filter(state__in=ReportState.final())
@@ -100,6 +103,12 @@ class UnitReport(WorkflowHooks, models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def is_unsubmitted_draft(self):
+        """Never submitted: what it says is its unit's alone (the rule
+        ``<app>.view_content_report``)."""
+        return self.state == ReportState.DRAFT
 
     def return_reason(self):
         """Why the province returned or reopened this report, while it is so; else None."""

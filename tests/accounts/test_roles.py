@@ -40,6 +40,7 @@ def test_every_rule_of_the_project_is_registered_in_one_place():
         "measures.import_report",
         "measures.review_report",
         "measures.upload_measures",
+        "measures.view_content_report",
         "measures.view_matrix",
         "measures.view_report",
         "periods.grant_extension",
@@ -48,6 +49,7 @@ def test_every_rule_of_the_project_is_registered_in_one_place():
         "reporting.review_report",
         "reporting.upload_figures",
         "reporting.view_board",
+        "reporting.view_content_report",
         "reporting.view_provisional",
         "reporting.view_report",
     ]

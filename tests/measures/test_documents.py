@@ -13,6 +13,8 @@ from django.urls import reverse
 from measures import services
 from measures.models import MeasureDocument, MeasureReport
 from measures.types import MEASURE_TYPES
+from workflow.models import WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -386,10 +388,17 @@ def document(submitter_client, zhengzhou, open_period, started):
     return MeasureDocument.objects.get()
 
 
+def submit(zhengzhou_submitter):
+    """郑州 sends its measures: the province may now read them, documents included."""
+    transition(MeasureReport.objects.get(), WorkflowAction.SUBMIT, zhengzhou_submitter)
+
+
 @pytest.mark.parametrize("persona", ["zhengzhou_submitter", "reviewer", "administrator_user"])
 def test_a_document_is_downloaded_as_an_attachment_with_its_exact_bytes(
-    request, client, document, persona
+    request, client, document, persona, zhengzhou_submitter
 ):
+    if persona != "zhengzhou_submitter":
+        submit(zhengzhou_submitter)
     client.force_login(request.getfixturevalue(persona))
 
     response = client.get(document_url(document))
@@ -432,9 +441,26 @@ def test_an_anonymous_visitor_is_sent_to_log_in_for_a_document(client, document)
     assert response["Location"] == f"/accounts/login/?next={document_url(document)}"
 
 
-def test_the_report_page_links_the_document_for_download(
-    client, reviewer, zhengzhou, open_period, document
+@pytest.mark.parametrize("persona", ["reviewer", "administrator_user"])
+def test_a_drafts_document_is_the_units_until_it_is_submitted(
+    request, client, document, persona, zhengzhou_submitter, zhengzhou, open_period
 ):
+    client.force_login(request.getfixturevalue(persona))
+    refused = client.get(document_url(document))
+    assert refused.status_code == 403
+    assert "Content-Disposition" not in refused
+    assert "该单位的政策措施尚未提交，文件只有该单位可见。" in refused.content.decode()
+    page = client.get(reverse("measures:report", args=[open_period.slug, zhengzhou.code]))
+    assert "办法" not in page.content.decode()
+    assert "该单位正在填写政策措施草稿" in page.content.decode()
+    submit(zhengzhou_submitter)
+    assert client.get(document_url(document)).content == PDF
+
+
+def test_the_report_page_links_the_document_for_download(
+    client, reviewer, zhengzhou, open_period, document, zhengzhou_submitter
+):
+    submit(zhengzhou_submitter)
     client.force_login(reviewer)
 
     page = client.get(reverse("measures:report", args=[open_period.slug, zhengzhou.code]))
@@ -444,8 +470,9 @@ def test_the_report_page_links_the_document_for_download(
 
 @pytest.mark.parametrize("persona", ["zhengzhou_submitter", "reviewer"])
 def test_a_replaced_document_is_kept_but_no_longer_handed_out(
-    request, submitter_client, client, zhengzhou, open_period, started, persona
-):
+    request, submitter_client, client, zhengzhou, open_period, started, persona,
+    zhengzhou_submitter,
+):  # fmt: skip
     upload(submitter_client, open_period, zhengzhou, "practices", "旧.pdf", PDF)
     [practice] = MEASURE_TYPES["practices"].model.objects.all()
     old = practice.document
@@ -453,6 +480,7 @@ def test_a_replaced_document_is_kept_but_no_longer_handed_out(
         edit_url(open_period, zhengzhou, "practices", practice.pk),
         {**FORM_DATA["practices"], "version": 2, "document": SimpleUploadedFile("新.docx", DOCX)},
     )
+    submit(zhengzhou_submitter)
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get(document_url(old)).status_code == 404

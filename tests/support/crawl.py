@@ -250,7 +250,8 @@ ADMIN_OBJECTS = {
     "reporting.pledgereport": W("report", "郑州"),
     "periods.deadlineextension": W("extension"),
     "reporting.provincebenchmark": W("benchmark"),
-    "contracts.pledgecontract": W("contract"),
+    # 鹤壁's (approved): a draft's contracts are not in the admin (tests/contracts/test_admin.py).
+    "contracts.pledgecontract": W("approved_contract"),
     "analysis.standingrules": W("standing_rules"),
     "measures.measurereport": W("measure_report", "郑州"),
 }
@@ -549,6 +550,7 @@ def add_markers():
         PledgeContract.objects.filter(report_id=world.report["郑州"]).values_list("pk", flat=True)
     )
     world.contract = world.contracts[0]
+    world.approved_contract = PledgeContract.objects.get(registration_number="HB-2021-1").pk
     world.batch = ContractBatch.objects.get(report__unit__code="410100", withdrawn_at=None).pk
     world.pending = {kind: upload.pk for kind, upload in pending.items()}
     world.circular = {c.number: c.pk for c in Circular.objects.filter(code="豫知", year=2021)}
@@ -823,9 +825,9 @@ def forbidden_markers(persona, path):
         return ZZ_DRAFT_MARKERS + ZZ_PENDING_MARKERS + JZ_MARKERS
     if persona == "zhengzhou":
         return JZ_MARKERS
-    forbidden = ()
-    if not path.startswith(WORLD.zhengzhou_report_pages + PROVINCE_DATA_PAGES):
-        forbidden += ZZ_DRAFT_MARKERS
+    # A unit's draft is the unit's until it is submitted: the province sees that it exists and its
+    # state, never its figures, texts or document names, on any page (the README's one rule).
+    forbidden = ZZ_DRAFT_MARKERS
     if not path.startswith(WORLD.zhengzhou_account_pages):
         forbidden += ZZ_PENDING_MARKERS
     return forbidden
@@ -918,7 +920,8 @@ REACHED_BY = {
     "measures:unit": {SUBMITTER, REVIEWER, ADMINISTRATOR},
     "measures:add_item": {SUBMITTER},
     "measures:edit_item": {SUBMITTER},
-    "measures:document": {SUBMITTER, REVIEWER, ADMINISTRATOR},
+    # The demo's one document is in 郑州's draft: the province may not open it before it is sent.
+    "measures:document": {SUBMITTER},
     "measures:import": {SUBMITTER, REVIEWER},
     "measures:import_template": {SUBMITTER, REVIEWER},
     "circulars:practice_exchange": {ADMINISTRATOR},
@@ -1031,7 +1034,7 @@ ANSWERS = {
     "measures:add_item": ("L 200 404 403 403 403 404 404", "L 302 404 403 403 403 404 404"),
     "measures:edit_item": ("L 200 404 403 403 403 404 404", "L 302 404 403 403 403 404 404"),
     "measures:delete_item": ("L 405 405 405 405 405 405 405", "L 302 404 403 403 403 404 404"),
-    "measures:document": ("L 200 404 200 200 200 404 404", "L 405 405 405 405 405 405 405"),
+    "measures:document": ("L 200 404 403 403 403 404 404", "L 405 405 405 405 405 405 405"),
     "measures:unit[zhengzhou]": ("L 200 404 200 200 200 404 404", "L 405 405 405 405 405 405 405"),
     "measures:unit[luoyang]": ("L 404 200 200 200 200 404 404", "L 405 405 405 405 405 405 405"),
     "measures:import": ("L 200 200 200 200 200 403 403", "L 200 403 400 400 400 403 403"),
@@ -1055,9 +1058,11 @@ ANSWERS = {
     "admin:app_list[measures]": ("A A A A 404 200 404 A", "A A A A 404 200 404 A"),
     "admin:admin/(?P<url>.*)$": ("A A A A 404 404 404 A", "A A A A 404 404 404 A"),
     "admin:auth_user_password_change": ("A A A A 403 200 200 A", "A A A A 403 302 302 A"),
-    "admin:reporting_pledgereport_simple_history": ("A A A A 200 200 403 A", "A A A A 403 403 403 A"),
+    # 郑州's draft: the province sees it exists and its state, never its content or its changes.
+    "admin:reporting_pledgereport_simple_history": ("A A A A 403 403 403 A", "A A A A 403 403 403 A"),
+    "admin:reporting_pledgereport_simple_history[luoyang draft record]": ("A A A A 200 200 403 A", "A A A A 403 403 403 A"),
     "admin:contracts_pledgecontract_export": ("A A A A 200 200 403 A", "A A A A 200 200 403 A"),
-    "admin:measures_measurereport_simple_history": ("A A A A 403 200 403 A", "A A A A 403 403 403 A"),
+    "admin:measures_measurereport_simple_history": ("A A A A 403 403 403 A", "A A A A 403 403 403 A"),
     "admin:auth_group_changelist": ("A A A A 403 200 200 A", "A A A A 403 200 200 A"),
     "admin:auth_group_add": ("A A A A 403 403 403 A", "A A A A 403 403 403 A"),
     "admin:auth_group_change": ("A A A A 403 200 200 A", "A A A A 403 403 403 A"),
@@ -1104,7 +1109,8 @@ ANSWERS = {
     "admin:reporting_pledgereport_add": ("A A A A 403 403 403 A", "A A A A 403 403 403 A"),
     "admin:reporting_pledgereport_change": ("A A A A 200 200 403 A", "A A A A 403 403 403 A"),
     "admin:reporting_pledgereport_delete": ("A A A A 403 403 403 A", "A A A A 403 403 403 A"),
-    "admin:reporting_pledgereport_history": ("A A A A 200 200 403 A", "A A A A 200 200 403 A"),
+    "admin:reporting_pledgereport_history": ("A A A A 403 403 403 A", "A A A A 403 403 403 A"),
+    "admin:reporting_pledgereport_history[luoyang]": ("A A A A 200 200 403 A", "A A A A 200 200 403 A"),
     "admin:admin/reporting/pledgereport/<path:object_id>/": ("A A A A 302 302 302 A", "A A A A 302 302 302 A"),
     "admin:periods_deadlineextension_changelist": ("A A A A 200 200 403 A", "A A A A 200 200 403 A"),
     "admin:periods_deadlineextension_add": ("A A A A 403 403 403 A", "A A A A 403 403 403 A"),
@@ -1134,7 +1140,8 @@ ANSWERS = {
     "admin:measures_measurereport_add": ("A A A A 403 403 403 A", "A A A A 403 403 403 A"),
     "admin:measures_measurereport_change": ("A A A A 403 200 403 A", "A A A A 403 403 403 A"),
     "admin:measures_measurereport_delete": ("A A A A 403 403 403 A", "A A A A 403 403 403 A"),
-    "admin:measures_measurereport_history": ("A A A A 403 200 403 A", "A A A A 403 200 403 A"),
+    "admin:measures_measurereport_history": ("A A A A 403 403 403 A", "A A A A 403 403 403 A"),
+    "admin:measures_measurereport_history[luoyang]": ("A A A A 403 200 403 A", "A A A A 403 200 403 A"),
     "admin:admin/measures/measurereport/<path:object_id>/": ("A A A A 302 302 302 A", "A A A A 302 302 302 A"),
     "audit:trail": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 405"),
 }  # fmt: skip
