@@ -38,11 +38,7 @@ class AuditMiddleware:
                 object_type="file",
                 object_id=request.path[:100],
                 object_label=_filename(response["Content-Disposition"]),
-                details={
-                    "page": _page_name(request),
-                    "path": request.get_full_path()[:1000],
-                    "content_type": response.get("Content-Type", ""),
-                },
+                details={"path": request.get_full_path()[:1000]},
             )
         return response
 
