@@ -29,8 +29,8 @@ PAGES = {
     "ranked table 2020 patent": "/reports/2020/patent/",
     "board 2021": "/periods/2021/board/",
     "report 洛阳 2021": "/periods/2021/410300/",
-    "ranked table 2020 patent, CSV (a download)": "/reports/2020/patent.csv",
-    "ranked table 2020 patent, XLSX (a download)": "/reports/2020/patent.xlsx",
+    "ranked table 2020 patent, CSV (a download)": "/reports/2020/patent/?_export=csv",
+    "ranked table 2020 patent, XLSX (a download)": "/reports/2020/patent/?_export=xlsx",
 }
 REQUESTS = 20  # per page, per round, per mode
 

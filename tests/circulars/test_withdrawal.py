@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent, Event
 from circulars import services
 from circulars.models import Circular, CircularState
 from tests.support.circulars import form_data
@@ -82,6 +83,19 @@ def test_an_administrator_withdraws_an_issued_circular_with_a_reason(
         bytes(issued.archived_pdf),
     )
     assert circular.frozen_tables == frozen
+    issuing, withdrawing = AuditEvent.objects.filter(
+        event__in=[Event.CIRCULAR_ISSUED, Event.CIRCULAR_WITHDRAWN]
+    ).order_by("pk")
+    assert (issuing.event, issuing.user, issuing.object_id) == (
+        Event.CIRCULAR_ISSUED,
+        administrator_user,
+        str(issued.pk),
+    )
+    assert issuing.details == {"sha256": issued.archived_sha256}
+    assert (withdrawing.event, withdrawing.details) == (
+        Event.CIRCULAR_WITHDRAWN,
+        {"reason": REASON},
+    )
 
 
 def test_the_page_of_a_withdrawn_circular_says_who_when_and_why(admin_client, withdrawn):

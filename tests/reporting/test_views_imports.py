@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from audit.models import AuditEvent, Event
 from reporting.models import IPKind, PledgeFigures, PledgeReport
 from tests.support import golden
 from tests.support.factories import add_figures
@@ -33,6 +34,17 @@ def test_a_submitter_previews_then_confirms_their_own_figures(
     assert report.state == ReportState.DRAFT
     assert report.figures.get().amount == Decimal("19060.00")
     assert not PendingImport.objects.exists()
+    # One line in the audit trail, in the confirmation's transaction.
+    (confirmed,) = AuditEvent.objects.filter(event=Event.IMPORT_CONFIRMED)
+    assert (confirmed.user, confirmed.object_id, confirmed.object_type) == (
+        zhengzhou_submitter,
+        str(pending.pk),
+        "reporting.pledgefigures",
+    )
+    assert confirmed.details == {
+        "file": pending.filename, "period": str(open_period), "unit": "", "kind": "patent",
+        "changed": 1,
+    }  # fmt: skip
 
 
 def test_a_row_for_another_unit_refuses_the_whole_file(client, zhengzhou_submitter, open_period):
