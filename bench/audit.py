@@ -141,7 +141,7 @@ def trail(events):
             response = client.get("/audit/", query)
             samples.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
-        rows = len(response.context["table"].page.object_list)
+        rows = response.content.count(b"data-result=")
         print(
             f"  {label:24} median {statistics.median(samples):7.1f} ms  max {max(samples):7.1f} ms"
             f"  ({rows} rows)"
