@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -15,7 +15,13 @@ from audit.models import Event
 from audit.services import record
 from cities.models import ReportingUnit
 
-from .signals import record_units_change, refuse_two_administrators, unit_names
+from .roles import SEPARATED_GROUPS
+from .signals import (
+    record_units_change,
+    refuse_granting_administrators,
+    refuse_incompatible_roles,
+    unit_names,
+)
 
 User = get_user_model()
 
@@ -134,10 +140,16 @@ class RolesForm(forms.ModelForm):
 
     def clean_groups(self):
         groups = self.cleaned_data["groups"]
+        names = {group.name for group in groups}
+        before = (
+            set(self.instance.groups.values_list("name", flat=True)) if self.instance.pk else set()
+        )
         try:
-            refuse_two_administrators({group.name for group in groups})
-        except ValidationError as error:
-            raise ValidationError(error.messages) from None
+            refuse_granting_administrators(before, names)
+            refuse_incompatible_roles(names, superuser=self.instance.is_superuser)
+        except (ValidationError, PermissionDenied) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            raise ValidationError(messages) from None
         return groups
 
 
@@ -178,8 +190,11 @@ class PortalUserAdmin(PermissionChoosers, UserAdmin):
         return fields
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
+        # A superuser's or an administrator's account is the superuser's to change (its roles,
+        # its password): the 安全管理员 neither takes over nor unmakes another administrator.
+        if obj is not None and not request.user.is_superuser:
+            if obj.is_superuser or obj.groups.filter(name__in=SEPARATED_GROUPS).exists():
+                return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
@@ -192,8 +207,11 @@ class PortalUserAdmin(PermissionChoosers, UserAdmin):
 
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         if db_field.name == "groups":
+            if request is not None and not request.user.is_superuser:
+                kwargs["queryset"] = Group.objects.exclude(name__in=SEPARATED_GROUPS)
             kwargs["help_text"] = _(
-                "系统管理员、安全管理员、审计管理员三者只能任其一；账号的后台权限由角色决定。"
+                "系统管理员、安全管理员、审计管理员三者只能任其一，由超级用户授予；安全管理员、审计管理员"
+                "不兼任其他角色；账号的后台权限由角色决定。"
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

@@ -30,6 +30,11 @@ AUDITOR_GROUP = "审计管理员"
 GROUPS = (SUBMITTER_GROUP, REVIEWER_GROUP, ADMINISTRATOR_GROUP, SECURITY_GROUP, AUDITOR_GROUP)
 # The three administrators: an account holds one of them at most.
 SEPARATED_GROUPS = (ADMINISTRATOR_GROUP, SECURITY_GROUP, AUDITOR_GROUP)
+# Held alone: the security and the audit administrators hold no other role (no business role
+# either), so neither can read reports nor act on them.
+EXCLUSIVE_GROUPS = (SECURITY_GROUP, AUDITOR_GROUP)
+# A superuser (the console's emergency account) counts as these.
+SUPERUSER_HOLDS = (ADMINISTRATOR_GROUP, SECURITY_GROUP)
 # The groups whose members use the admin site (their accounts' is_staff follows from them).
 STAFF_GROUPS = (ADMINISTRATOR_GROUP, SECURITY_GROUP)
 

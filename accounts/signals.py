@@ -24,7 +24,13 @@ from lib.requests import current_request
 from lib.wording import join_names
 
 from . import passwords, sessions
-from .roles import SEPARATED_GROUPS, STAFF_GROUPS
+from .roles import (
+    AUDITOR_GROUP,
+    EXCLUSIVE_GROUPS,
+    SEPARATED_GROUPS,
+    STAFF_GROUPS,
+    SUPERUSER_HOLDS,
+)
 
 User = get_user_model()
 Membership = ReportingUnit.submitters.through
@@ -143,12 +149,33 @@ def role_names(user):
     return sorted(user.groups.values_list("name", flat=True))
 
 
-def refuse_two_administrators(names):
-    held = [name for name in SEPARATED_GROUPS if name in names]
-    if len(held) > 1:
+def refuse_incompatible_roles(names, *, superuser=False):
+    """Refuse roles no account may hold together: two of the three administrators (a superuser
+    counts as the system and the security administrator), or the security or audit
+    administrator beside any other role."""
+    administrators = [name for name in SEPARATED_GROUPS if name in names]
+    if superuser and AUDITOR_GROUP in names:  # the superuser already is the other two
+        administrators = [*SUPERUSER_HOLDS, AUDITOR_GROUP]
+    if len(administrators) > 1:
         raise ValidationError(
             _("一个账号不能同时担任%(roles)s：系统管理员、安全管理员、审计管理员三者只能任其一。")
-            % {"roles": join_names(held)}
+            % {"roles": join_names(administrators)}
+        )
+    alone = [name for name in EXCLUSIVE_GROUPS if name in names]
+    if alone and len(set(names)) > 1:
+        raise ValidationError(_("%(role)s不能兼任其他角色。") % {"role": join_names(alone)})
+
+
+def refuse_granting_administrators(before, after):
+    """The three administrators' roles are given and taken by a superuser alone (the console's
+    emergency account): no administrator makes or unmakes another, nor a puppet of their own."""
+    request = current_request()
+    actor = getattr(request, "user", None)
+    if actor is None or not actor.is_authenticated or actor.is_superuser:
+        return  # a command at the console, or the superuser
+    if (set(before) ^ set(after)) & set(SEPARATED_GROUPS):
+        raise PermissionDenied(
+            _("系统管理员、安全管理员、审计管理员的角色只能由超级用户授予或收回。")
         )
 
 
@@ -195,7 +222,8 @@ def roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
                 continue
             if acting_on_oneself(user):
                 raise PermissionDenied(_("不能修改自己的角色。"))
-            refuse_two_administrators(after)
+            refuse_granting_administrators(before, after)
+            refuse_incompatible_roles(after, superuser=user.is_superuser)
             instance._roles_before[user.pk] = before
         return
     changed, instance._roles_before = getattr(instance, "_roles_before", {}), {}

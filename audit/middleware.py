@@ -32,7 +32,11 @@ class AuditMiddleware:
                 result=Result.REFUSED,
                 details={"method": request.method, "path": request.get_full_path()[:1000]},
             )
-        elif response.status_code == 200 and response.has_header("Content-Disposition"):
+        elif (
+            response.status_code == 200
+            and request.method != "HEAD"  # no file was handed out
+            and response.has_header("Content-Disposition")
+        ):
             record(
                 Event.DOWNLOAD,
                 object_type="file",

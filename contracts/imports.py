@@ -171,8 +171,10 @@ class ContractGroup:
 
     @property
     def replaces_typed(self):
-        """Typed figures that these contracts would replace with other values: needs a yes."""
-        return (
+        """Typed figures that these contracts would replace with other values: needs a yes.
+        (Not asked over a draft the importer may not read: the import replaces the draft, and
+        the question would tell its figures.)"""
+        return not self.replaces_draft and (
             services.source_conflict(self.before, self.kind, FigureSource.DERIVED, new=self.after)
             is not None
         )
@@ -495,7 +497,7 @@ def _apply_group(group, period, user, source, as_draft, approve, versions, repla
     options = {
         "expected_version": expected,
         "source": FigureSource.DERIVED,
-        "replace_source": replace_typed,
+        "replace_source": replace_typed or group.replaces_draft,
     }
     if as_draft:
         services.save_figures(user, group.unit, period, figures, **options)

@@ -345,7 +345,14 @@ def _check_row(result, user, report, figure, kind, heading, period, as_draft):
     figures = full_figures(kind, result.values, figure)
     conflict = source_conflict(figure, kind, FigureSource.TYPED, new=figures)
     if conflict:
-        result.errors[heading["amount"]] = conflict
+        # Over a draft the importer may not read, without saying what in it conflicts.
+        result.errors[heading["amount"]] = (
+            _("{unit}有未提交的草稿，本行不能覆盖其中的数据；请待该单位提交后再导入。").format(
+                unit=result.unit.name
+            )
+            if result.replaces_draft
+            else conflict
+        )
         return
     result.errors.update(check_figures(kind, figures, heading))
 

@@ -64,26 +64,62 @@ def test_a_security_administrator_cannot_raise_its_own_account(client, security_
     client.force_login(security_user)
     url = f"/admin/auth/user/{security_user.pk}/change/"
     page = client.get(url)
-    form = page.context["adminform"].form
-    # Nothing on its own page grants anything: no flags, no permissions, its roles read-only.
-    assert {"is_superuser", "is_staff", "user_permissions", "groups", "is_active"}.isdisjoint(
-        form.fields
-    )
-    forged = admin_form_data(
-        page,
-        first_name="安全",
-        is_superuser="on",
-        is_staff="on",
-        is_active="on",
-        groups=[str(group(REVIEWER_GROUP).pk), str(group(AUDITOR_GROUP).pk)],
-        user_permissions=["1", "2"],
-    )
-    assert client.post(url, forged).status_code == 302
+    # An administrator's account is the superuser's to change: its own page is to read.
+    assert page.status_code == 200 and page.context["has_change_permission"] is False
+    forged = {
+        "username": "security", "first_name": "安全", "is_superuser": "on", "is_staff": "on",
+        "is_active": "on", "groups": [str(group(REVIEWER_GROUP).pk), str(group(AUDITOR_GROUP).pk)],
+        "user_permissions": ["1", "2"],
+    }  # fmt: skip
+    assert client.post(url, forged).status_code == 403
     security_user.refresh_from_db()
-    assert security_user.first_name == "安全", "the page saved what it offers"
+    assert security_user.first_name == ""
     assert not security_user.is_superuser
     assert roles(security_user) == [SECURITY_GROUP]
     assert not security_user.user_permissions.exists()
+
+
+def test_the_security_administrator_neither_grants_nor_takes_the_administrators_roles(
+    client, security_user, auditor_user, viewer
+):
+    """No puppet auditor, no take-over of the real one: the three roles are the superuser's."""
+    client.force_login(security_user)
+    url = f"/admin/auth/user/{viewer.pk}/change/"
+    page = client.get(url)
+    offered = {choice.name for choice in page.context["adminform"].form.fields["groups"].queryset}
+    assert offered == {SUBMITTER_GROUP, REVIEWER_GROUP}
+    for role in (AUDITOR_GROUP, SECURITY_GROUP, ADMINISTRATOR_GROUP):
+        response = client.post(url, admin_form_data(page, groups=[str(group(role).pk)]))
+        assert response.status_code == 200, role
+        assert "groups" in response.context["adminform"].form.errors
+    assert roles(viewer) == []
+    auditor = f"/admin/auth/user/{auditor_user.pk}"
+    assert client.post(f"{auditor}/change/", {"username": "auditor"}).status_code == 403
+    assert client.get(f"{auditor}/password/").status_code == 403
+    assert roles(auditor_user) == [AUDITOR_GROUP]
+
+
+def test_the_security_and_audit_administrators_hold_no_other_role(client, administrator, viewer):
+    client.force_login(administrator)
+    url = f"/admin/auth/user/{viewer.pk}/change/"
+    for role in (SECURITY_GROUP, AUDITOR_GROUP):
+        both = [str(group(role).pk), str(group(REVIEWER_GROUP).pk)]
+        response = client.post(url, admin_form_data(client.get(url), groups=both))
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["groups"] == [f"{role}不能兼任其他角色。"]
+    assert roles(viewer) == []
+
+
+def test_a_superuser_is_never_also_the_auditor(client, administrator):
+    other = User.objects.create_superuser("root2", "root2@example.org", "pw")
+    client.force_login(administrator)
+    url = f"/admin/auth/user/{other.pk}/change/"
+    response = client.post(
+        url, admin_form_data(client.get(url), groups=[str(group(AUDITOR_GROUP).pk)])
+    )
+    assert response.status_code == 200
+    assert "三者只能任其一" in response.context["adminform"].form.errors["groups"][0]
+    assert roles(other) == []
 
 
 def test_no_user_form_offers_superuser_staff_or_single_permissions(client, security_user, viewer):
@@ -115,8 +151,8 @@ def test_the_security_administrator_gives_roles_and_units_and_both_are_recorded(
     assert changed[Event.ROLES_CHANGED].username == "security"
 
 
-def test_an_account_is_never_given_two_of_the_three_administrators(client, security_user, viewer):
-    client.force_login(security_user)
+def test_an_account_is_never_given_two_of_the_three_administrators(client, administrator, viewer):
+    client.force_login(administrator)
     url = f"/admin/auth/user/{viewer.pk}/change/"
     both = [str(group(ADMINISTRATOR_GROUP).pk), str(group(SECURITY_GROUP).pk)]
     response = client.post(url, admin_form_data(client.get(url), groups=both))

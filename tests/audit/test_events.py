@@ -155,3 +155,10 @@ def test_a_backup_and_a_restore_are_recorded(tmp_path, transactional_db):
         call_command("backup", str(path), stdout=mock.MagicMock())
     failed = AuditEvent.objects.filter(event=Event.BACKUP).first()
     assert failed.result == Result.FAILED and "已存在" in failed.details["error"]
+
+
+def test_a_head_request_hands_out_no_file_and_records_none(client, reviewer, open_period):
+    client.force_login(reviewer)
+    response = client.head(f"/reports/{open_period.slug}/patent/?_export=csv")
+    assert response.status_code == 200
+    assert not AuditEvent.objects.filter(event=Event.DOWNLOAD).exists()

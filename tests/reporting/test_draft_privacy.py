@@ -93,3 +93,26 @@ def test_a_province_contracts_import_over_a_draft_shows_none_of_its_figures(
     assert (group.replaces_draft, group.status) == (True, "draft")
     assert all(old == "—" for _label, old, _new in group.change_rows)
     assert "777.77" not in str(group.change_rows)
+
+
+def test_the_admin_list_cannot_be_filtered_by_what_a_draft_says(client, administrator, draft):
+    """Found from outside: ?explanation__contains= told the explanation a character at a time."""
+    client.force_login(administrator)
+    answers = {
+        text: client.get(f"/admin/reporting/pledgereport/?explanation__contains={text}")
+        for text in ("郑州草稿", "不在其中")
+    }
+    assert {response.status_code for response in answers.values()} == {400}
+
+
+def test_a_province_contracts_import_asks_nothing_that_would_tell_a_drafts_figures(
+    reviewer, units, open_period
+):
+    """Found from outside: “将替换手工填写的数据” appeared unless the file matched the draft."""
+    add_figures(units["郑州"], open_period, IPKind.PATENT, "777.77", 7, 7, state=ReportState.DRAFT)
+    day = f"{open_period.year}-03-05"
+    for amount in ("300", "777.77"):
+        rows = [HEAD, contract(unit="郑州", n=1, amount=amount, items=7, day=day)]
+        preview = parse_contracts(read_rows(as_csv(rows)), open_period, user=reviewer)
+        (group,) = preview.groups
+        assert (group.replaces_typed, preview.needs_confirmation) == (False, False), amount
