@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import translation
 
+from analysis.queries import EXCELLENT, FAST, LAGGING, standings
 from lib.numbers import CENT, growth
 from measures.models import MeasureReport
 from measures.queries import RowStatus, measure_matrix, patent_fund_units
@@ -61,6 +62,14 @@ def _draft(period, names):
         )
     ]
 
+    funds = _patent_funds(period)
+    said_funds = set()
+    for kind, ranking in rankings.items():
+        sentence, named = _standings_sentence(period, kind, ranking, funds, names)
+        if sentence:
+            paragraphs.append(sentence)
+            said_funds |= named
+
     sentences = []
     for kind, ranking in rankings.items():
         leaders = [row for row in ranking.ranked_rows if row.amount > 0][:3]
@@ -91,7 +100,7 @@ def _draft(period, names):
             for peer in peers
         ]
         paragraphs.append(f"同期，{'，'.join(parts)}。")
-    measures = _measures_paragraph(period, names)
+    measures = _measures_paragraph(period, names, said_funds)
     if measures:
         paragraphs.append(measures)
     return "\n".join(paragraphs)
@@ -101,7 +110,49 @@ def _draft(period, names):
 NAMED_AT_MOST = 5
 
 
-def _measures_paragraph(period, names):
+def _patent_funds(period):
+    """The units whose approved measures for ``period`` show a patent risk-compensation fund."""
+    if not MeasureReport.objects.filter(period=period, state__in=ReportState.final()).exists():
+        return []
+    return patent_fund_units(measure_matrix(period))
+
+
+def _standings_sentence(period, kind, ranking, funds, names):
+    """The notice's core sentence for ``kind``: 成绩优异 (and which of them have a patent
+    risk-compensation fund), 进步较快, 相对滞后 — the analysis page's standings, in its order.
+    Only for a closed period (a provisional ranking could still be overturned); a part whose
+    units are missing is left out. Returns (sentence or "", the fund units it named)."""
+    if not ranking.closed or not ranking.ranked_rows:
+        return "", set()
+    by_judgement = {EXCELLENT: [], FAST: [], LAGGING: []}
+    for standing in standings(period, kind):
+        if standing.judgement:
+            by_judgement[standing.judgement].append(standing.unit)
+
+    def listed(units):
+        return "、".join(unit_name(unit, names) for unit in units)
+
+    excellent, fast, lagging = (by_judgement[j] for j in (EXCELLENT, FAST, LAGGING))
+    with_fund = [unit for unit in excellent if unit in funds] if kind == IPKind.PATENT else []
+    parts = []
+    if excellent:
+        head = f"{listed(excellent)}成绩优异"
+        if with_fund:
+            head += f"，其中，{listed(with_fund)}建立了专利质押融资风险补偿机制"
+        parts.append(head)
+    rest = []
+    if fast:
+        rest.append(f"{listed(fast)}进步较快")
+    if lagging:
+        rest.append(f"{listed(lagging)}相对滞后")
+    if rest:
+        parts.append("，".join(rest))
+    if not parts:
+        return "", set()
+    return f"{kind.label}质押方面，" + "；".join(parts) + "。", set(with_fund)
+
+
+def _measures_paragraph(period, names, said_funds=()):
     """What the approved measure reports show: who set up a patent risk-compensation fund, who
     held no event and who has no policy in force; then who has not reported (named when few).
 
@@ -112,7 +163,8 @@ def _measures_paragraph(period, names):
         return ""
     matrix = measure_matrix(period)
     clauses = []
-    funds = patent_fund_units(matrix)
+    # (The units the standings already named with their fund are not named twice.)
+    funds = [unit for unit in patent_fund_units(matrix) if unit not in said_funds]
     if funds:
         clauses.append(
             f"{'、'.join(unit_name(unit, names) for unit in funds)}建立了专利质押融资风险补偿机制"

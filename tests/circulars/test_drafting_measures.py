@@ -1,7 +1,9 @@
 """The situation's paragraph on the units' measures: drafted from approved measure reports only.
 
 The demo's 2020 measures: 洛阳 and 驻马店 with a patent risk-compensation fund, 郑州 and 南阳
-with events, 新乡 a nil report; the other 23 units have reported nothing.
+with events, 新乡 a nil report; the other 23 units have reported nothing. A fund of a unit the
+standings call 成绩优异 is said there (“其中，洛阳、驻马店建立了…”, as the notice says it); this
+paragraph names the other units' funds.
 """
 
 import datetime
@@ -20,7 +22,6 @@ from workflow.services import transition
 pytestmark = pytest.mark.django_db
 
 DEMO_PARAGRAPH = (
-    "洛阳、驻马店建立了专利质押融资风险补偿机制；"
     "尚未开展质押融资巡讲、银企对接或培训活动的有：新乡、驻马店；"
     "尚无现行有效的质押融资扶持政策的有：新乡、南阳。"
     "另有23个单位尚未报送政策措施情况。"
@@ -49,8 +50,9 @@ def test_the_2020_draft_names_the_funds_and_the_laggards_from_the_approved_measu
 
 
 def test_full_names_are_written_as_the_attachments_write_them(period):
+    drafted = draft_situation(period, "full")
+    assert "其中，洛阳市、驻马店市建立了专利质押融资风险补偿机制；" in drafted
     assert measures_paragraph(period, "full").startswith(
-        "洛阳市、驻马店市建立了专利质押融资风险补偿机制；"
         "尚未开展质押融资巡讲、银企对接或培训活动的有：新乡市、驻马店市；"
     )
 
@@ -58,18 +60,19 @@ def test_full_names_are_written_as_the_attachments_write_them(period):
 def test_a_reopened_report_no_longer_counts(period, reviewer, units):
     report = MeasureReport.objects.get(unit=units["驻马店"], period=period)
     transition(report, WorkflowAction.REOPEN, reviewer, comment="风险补偿基金规模有误")
+    assert "其中，洛阳建立了专利质押融资风险补偿机制；" in draft_situation(period)
     assert measures_paragraph(period) == (
-        "洛阳建立了专利质押融资风险补偿机制；"
         "尚未开展质押融资巡讲、银企对接或培训活动的有：新乡；"
         "尚无现行有效的质押融资扶持政策的有：新乡、南阳。"
         "另有24个单位尚未报送政策措施情况。"
     )
 
 
-def test_a_newly_approved_fund_covering_patents_is_named_in_code_order(period, units):
+def test_a_newly_approved_fund_of_a_unit_not_excellent_is_named_here(period, units):
     record_published_measures(units["开封"], period, {"funds": [KAIFENG_FUND]})
+    # 开封 is no 成绩优异 unit: its fund is said here.
     assert measures_paragraph(period) == (
-        "开封、洛阳、驻马店建立了专利质押融资风险补偿机制；"
+        "开封建立了专利质押融资风险补偿机制；"
         "尚未开展质押融资巡讲、银企对接或培训活动的有：开封、新乡、驻马店；"
         "尚无现行有效的质押融资扶持政策的有：开封、新乡、南阳。"
         "另有22个单位尚未报送政策措施情况。"
@@ -80,7 +83,8 @@ def test_a_trademark_fund_is_no_patent_mechanism(period, units):
     record_published_measures(
         units["开封"], period, {"funds": [{**KAIFENG_FUND, "scope": "trademark"}]}
     )
-    assert measures_paragraph(period).startswith("洛阳、驻马店建立了专利质押融资风险补偿机制；")
+    assert "风险补偿" not in measures_paragraph(period)
+    assert "其中，洛阳、驻马店建立了专利质押融资风险补偿机制；" in draft_situation(period)
 
 
 def test_a_policy_no_longer_in_force_is_no_policy(period, units):

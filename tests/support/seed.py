@@ -64,3 +64,10 @@ SHORT_NAMES = {
 TRADEMARK_2020_SHORT = [
     [rank, SHORT_NAMES.get(unit, unit), *figures] for rank, unit, *figures in golden.TRADEMARK_2020
 ]
+
+# The notice's judgement of the cities' patent pledges (its situation, 一是专利质押发展不平衡), as
+# printed: the facts the drafted circular must state from the same data.
+CORE_SENTENCE = (
+    "洛阳、三门峡、驻马店成绩优异，其中，洛阳、驻马店建立了专利质押融资风险补偿机制；"
+    "焦作、漯河、安阳、濮阳、鹤壁、南阳进步较快，许昌、平顶山、周口、新乡、开封相对滞后。"
+)
