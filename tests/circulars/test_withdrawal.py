@@ -354,3 +354,14 @@ def test_a_draft_is_not_copied_and_nobody_but_an_administrator_copies(
     with pytest.raises(PermissionDenied):
         services.copy_to_draft(issued, reviewer)
     assert Circular.objects.count() == 3  # the demo's 8号 and 9号, and the draft above
+
+
+def test_the_issuer_and_the_withdrawer_are_named_as_people_not_by_log_in(
+    admin_client, administrator_user, withdrawn
+):
+    administrator_user.first_name = "王伟"
+    administrator_user.save()
+    html = admin_client.get(f"/circulars/{withdrawn.pk}/").content.decode()
+    assert "王伟 于 " in html and " 印发" in html
+    assert "王伟 于 " in html.split('id="withdrawn"')[1]
+    assert "provadmin 于" not in html
