@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -28,6 +30,25 @@ def _figure(row, name):
     if not row.reported:
         return row.status_label if name == "amount" else "—"
     return format_amount(value) if name == "amount" else value
+
+
+def _amount_cell(value):
+    """An amount as a spreadsheet's number (万元 as the notice writes them: 25630, 5642.7), not
+    as text."""
+    return Decimal(format_amount(value))
+
+
+def _cell(row, name):
+    """A compared row's figure as an export writes it: a number, or the status in its place."""
+    if not row.reported:
+        return row.status_label if name == "amount" else "—"
+    value = getattr(row, name)
+    return _amount_cell(value) if name == "amount" else value
+
+
+def _growth_cell(change):
+    """A change as a number of percent (12.3), or its words (新增, —) when it is none."""
+    return change.percent if change.is_number else str(change)
 
 
 class ProvincialView(RuleRequiredMixin, View):
@@ -104,7 +125,7 @@ class DashboardView(ProvincialView):
                 for kind in IPKind
                 for cell in (
                     (
-                        format_amount(totals[year][kind.value]["amount"]),
+                        _amount_cell(totals[year][kind.value]["amount"]),
                         totals[year][kind.value]["projects"],
                         totals[year][kind.value]["items"],
                     )
@@ -123,7 +144,7 @@ class DashboardView(ProvincialView):
                     _("金额（万元）"),
                 ]
             )
-            rows.extend([p["province"], p["items"], format_amount(p["amount"])] for p in kind_rows)
+            rows.extend([p["province"], p["items"], _amount_cell(p["amount"])] for p in kind_rows)
         return plain_table_response(_("全省质押融资概况"), headings, rows, export)
 
 
@@ -148,22 +169,22 @@ class ComparisonView(ProvincialView):
         zeros, first_years = queries.zero_units(period, kind, now)
         title = _("{period}{kind}质押融资同比分析").format(period=period.label, kind=kind.label)
         headings = [
-            _("金额排名"), _("地市"), kind.amount_heading, _("上年同期"), _("增长"), _("项目数"), _("增长"),
-            kind.items_heading, _("增长"), _("名次变化"), _("评价"), _("依据"),
+            _("金额排名"), _("地市"), kind.amount_heading, _("上年同期"), _("增长（%）"), _("项目数"),
+            _("增长（%）"), kind.items_heading, _("增长（%）"), _("名次变化"), _("评价"), _("依据"),
         ]  # fmt: skip
         table = [
             [
                 row.rank or "",
                 row.unit.name,
-                _figure(row, "amount"),
-                "—" if row.before_amount is None else format_amount(row.before_amount),
-                str(row.amount_growth),
-                _figure(row, "projects"),
-                str(row.projects_growth),
-                _figure(row, "items"),
-                str(row.items_growth),
+                _cell(row, "amount"),
+                "—" if row.before_amount is None else _amount_cell(row.before_amount),
+                _growth_cell(row.amount_growth),
+                _cell(row, "projects"),
+                _growth_cell(row.projects_growth),
+                _cell(row, "items"),
+                _growth_cell(row.items_growth),
                 # Places gained mean something between two complete rankings only.
-                "—" if row.rank_change is None or not judged else f"{row.rank_change:+d}",
+                "—" if row.rank_change is None or not judged else row.rank_change,
                 standing[row.unit.pk].label if judged else "",
                 standing[row.unit.pk].reason if judged else "",
             ]
@@ -216,10 +237,15 @@ class UnitView(LoginRequiredMixin, View):
         unit = get_object_or_404(ReportingUnit, code=code, kind__in=UnitKind.ranked())
         if not can(request.user, "reporting.view_report", unit):
             raise Http404
-        sections = []
+        sections, exported = [], []
         rules = StandingRules.current()
         for kind in IPKind:
             history = queries.unit_history(unit, kind, rules)
+            exported += [
+                (kind, period, ranking, row.rank or "", _cell(row, "amount"),
+                 _cell(row, "projects"), _cell(row, "items"), standing)
+                for period, ranking, row, standing in history
+            ]  # fmt: skip
             rows = [
                 (
                     period,
@@ -267,8 +293,7 @@ class UnitView(LoginRequiredMixin, View):
                     standing.label,
                     standing.reason,
                 ]
-                for kind, rows, _chart in sections
-                for period, ranking, rank, amount, projects, items, standing in rows
+                for kind, period, ranking, rank, amount, projects, items, standing in exported
             ]
             return plain_table_response(unit.name, headings, table, export)
         return render(request, "analysis/unit.html", {"unit": unit, "sections": sections})
