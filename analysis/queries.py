@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Exists, Min, OuterRef, Sum
+from django.db.models import Exists, Min, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -184,6 +184,32 @@ def zero_units(period, kind, ranking=None):
         .annotate(first_year=Min("report__period__year"))
     )
     return zeros, {entry["row_unit"]: entry["first_year"] for entry in first}
+
+
+def breakthroughs(period, kind):
+    """{unit pk: the year it broke zero} — only for a unit the data shows at zero in an earlier
+    period (approved, same granularity): a unit whose first period in the system already had
+    pledges may have had them for years. Also the first year the data holds. One query."""
+    approved = PledgeFigures.objects.filter(
+        kind=kind,
+        report__state__in=ReportState.final(),
+        report__period__granularity=period.granularity,
+        report__period__year__lte=period.year,
+    ).annotate(row_unit=Coalesce("report__unit__parent_id", "report__unit_id"))
+    years = approved.values("row_unit").annotate(
+        first=Min("report__period__year", filter=Q(amount__gt=0)),
+        zero=Min("report__period__year", filter=Q(amount=0)),
+        since=Min("report__period__year"),
+    )
+    first, at_zero, since = {}, {}, None
+    for entry in years:
+        if entry["first"] is not None:
+            first[entry["row_unit"]] = entry["first"]
+        if entry["zero"] is not None:
+            at_zero[entry["row_unit"]] = entry["zero"]
+        since = entry["since"] if since is None else min(since, entry["since"])
+    broke = {unit: year for unit, year in first.items() if at_zero.get(unit, year) < year}
+    return broke, since
 
 
 def yearly_totals():

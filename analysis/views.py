@@ -167,6 +167,7 @@ class ComparisonView(ProvincialView):
         judged = now.closed or request.GET.get("standings") == "provisional"
         standing = {s.unit.pk: s for s in queries.judge(rows)} if judged else {}
         zeros, first_years = queries.zero_units(period, kind, now)
+        broke, data_since = queries.breakthroughs(period, kind)
         title = _("{period}{kind}质押融资同比分析").format(period=period.label, kind=kind.label)
         headings = [
             _("金额排名"), _("地市"), kind.amount_heading, _("上年同期"), _("增长（%）"), _("项目数"),
@@ -219,12 +220,13 @@ class ComparisonView(ProvincialView):
             "zeros": [(row.unit, first_years.get(row.unit.pk)) for row in zeros],
             "broke_zero": sorted(
                 (
-                    (row.unit, first_years[row.unit.pk])
+                    (row.unit, broke[row.unit.pk])
                     for row in rows
-                    if row.reported and row.amount > 0 and row.unit.pk in first_years
+                    if row.reported and row.amount > 0 and row.unit.pk in broke
                 ),
                 key=lambda pair: (pair[1], pair[0].code),
             ),
+            "data_since": data_since,
             "kinds": list(IPKind),
         }
         return render(request, "analysis/comparison.html", context)

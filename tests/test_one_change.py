@@ -50,7 +50,8 @@ def test_the_comparison_page_its_export_and_the_draft_print_the_same_change(
         )
     )
     zhengzhou = next(row for row in rows if row[1] == "郑州市")
-    assert zhengzhou[4] == "+57.5%"
+    # The export writes the same change as a spreadsheet's number, under 增长（%）.
+    assert (rows[0][4], zhengzhou[4]) == ("增长（%）", "57.5")
     assert "郑州（+57.5%）" in draft_situation(ReportingPeriod.objects.by_slug("2020").get())
 
 

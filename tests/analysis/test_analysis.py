@@ -367,8 +367,9 @@ def test_the_comparison_page_runs_a_fixed_number_of_queries(
 ):
     for year in range(2010, 2010 + extra_years):
         ReportingPeriodFactory(year=year)
-    # session, user, groups, period, comparable period, 2 rankings, rules, first years at zero
-    with django_assert_num_queries(9):
+    # session, user, groups, period, comparable period, 2 rankings, rules, first years at zero,
+    # the years each unit broke zero after one at zero
+    with django_assert_num_queries(10):
         assert reviewer_client.get("/analysis/2020/patent/").status_code == 200
 
 
@@ -412,3 +413,19 @@ def test_the_dashboards_totals_are_the_ranked_tables_totals(reviewer_client, uni
     add_figures(units["郑州"], period, IPKind.TRADEMARK, "0", 0, 0)
     assert rank_units(period, IPKind.PATENT).amount == Decimal("150")
     assert queries.yearly_totals()[2019]["patent"]["amount"] == Decimal("150")
+
+
+def test_breaking_zero_is_claimed_only_after_a_year_at_zero(years, units, reviewer_client):
+    """Found from outside: 实现零的突破 said 2020 for every city, 2020 merely being the first
+    year in the system (the demo's trademarks: no earlier year at all)."""
+    before, now = years
+    broke, since = queries.breakthroughs(now, IPKind.TRADEMARK)
+    assert (broke, since) == ({}, 2020)
+    page = reviewer_client.get("/analysis/2020/trademark/").content.decode()
+    assert "系统中的数据自2020年起" in page and 'id="no-breakthrough"' in page
+    assert "南阳市：2020" not in page
+    # Patents: 2019 is in the data; 开封, at zero then and pledging in 2020, broke zero in 2020.
+    patent, since = queries.breakthroughs(now, IPKind.PATENT)
+    assert (patent, since) == ({units["开封"].pk: 2020}, 2019)
+    page = reviewer_client.get("/analysis/2020/patent/").content.decode()
+    assert "开封市：2020" in page and "洛阳市：2019" not in page
