@@ -169,34 +169,47 @@ class ComparisonView(ProvincialView):
         zeros, first_years = queries.zero_units(period, kind, now)
         broke, data_since = queries.breakthroughs(period, kind)
         title = _("{period}{kind}质押融资同比分析").format(period=period.label, kind=kind.label)
-        headings = [
-            _("金额排名"), _("地市"), kind.amount_heading, _("上年同期"), _("增长（%）"), _("项目数"),
-            _("增长（%）"), kind.items_heading, _("增长（%）"), _("名次变化"), _("评价"), _("依据"),
-        ]  # fmt: skip
-        table = [
-            [
+
+        def headings(export):
+            grown = _("增长（%）") if export else _("增长")
+            return [
+                _("金额排名"), _("地市"), kind.amount_heading, _("上年同期"), grown, _("项目数"),
+                grown, kind.items_heading, grown, _("名次变化"), _("评价"), _("依据"),
+            ]  # fmt: skip
+
+        def cells(row, export):
+            """The row as the page prints it (+12.3%, +1), or as a spreadsheet's numbers."""
+            amount = _cell if export else _figure
+            change = _growth_cell if export else str
+            moved = (
+                row.rank_change if export or row.rank_change is None else f"{row.rank_change:+d}"
+            )
+            return [
                 row.rank or "",
                 row.unit.name,
-                _cell(row, "amount"),
-                "—" if row.before_amount is None else _amount_cell(row.before_amount),
-                _growth_cell(row.amount_growth),
-                _cell(row, "projects"),
-                _growth_cell(row.projects_growth),
-                _cell(row, "items"),
-                _growth_cell(row.items_growth),
+                amount(row, "amount"),
+                "—"
+                if row.before_amount is None
+                else (_amount_cell if export else format_amount)(row.before_amount),
+                change(row.amount_growth),
+                amount(row, "projects"),
+                change(row.projects_growth),
+                amount(row, "items"),
+                change(row.items_growth),
                 # Places gained mean something between two complete rankings only.
-                "—" if row.rank_change is None or not judged else row.rank_change,
+                "—" if row.rank_change is None or not judged else moved,
                 standing[row.unit.pk].label if judged else "",
                 standing[row.unit.pk].reason if judged else "",
             ]
-            for row in rows
-        ]
+
         notes = list(now.notes)
         if judged and not now.closed:
             notes.append(_("临时评价：报送尚未结束，评价按目前已审核的数据得出，可能变化。"))
         export = request.GET.get("_export")
         if export is not None:
-            return plain_table_response(title, headings, table, export, notes=notes)
+            table = [cells(row, export=True) for row in rows]
+            return plain_table_response(title, headings(True), table, export, notes=notes)
+        table = [cells(row, export=False) for row in rows]
         chart = charts.bar_chart(
             _("{period}各地市{kind}质押金额").format(period=period.label, kind=kind.label),
             [row.unit.short_name for row in now.ranked_rows],
@@ -210,7 +223,7 @@ class ComparisonView(ProvincialView):
             "notes": notes,
             "judged": judged,
             "title": title,
-            "headings": headings,
+            "headings": headings(False),
             # Each row with its unit's history page, linked from the unit's name.
             "rows": [
                 (cells, reverse("analysis:unit", args=[row.unit.code]))
