@@ -144,6 +144,16 @@ class ImportPreview:
     def changes(self):
         return [row for row in self.rows if row.status in ("new", "changed", "draft") or row.moves]
 
+    @property
+    def outcomes(self):
+        """(what a report becomes, how many) over the rows a confirmation writes, in the order
+        they first appear: the preview's summary is the sum of its rows, never a promise of
+        its own."""
+        counts = {}
+        for row in self.changes:
+            counts[row.outcome] = counts.get(row.outcome, 0) + 1
+        return list(counts.items())
+
 
 def stored_reports(period, unit_ids, kind=None):
     """{unit id: (report, {kind: figures})} for the units the user may see, in two queries.

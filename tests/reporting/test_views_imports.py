@@ -149,3 +149,18 @@ def test_a_province_import_of_several_units_leads_to_the_board(client, reviewer,
     response = client.post(f"/imports/{pending.pk}/confirm/", follow=True)
     assert response.redirect_chain == [("/periods/2021/board/", 302)]
     assert [str(m) for m in response.context["messages"]] == ["已导入 2 行。"]
+
+
+def test_the_preview_says_what_its_rows_become_and_nothing_else(client, reviewer, units):
+    """Found from outside: the province's preview promised 已提交 while every row said 草稿
+    （尚缺商标数据，暂不提交）. The summary is now the sum of the rows' outcomes."""
+    from tests.support.factories import ReportingPeriodFactory
+
+    period = ReportingPeriodFactory(year=2020)
+    add_figures(units["洛阳"], period, IPKind.TRADEMARK, "5", 1, 1, state="draft")
+    client.force_login(reviewer)
+    html = upload(client, as_csv(PATENT_ROWS), period=period).content.decode()
+    summary = html[html.index('id="import-outcome"') :].split("</p>")[0]
+    assert "17 份报表为“草稿（尚缺商标数据，暂不提交）”" in summary
+    assert "1 份报表为“已提交”" in summary
+    assert "已提交的报表保存" not in html
