@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from cities.models import ReportingUnit
 from periods.models import ReportingPeriod
-from workflow.models import LoggedMove, UnitReport
+from workflow.models import LoggedMove, ReportState, UnitReport
 
 # Amounts are 万元 with two decimals: up to 999,999,999,999.99 万元 fits.
 AMOUNT_FIELD = {"max_digits": 14, "decimal_places": 2}
@@ -124,12 +124,16 @@ class PledgeReport(UnitReport):
 
 
 def figures_a_year_earlier(unit_id, period):
-    """The same period a year earlier (or None) and the unit's figures in it, by kind: what a
-    report is compared with, and what its form shows before the report exists."""
+    """The same period a year earlier (or None) and the unit's approved figures in it, by kind:
+    what a report is compared with (its warnings, its page), and what its form shows before the
+    report exists. Figures not approved (a draft, a report returned or reopened) are no
+    comparison: they may still change."""
     earlier = period.year_earlier()
     if earlier is None:
         return None, {}
-    figures = PledgeFigures.objects.filter(report__unit_id=unit_id, report__period=earlier)
+    figures = PledgeFigures.objects.filter(
+        report__unit_id=unit_id, report__period=earlier, report__state__in=ReportState.final()
+    )
     return earlier, {figure.kind: figure for figure in figures}
 
 

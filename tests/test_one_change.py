@@ -77,3 +77,22 @@ def test_the_submit_warning_and_the_report_page_print_the_same_change(
     assert '<td class="num">+57.5%</td>' in html
     # The read-only table labels the counts of both kinds, not 专利数 for trademarks too.
     assert '<th scope="row">专利数 / 商标件数</th>' in html
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "returned", "reopened"])
+def test_last_years_figures_not_approved_are_no_comparison(
+    units, open_period, zhengzhou_submitter, state
+):
+    """Found from outside: the warnings compared with last year's figures whatever their state,
+    a draft included."""
+    last_year = ReportingPeriodFactory(year=2020)
+    add_figures(units["郑州"], last_year, IPKind.PATENT, "200", 2, 2, state=state)
+    report = services.save_figures(
+        zhengzhou_submitter,
+        units["郑州"],
+        open_period,
+        {IPKind.PATENT: Figures(Decimal("314.90"), 2, 2, 2), IPKind.TRADEMARK: Figures(0, 0, 0)},
+        expected_version=0,
+    )
+    assert services.submission_warnings(report) == []
+    assert report.year_earlier[1] == {}
