@@ -131,22 +131,30 @@ def standings(period, kind, rules=None):
     return judge(compare(period, kind)[2], rules)
 
 
-def judge(rows, rules=None):
+def judge(rows, rules=None, provisional=False):
     """The standing of each compared row, by the administrator's rules (no query but the rules).
 
     Only ranked rows are judged, against each other: a unit without approved figures (未报,
-    待审) has no standing. Judge a closed period's rows, or say the result is provisional.
+    待审) has no standing. ``provisional``: the period is still being reported, so nothing the
+    final ranking could overturn is said — no 相对滞后 (the bottom of a partial ranking is no
+    bottom), and 成绩优异 only for a unit that the units not yet approved could not pass even
+    with last year's figures; growth (进步较快) is the unit's own and is said.
     """
     rules = rules or StandingRules.current()
     last = sum(1 for row in rows if row.reported)
+    # The units that may still come in, by what they pledged last year.
+    pending = [row.before_amount for row in rows if not row.reported and row.before_amount]
     result = []
     for row in rows:
         change = row.amount_growth
+        worst = row.rank
+        if provisional and row.reported:
+            worst = row.rank + sum(1 for amount in pending if amount > row.amount)
         if not row.reported:
             judgement, reason = "", ""
-        elif row.amount > 0 and row.rank <= rules.excellent_top:
+        elif row.amount > 0 and worst <= rules.excellent_top:
             judgement, reason = EXCELLENT, _("金额排名第 {rank} 位").format(rank=row.rank)
-        elif row.rank > last - rules.lagging_bottom:
+        elif not provisional and row.rank > last - rules.lagging_bottom:
             judgement, reason = (
                 LAGGING,
                 _("金额排名第 {rank} 位（共 {count} 位）").format(rank=row.rank, count=last),
@@ -155,7 +163,9 @@ def judge(rows, rules=None):
             judgement, reason = FAST, _("实现零的突破")
         elif change.is_number and change.percent > rules.fast_growth_percent:
             judgement, reason = FAST, _("金额增长 {growth}%").format(growth=change.percent)
-        elif rules.falling_is_lagging and change.is_number and change.percent < 0:
+        elif (
+            not provisional and rules.falling_is_lagging and change.is_number and change.percent < 0
+        ):
             judgement, reason = LAGGING, _("金额下降 {growth}%").format(growth=-change.percent)
         else:
             judgement, reason = "", ""

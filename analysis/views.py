@@ -165,7 +165,11 @@ class ComparisonView(ProvincialView):
         before, now, rows = queries.compare(period, kind, before)
         # Standings judge a closed period; while it is open, only on request, and marked so.
         judged = now.closed or request.GET.get("standings") == "provisional"
-        standing = {s.unit.pk: s for s in queries.judge(rows)} if judged else {}
+        standing = (
+            {s.unit.pk: s for s in queries.judge(rows, provisional=not now.closed)}
+            if judged
+            else {}
+        )
         zeros, first_years = queries.zero_units(period, kind, now)
         broke, data_since = queries.breakthroughs(period, kind)
         title = _("{period}{kind}质押融资同比分析").format(period=period.label, kind=kind.label)
@@ -197,14 +201,19 @@ class ComparisonView(ProvincialView):
                 amount(row, "items"),
                 change(row.items_growth),
                 # Places gained mean something between two complete rankings only.
-                "—" if row.rank_change is None or not judged else moved,
+                "—" if row.rank_change is None or not now.closed else moved,
                 standing[row.unit.pk].label if judged else "",
                 standing[row.unit.pk].reason if judged else "",
             ]
 
         notes = list(now.notes)
         if judged and not now.closed:
-            notes.append(_("临时评价：报送尚未结束，评价按目前已审核的数据得出，可能变化。"))
+            notes.append(
+                _(
+                    "临时评价：报送尚未结束，评价按目前已审核的数据得出。相对滞后和名次变化待报送结束后"
+                    "给出；成绩优异只给尚未审核的单位按上年数据也超不过的单位。"
+                )
+            )
         export = request.GET.get("_export")
         if export is not None:
             table = [cells(row, export=True) for row in rows]

@@ -429,3 +429,23 @@ def test_breaking_zero_is_claimed_only_after_a_year_at_zero(years, units, review
     assert (patent, since) == ({units["开封"].pk: 2020}, 2019)
     page = reviewer_client.get("/analysis/2020/patent/").content.decode()
     assert "开封市：2020" in page and "洛阳市：2019" not in page
+
+
+def test_provisional_standings_say_only_what_the_final_ranking_cannot_overturn(units):
+    before = ReportingPeriodFactory(year=2019)
+    now = ReportingPeriodFactory(
+        year=2020, deadline=timezone.localdate() + datetime.timedelta(days=9)
+    )
+    last_year = {"郑州": "900", "洛阳": "800", "开封": "700", "安阳": "600", "南阳": "50"}
+    for name, amount in last_year.items():
+        add_figures(units[name], before, IPKind.PATENT, amount, 1, 1)
+    # Approved so far: 郑州 far ahead of anyone's last year, 南阳 grown fivefold but small.
+    add_figures(units["郑州"], now, IPKind.PATENT, "5000", 1, 1)
+    add_figures(units["南阳"], now, IPKind.PATENT, "250", 1, 1)
+    rows = queries.compare(now, IPKind.PATENT)[2]
+    judged = {s.unit.short_name: (s.label, s.reason) for s in queries.judge(rows, provisional=True)}
+    assert judged["郑州"] == ("成绩优异", "金额排名第 1 位")
+    # Second of two: 洛阳, 开封 and 安阳 pledged more than 250 last year and may pass it; its
+    # growth is its own. And nobody is 相对滞后 at the bottom of two.
+    assert judged["南阳"] == ("进步较快", "金额增长 400.0%")
+    assert "相对滞后" not in {label for label, _reason in judged.values()}
