@@ -58,6 +58,7 @@ def load(out):
             defaults={
                 "title": spec["title"],
                 "situation": draft_situation(period),
+                "situation_period": period,
                 "body": spec["body"],
                 "signed_on": spec["signed_on"],
                 "printed_on": spec["printed_on"],

@@ -9,7 +9,8 @@ class CircularForm(forms.ModelForm):
     class Meta:
         model = Circular
         fields = [
-            "organ", "code", "year", "number", "title", "addressees", "situation", "body",
+            "organ", "code", "year", "number", "title", "addressees", "situation_period",
+            "situation", "body",
             "signatory", "signed_on", "note", "copy_to", "printed_by", "printed_on", "unit_names",
         ]  # fmt: skip
         widgets = {
@@ -40,6 +41,10 @@ class RevisionForm(forms.Form):
 class IssueForm(RevisionForm):
     allow_open_periods = forms.BooleanField(
         label=_("附件中有报送尚未结束的周期，数据为初步统计：确认仍要印发"),
+        required=False,
+    )
+    allow_period_mismatch = forms.BooleanField(
+        label=_("情况通报与附件不是同一周期：确认仍要印发"),
         required=False,
     )
 

@@ -71,7 +71,19 @@ class Circular(models.Model):
     situation = models.TextField(
         _("情况通报"),
         blank=True,
-        help_text=_("由数据起草，印发前可修改。每段一行。"),
+        help_text=_(
+            "由数据起草，印发前可修改。每段一行。留空保存时，按所选周期（或第一个附件的周期）起草。"
+        ),
+    )
+    # The period the situation speaks of: an attachment of another period is named on the edit
+    # page and the issue confirmation, and issuing it needs a tick.
+    situation_period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("情况通报的周期"),
     )
     body = models.TextField(
         _("正文"),
@@ -189,6 +201,17 @@ class Circular(models.Model):
     @property
     def printed_on_text(self):
         return standard_date(self.printed_on)
+
+    def period_mismatches(self):
+        """The attachments of another period than the situation's (none when the situation
+        says nothing, or its period is not recorded)."""
+        if not self.situation.strip() or self.situation_period_id is None:
+            return []
+        return [
+            attachment
+            for attachment in self.attachments.select_related("period")
+            if attachment.period_id != self.situation_period_id
+        ]
 
     def paragraphs(self):
         """The body's paragraphs in print order, each as (heading level or 0, text)."""

@@ -45,6 +45,10 @@ class StaleCircular(CircularError):
     """The circular changed since the page the user acted on was shown."""
 
 
+class PeriodMismatch(CircularError):
+    """The situation speaks of another period than an attachment: issued only if confirmed."""
+
+
 class OpenPeriods(CircularError):
     """An attachment's period is still open and the administrator did not confirm issuing."""
 
@@ -168,10 +172,42 @@ def save_draft(form, formset, *, revision=None):
         current = _lock(form.instance)
         _refuse_unless_draft(current)
         _check_revision(current, revision)
+    drafted_before = form.instance.pk is not None and _as_drafted(
+        Circular.objects.get(pk=form.instance.pk)
+    )
     saved = form.save()
     formset.instance = saved
     formset.save()
+    _draft_for_its_period(saved, drafted_before)
     return saved
+
+
+def _as_drafted(circular):
+    """The situation is still the text drafted for its period (nobody has edited it)."""
+    if circular.situation_period is None:
+        return False
+    expected = draft_situation(circular.situation_period, names=circular.unit_names)
+    return circular.situation.strip() == expected.strip()
+
+
+def _draft_for_its_period(circular, drafted_before=False):
+    """A situation left empty is drafted for the chosen period, else the first attachment's;
+    one still as drafted follows the attachments to their period. One the administrator wrote
+    stays, and a mismatch with the attachments is named (``Circular.period_mismatches``)."""
+    first = circular.attachments.select_related("period").first()
+    untouched = drafted_before or _as_drafted(circular)
+    period = circular.situation_period
+    if not circular.situation.strip():
+        period = period or (first.period if first else None)
+    elif untouched and first is not None and first.period_id != circular.situation_period_id:
+        period = first.period
+    else:
+        return
+    if period is None:
+        return
+    circular.situation = draft_situation(period, names=circular.unit_names)
+    circular.situation_period = period
+    circular.save(update_fields=["situation", "situation_period", "updated_at"])
 
 
 @transaction.atomic
@@ -184,7 +220,8 @@ def redraft(circular):
     if attachment is None:
         raise CircularError(_("请先添加附件，情况通报按第一个附件的周期起草。"))
     circular.situation = draft_situation(attachment.period, names=circular.unit_names)
-    circular.save(update_fields=["situation", "updated_at"])
+    circular.situation_period = attachment.period
+    circular.save(update_fields=["situation", "situation_period", "updated_at"])
     return circular
 
 
@@ -224,7 +261,7 @@ def open_periods(circular):
     return list(periods.values())
 
 
-def issue(circular, user, *, revision=None, allow_open_periods=False):
+def issue(circular, user, *, revision=None, allow_open_periods=False, allow_period_mismatch=False):
     """Freeze the text and the figures, archive the PDF with its SHA-256.
 
     ``revision``: the circular's ``revision`` the confirmation page showed; a circular changed
@@ -238,13 +275,14 @@ def issue(circular, user, *, revision=None, allow_open_periods=False):
     if not can(user, "circulars.edit_circulars"):
         raise PermissionDenied
     current = Circular.objects.defer("archived_pdf").get(pk=circular.pk)
-    _check_issuable(current, revision, allow_open_periods)
+    allowed = (allow_open_periods, allow_period_mismatch)
+    _check_issuable(current, revision, *allowed)
     tables = live_tables(current)
     document = render_circular_pdf(current, tables)
-    return _store_issued(current, user, tables, document, allow_open_periods)
+    return _store_issued(current, user, tables, document, allowed)
 
 
-def _check_issuable(circular, revision, allow_open_periods):
+def _check_issuable(circular, revision, allow_open_periods, allow_period_mismatch=False):
     if circular.is_issued:
         raise AlreadyDone(_("该通知已经印发。"))
     if circular.is_withdrawn:
@@ -252,6 +290,14 @@ def _check_issuable(circular, revision, allow_open_periods):
     _check_revision(circular, revision)
     if not circular.attachments.exists() and not circular.paragraphs():
         raise CircularError(_("通知没有正文，不能印发。"))
+    mismatched = circular.period_mismatches()
+    if mismatched and not allow_period_mismatch:
+        raise PeriodMismatch(
+            _("情况通报写的是{period}，附件中有{others}的数据，未印发。").format(
+                period=circular.situation_period.label,
+                others=join_names(dict.fromkeys(a.period.label for a in mismatched)),
+            )
+        )
     still_open = open_periods(circular)
     if still_open and not allow_open_periods:
         raise OpenPeriods(
@@ -262,10 +308,10 @@ def _check_issuable(circular, revision, allow_open_periods):
 
 
 @transaction.atomic
-def _store_issued(rendered, user, tables, document, allow_open_periods):
+def _store_issued(rendered, user, tables, document, allowed):
     """Issue the circular ``rendered`` was read as, with the tables and PDF made from it."""
     circular = _lock(rendered)
-    _check_issuable(circular, rendered.revision, allow_open_periods)
+    _check_issuable(circular, rendered.revision, *allowed)
     circular.frozen_tables = archive_tables(tables)
     circular.archived_pdf = document
     circular.archived_sha256 = hashlib.sha256(document).hexdigest()

@@ -11,7 +11,7 @@ from accounts.roles import can
 from lib.downloads import XLSX, attachment_response
 from lib.views import RuleRequiredMixin
 from periods.models import ReportingPeriod
-from reporting.models import IPKind, table_title
+from reporting.models import IPKind, PledgeReport, table_title
 
 from . import services
 from .drafting import draft_situation
@@ -105,14 +105,27 @@ class CircularEditView(ProvincialMixin, View):
             "form": form,
             "formset": formset,
             "circular": circular,
+            "mismatches": circular.period_mismatches() if circular else [],
             "revision_form": RevisionForm(initial={"revision": revision}) if circular else None,
         }
 
     def initial(self):
+        """A new circular speaks of the newest annual period reported and closed (chosen on the
+        form; the situation is drafted for the attachments' period when it is saved)."""
         today = timezone.localdate()
-        latest = ReportingPeriod.objects.filter(granularity="year").first()
-        situation = draft_situation(latest) if latest else ""
-        return {"year": today.year, "signed_on": today, "printed_on": today, "situation": situation}
+        reported = [
+            period
+            for period in ReportingPeriod.objects.filter(granularity="year")
+            if period.is_closed and PledgeReport.objects.approved().filter(period=period).exists()
+        ]
+        period = reported[0] if reported else None
+        return {
+            "year": today.year,
+            "signed_on": today,
+            "printed_on": today,
+            "situation_period": period,
+            "situation": draft_situation(period) if period else "",
+        }
 
     def post(self, request, pk=None):
         circular = self.get_object()
@@ -212,9 +225,14 @@ class IssueView(ProvincialMixin, View):
                 request.user,
                 revision=form.cleaned_data["revision"],
                 allow_open_periods=form.cleaned_data["allow_open_periods"],
+                allow_period_mismatch=form.cleaned_data["allow_period_mismatch"],
             )
         except services.AlreadyDone as done:
             messages.info(request, done.message)
+        except services.PeriodMismatch as error:
+            messages.error(request, error.message)
+            form.add_error("allow_period_mismatch", _("请确认后再印发。"))
+            return self.render(circular, form, status=400)
         except services.OpenPeriods as error:
             messages.error(request, error.message)
             form.add_error("allow_open_periods", _("请确认后再印发。"))
@@ -248,6 +266,7 @@ class IssueView(ProvincialMixin, View):
             "form": form,
             "statuses": statuses,
             "any_open": any(not status.closed for status in statuses),
+            "mismatches": circular.period_mismatches(),
         }
         return render(self.request, self.template_name, context, status=status)
 
