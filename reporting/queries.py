@@ -54,6 +54,7 @@ class RowStatus:
     REPORTED = "reported"
     PENDING = "pending"  # 待审: submitted, not yet approved
     MISSING = "missing"  # 未报: not submitted (or returned), or no report at all
+    CORRECTING = "correcting"  # 更正中: approved, reopened for a correction (figures withdrawn)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class RankedRow:
             RowStatus.REPORTED: "",
             RowStatus.PENDING: _("待审"),
             RowStatus.MISSING: _("未报"),
+            RowStatus.CORRECTING: _("更正中"),
         }[self.status]
 
 
@@ -227,6 +229,9 @@ def _ranked_row(unit, provisional):
             tie_index=unit.tie_index,
         )
     pending = unit.own_state == ReportState.SUBMITTED and not provisional
+    status = RowStatus.PENDING if pending else RowStatus.MISSING
+    if unit.own_state == ReportState.REOPENED:
+        status = RowStatus.CORRECTING
     return RankedRow(
         rank=None,
         unit=unit,
@@ -235,7 +240,7 @@ def _ranked_row(unit, provisional):
         items=None,
         tie_size=1,
         tie_index=1,
-        status=RowStatus.PENDING if pending else RowStatus.MISSING,
+        status=status,
     )
 
 

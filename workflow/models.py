@@ -18,7 +18,9 @@ class ReportState(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("report state", "已提交")
     RETURNED = "returned", pgettext_lazy("report state", "已退回")
     APPROVED = "approved", pgettext_lazy("report state", "已审核")
-    REOPENED = "reopened", pgettext_lazy("report state", "已重新打开")
+    # Approved, then reopened by the province for a correction: its figures are withdrawn from
+    # the tables until it is approved again.
+    REOPENED = "reopened", pgettext_lazy("report state", "更正中")
 
     @classmethod
     def editable(cls):

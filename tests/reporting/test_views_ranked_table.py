@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -10,8 +11,10 @@ from openpyxl import load_workbook
 from periods.models import ReportingPeriod
 from reporting.models import IPKind
 from tests.support import golden
-from tests.support.factories import ReportingPeriodFactory, add_figures
+from tests.support.factories import ReportingPeriodFactory, add_figures, report_in
 from tests.support.helpers import expand_rowspans, html_table
+from workflow.models import ReportState, WorkflowAction
+from workflow.services import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +179,19 @@ def test_the_page_runs_a_fixed_number_of_queries(
     # The download's line in the audit trail: the chain's head, the row, the head moved on.
     with django_assert_max_num_queries(5 + 3):
         assert viewer_client.get(url("2020") + "?_export=xlsx").status_code == 200
+
+
+def test_a_report_reopened_for_correction_reads_as_such_not_as_never_reported(
+    client, reviewer, units, open_period
+):
+    """Found from outside: an approved report reopened for correction showed as 未报, while the
+    legend defined 未报 as not submitted or returned."""
+    report = report_in(ReportState.APPROVED, units["郑州"], open_period)
+    transition(report, WorkflowAction.REOPEN, reviewer, comment="金额有误", notify=False)
+    client.force_login(reviewer)
+    html = client.get(f"/reports/{open_period.slug}/patent/").content.decode()
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*郑州(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    assert "更正中" in row and "未报" not in row
+    assert "更正中：已审核的报表被省局重新打开更正" in html
+    page = client.get(f"/periods/{open_period.slug}/410100/").content.decode()
+    assert '<span class="state state-reopened" id="report-state">更正中</span>' in page
