@@ -75,7 +75,7 @@ def test_a_bulk_approval_and_a_reopening_show_at_once(reviewer_client, submitted
     reviewer_client.post(
         "/periods/2021/410100/reopen/", {"version": submitted.version, "comment": "请核对"}
     )
-    assert zhengzhou_row(reviewer_client) == "未报"
+    assert zhengzhou_row(reviewer_client) == "更正中"
 
 
 def test_an_import_approved_by_the_province_shows_at_once(reviewer_client, units, open_period):
