@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -94,7 +95,14 @@ class DashboardView(ProvincialView):
             for kind, rows in overview.peer_rows.items()
             if rows
         }
-        current = overview.periods[0] if overview.periods else None
+        # The period being reported now (the newest still open), else the newest closed one.
+        today = timezone.localdate()
+        open_now = [
+            period
+            for period in overview.periods
+            if not period.is_closed and period.opens_on <= today
+        ]
+        current = (open_now or overview.periods or [None])[0]
         return {
             "trend": trend,
             # Each year's figures by kind, in the columns' order (None: nothing approved).

@@ -206,6 +206,13 @@ class ReportingPeriod(models.Model):
             latest = self.extensions.aggregate(latest=Max("until"))["latest"]
         return max(self.deadline, latest) if latest else self.deadline
 
+    @property
+    def closed_early_on(self):
+        """The day the province closed reporting before the deadline (local), or None."""
+        if self.closed_at is None or self.closed_at > timezone.now():
+            return None
+        return timezone.localtime(self.closed_at).date()
+
     @cached_property
     def is_closed(self):
         """Reporting has ended: the province closed it, or every deadline (extensions too) passed.

@@ -404,9 +404,18 @@ class UnitTask:
         return self.report.get_state_display() if self.report else _("未开始")
 
     @property
+    def closed_early_on(self):
+        """The day the province closed this period's reporting early (it binds a draft), or None."""
+        return self.period.closed_early_on
+
+    @property
     def next_step(self):
         state = self.state
         if state in (None, ReportState.DRAFT):
+            if self.closed_early_on is not None:
+                return _("省局已于 {date} 结束本期报送。如需补报，请联系省局。").format(
+                    date=self.closed_early_on.isoformat()
+                )
             if timezone.localdate() > self.deadline:
                 return _("已截止。如需补报，请联系省局延期。")
             return _("填写并提交")

@@ -179,3 +179,35 @@ def test_the_bank_ranking_of_an_open_period_says_so(reviewer_client):
     rows = csv_rows(reviewer_client.get("/reports/2021/banks/?_export=csv"))
     assert STATUS.fullmatch(rows[-1][0])
     assert "报送中" not in reviewer_client.get("/reports/2020/banks/").content.decode()
+
+
+def test_an_early_close_is_shown_where_people_look(reviewer_client, django_user_model):
+    """Found from outside: after closing 2022 early, the clerk's home still said 填写并提交 with
+    the original deadline, the board said nothing, and the analysis called 2022 the 当前周期
+    while 2021 was still being reported."""
+    import datetime
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from tests.support.factories import ReportingPeriodFactory
+
+    today = timezone.localdate()
+    closed = ReportingPeriodFactory(
+        year=2022, opens_on=today - datetime.timedelta(days=3),
+        deadline=today + datetime.timedelta(days=30),
+        closed_at=timezone.now() - datetime.timedelta(hours=1),
+    )  # fmt: skip
+    day = timezone.localtime(closed.closed_at).date().isoformat()
+    clerk = Client()
+    clerk.force_login(django_user_model.objects.get(username="kaifeng"))
+    home = clerk.get("/").content.decode()
+    task = re.search(r"<tr[^>]*>(?:(?!</tr>).)*2022年(?:(?!</tr>).)*</tr>", home, re.S).group(0)
+    assert f"已于 {day} 提前结束" in task
+    assert f"省局已于 {day} 结束本期报送" in task and "填写并提交" not in task
+    board = reviewer_client.get("/periods/2022/board/").content.decode()
+    assert f"省局已于 {day} 提前结束本期报送" in board
+    report = reviewer_client.get("/periods/2022/410100/").content.decode()
+    assert f"（已于 {day} 提前结束）" in report
+    dashboard = reviewer_client.get("/analysis/").content.decode()
+    assert "当前周期 2021年" in dashboard and "当前周期 2022年" not in dashboard
