@@ -110,6 +110,10 @@ class RowResult:
     # The row replaces its unit's unsubmitted draft, which the importer may not read: what the
     # draft holds is neither shown nor compared.
     replaces_draft: bool = False
+    # The row replaces a correction the unit is making (an approved report the province
+    # reopened): confirmed only knowingly (the page's tick, the command's --replace-reopened).
+    replaces_correction: bool = False
+    state_before: str = ""  # the report's state now, as the preview names it
     outcome: str = ""  # what the report becomes once confirmed (已提交, 草稿…)
 
     @property
@@ -143,6 +147,11 @@ class ImportPreview:
     @property
     def changes(self):
         return [row for row in self.rows if row.status in ("new", "changed", "draft") or row.moves]
+
+    @property
+    def corrections(self):
+        """The rows that would replace a correction a unit is making."""
+        return [row for row in self.changes if row.replaces_correction]
 
     @property
     def outcomes(self):
@@ -306,6 +315,9 @@ def parse_figures(
         figure = figures.get(kind)
         if report is not None and user is not None:
             result.replaces_draft = not can(user, "reporting.view_content_report", report)
+        if report is not None:
+            result.state_before = ReportState(report.state).label
+            result.replaces_correction = not as_draft and report.state == ReportState.REOPENED
         if figure is not None and not result.replaces_draft:
             result.previous = (figure.amount, figure.projects, figure.items)
         if result.errors:
@@ -379,7 +391,9 @@ def check_import_rights(preview, user, approve):
 
 
 @transaction.atomic
-def apply_import(preview, user, source, *, as_draft=False, approve=False, versions=None):
+def apply_import(
+    preview, user, source, *, as_draft=False, approve=False, versions=None, replace_reopened=False
+):
     """Save every row of a checked preview in one transaction; refuse the whole file otherwise.
 
     Every row goes through the services, as the report form does: a municipal upload
@@ -388,6 +402,12 @@ def apply_import(preview, user, source, *, as_draft=False, approve=False, versio
     version}); a report changed since is refused. Returns the number of rows that changed.
     """
     check_import_rights(preview, user, approve)
+    if preview.corrections and not replace_reopened:
+        raise ImportFileError(
+            _(
+                "{units}的报表正在更正中（省局已重新打开）：导入会替换该单位正在进行的更正。请确认后再导入。"
+            ).format(units=join_names(row.unit.name for row in preview.corrections))
+        )
     versions = preview.versions if versions is None else versions
     changed, problems = 0, []
     rows = [row for row in preview.rows if row.status != "unchanged" or row.moves]

@@ -44,6 +44,7 @@ class FiguresImport:
             as_draft=self.as_draft,
             approve=approve,
             versions=pending.versions,
+            replace_reopened=self.request.POST.get("replace_reopened") == "1",
         )
 
     def done_url(self, pending, preview):

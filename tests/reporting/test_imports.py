@@ -348,7 +348,10 @@ def test_the_command_back_fills_a_new_period(tmp_path, administrator, reviewer):
     out, _ = run(
         str(path), "--period", "2019", "--kind", "patent", "--approve", "--user", "reviewer"
     )
-    assert "period 2019 created" in out and "18 row(s) imported and approved" in out
+    # Found from outside: it printed "18 row(s) imported and approved" while every row stayed a
+    # draft (the trademark figures are missing).
+    assert "period 2019 created" in out
+    assert out.splitlines()[-1] == "imported: 18 草稿（尚缺商标数据，暂不提交）, 0 unchanged"
     period = ReportingPeriod.objects.by_slug("2019").get()
     assert stored(period) == EXPECTED
 
@@ -357,7 +360,7 @@ def test_the_command_imports_as_the_first_superuser_by_default(tmp_path, adminis
     path = tmp_path / "2019.csv"
     path.write_bytes(as_csv(PATENT_ROWS))
     out, _ = run(str(path), "--period", "2019", "--kind", "patent")
-    assert "18 row(s) imported" in out
+    assert out.splitlines()[-1] == "imported: 18 草稿（尚缺商标数据，暂不提交）, 0 unchanged"
     # Only the patent table: saved, not yet submitted (the trademark figures are missing).
     assert set(PledgeReport.objects.values_list("state", flat=True)) == {ReportState.DRAFT}
     assert set(PledgeReport.objects.values_list("updated_by__username", flat=True)) == {"root"}
@@ -379,7 +382,9 @@ def test_the_command_dry_run_saves_nothing(tmp_path, administrator):
     path = tmp_path / "a.xlsx"
     path.write_bytes(as_xlsx(PATENT_ROWS))
     out, _ = run(str(path), "--period", "2022Q1", "--kind", "patent", "--dry-run")
-    assert "dry run: 18 row(s) would change, nothing saved" in out
+    assert out.splitlines()[-1] == (
+        "dry run: 18 草稿（尚缺商标数据，暂不提交）, 0 unchanged; nothing saved"
+    )
     assert not ReportingPeriod.objects.exists() and not PledgeFigures.objects.exists()
 
 
@@ -435,3 +440,44 @@ def test_a_province_import_changes_a_report_once_per_file(period, administrator,
     # move (version 2): one history record each, after the one of its creation.
     assert report.version == 2
     assert report.history.count() == 3
+
+
+def test_the_command_counts_what_it_does_and_the_dry_run_the_same(
+    tmp_path, reviewer, units, period
+):
+    """Some rows approved, some left as drafts (and why), the rest unchanged: the dry run and
+    the import print the same counts."""
+    for name in ("三门峡", "洛阳"):  # their trademark tables are in: these rows can be approved
+        add_figures(units[name], period, IPKind.TRADEMARK, "0", 0, 0, state=ReportState.DRAFT)
+    same = next(row for row in PATENT_ROWS[1:] if row[1] == "驻马店")
+    add_figures(units["驻马店"], period, IPKind.PATENT, same[2], int(same[3]), int(same[4]))
+    path = tmp_path / "a.csv"
+    path.write_bytes(as_csv(PATENT_ROWS))
+    args = [str(path), "--period", "2020", "--kind", "patent", "--approve", "--user", "reviewer"]
+    counts = "2 已审核, 15 草稿（尚缺商标数据，暂不提交）, 1 unchanged"
+    out, _ = run(*args, "--dry-run")
+    assert out.splitlines()[-1] == f"dry run: {counts}; nothing saved"
+    assert "驻马店" in next(line for line in out.splitlines() if "unchanged" in line[:40])
+    out, _ = run(*args)
+    assert out.splitlines()[-1] == f"imported: {counts}"
+
+
+def test_an_import_over_a_report_being_corrected_needs_saying_so(tmp_path, reviewer, units, period):
+    """Found from outside: the command moved a report the reviewer had reopened to 已审核 and
+    printed it as "unchanged … 已审核"."""
+    row = next(row for row in PATENT_ROWS[1:] if row[1] == "洛阳")
+    figures = add_figures(units["洛阳"], period, IPKind.PATENT, row[2], int(row[3]), int(row[4]))
+    add_figures(units["洛阳"], period, IPKind.TRADEMARK, "0", 0, 0)
+    PledgeReport.objects.filter(pk=figures.report_id).update(state=ReportState.REOPENED)
+    path = tmp_path / "a.csv"
+    path.write_bytes(as_csv([golden.PATENT_HEADINGS, row]))
+    args = [str(path), "--period", "2020", "--kind", "patent", "--approve", "--user", "reviewer"]
+    out, _ = run(*args, "--dry-run")
+    line = next(line for line in out.splitlines() if "洛阳" in line)
+    assert "moves" in line and "更正中 → 已审核" in line and "correction in progress" in line
+    with pytest.raises(CommandError, match="--replace-reopened"):
+        run(*args)
+    assert PledgeReport.objects.get(pk=figures.report_id).state == ReportState.REOPENED
+    out, _ = run(*args, "--replace-reopened")
+    assert out.splitlines()[-1] == "imported: 1 已审核, 0 unchanged"
+    assert PledgeReport.objects.get(pk=figures.report_id).state == ReportState.APPROVED

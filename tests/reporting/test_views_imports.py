@@ -164,3 +164,22 @@ def test_the_preview_says_what_its_rows_become_and_nothing_else(client, reviewer
     assert "17 份报表为“草稿（尚缺商标数据，暂不提交）”" in summary
     assert "1 份报表为“已提交”" in summary
     assert "已提交的报表保存" not in html
+
+
+def test_a_province_import_over_a_report_being_corrected_needs_a_tick(
+    client, reviewer, units, open_period
+):
+    figures = add_figures(units["郑州"], open_period, IPKind.PATENT, "100", 1, 1)
+    add_figures(units["郑州"], open_period, IPKind.TRADEMARK, "0", 0, 0)
+    PledgeReport.objects.filter(pk=figures.report_id).update(state=ReportState.REOPENED)
+    client.force_login(reviewer)
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", "200", "2", "2"]]
+    html = upload(client, as_csv(rows), period=open_period).content.decode()
+    assert "替换该单位正在进行的更正（更正中）" in html
+    assert 'name="replace_reopened" value="1" required' in html
+    pending = PendingImport.objects.get()
+    refused = client.post(f"/imports/{pending.pk}/confirm/", follow=True)
+    assert "正在更正中（省局已重新打开）" in str(list(refused.context["messages"])[0])
+    assert PledgeFigures.objects.get(pk=figures.pk).amount == Decimal("100")
+    client.post(f"/imports/{pending.pk}/confirm/", {"replace_reopened": "1"})
+    assert PledgeFigures.objects.get(pk=figures.pk).amount == Decimal("200")

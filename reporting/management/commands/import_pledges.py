@@ -31,11 +31,18 @@ class Command(BaseCommand):
             "--approve", action="store_true", help="approve the imported reports too"
         )
         parser.add_argument(
+            "--replace-reopened",
+            action="store_true",
+            help="import over reports the province reopened for correction (更正中) too",
+        )
+        parser.add_argument(
             "--user",
             help="who imports (default: the first superuser; to --approve, a 省级审核员)",
         )
 
-    def handle(self, *args, file, period, kind, dry_run, approve, user, **options):
+    def handle(
+        self, *args, file, period, kind, dry_run, approve, user, replace_reopened, **options
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no such file: {file}")
@@ -73,23 +80,52 @@ class Command(BaseCommand):
                 self.stderr.write(f"第 {row.line} 行「{column}」：{message}")
         if not preview.ok:
             raise CommandError("errors in the file: nothing saved")
+        changes = preview.changes
         for row in preview.rows:
             before = "—" if row.previous is None else " / ".join(map(str, row.previous))
             after = " / ".join(map(str, row.values))
+            # What happens to the row: its figures, and the report's state (a move although
+            # the figures are the same is no "unchanged").
+            status = "moves" if row.status == "unchanged" and row.moves else row.status
+            if row not in changes:
+                outcome = f"{row.state_before or '—'}, unchanged"
+            else:
+                outcome = f"{row.state_before or '—'} → {row.outcome}"
+            if row.replaces_correction:
+                outcome += " (replaces the unit's correction in progress)"
             self.stdout.write(
-                f"{row.line:>4} {row.unit.name:<8} {row.status:<9} {before} → {after}  {row.outcome}"
+                f"{row.line:>4} {row.unit.name:<8} {status:<9} {before} → {after}  {outcome}"
             )
+        summary = self.summary(preview)
+        if preview.corrections and not replace_reopened:
+            names = ", ".join(row.unit.name for row in preview.corrections)
+            message = (
+                f"{names}: reopened for correction (更正中); importing would replace the "
+                "correction in progress: pass --replace-reopened"
+            )
+            if dry_run:
+                self.stdout.write(f"dry run: {summary}; nothing saved. {message}")
+                return
+            raise CommandError(f"{message}. Nothing saved.")
         if dry_run:
-            self.stdout.write(f"dry run: {len(preview.changes)} row(s) would change, nothing saved")
+            self.stdout.write(f"dry run: {summary}; nothing saved")
             return
         try:
-            changed = apply_import(preview, user, path.name, approve=approve)
+            apply_import(
+                preview, user, path.name, approve=approve, replace_reopened=replace_reopened
+            )
         except (ImportFileError, PermissionDenied) as error:
             raise CommandError(str(error)) from error
-        if changed == 0:
-            self.stdout.write("no change: the stored figures are the same as the file's")
-        else:
-            self.stdout.write(f"{changed} row(s) imported{' and approved' if approve else ''}")
+        self.stdout.write(f"imported: {summary}")
+
+    @staticmethod
+    def summary(preview):
+        """What the rows become, counted: each outcome (approved, submitted, left as a draft
+        and why), and the rows left unchanged."""
+        parts = [f"{count} {outcome}" for outcome, count in preview.outcomes]
+        unchanged = len(preview.rows) - len(preview.changes)
+        parts.append(f"{unchanged} unchanged")
+        return ", ".join(parts)
 
     def importer(self, username):
         User = get_user_model()
