@@ -208,10 +208,12 @@ class ReportingPeriod(models.Model):
 
     @property
     def closed_early_on(self):
-        """The day the province closed reporting before the deadline (local), or None."""
+        """The day the province closed reporting before the deadline (local), or None (also
+        when it closed it after the deadline: that is no early close)."""
         if self.closed_at is None or self.closed_at > timezone.now():
             return None
-        return timezone.localtime(self.closed_at).date()
+        day = timezone.localtime(self.closed_at).date()
+        return day if day <= self.deadline else None
 
     @cached_property
     def is_closed(self):

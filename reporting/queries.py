@@ -412,9 +412,10 @@ class UnitTask:
     def next_step(self):
         state = self.state
         if state in (None, ReportState.DRAFT):
-            if self.closed_early_on is not None:
+            closed = self.period.closed_at
+            if closed is not None and closed <= timezone.now():  # binds a draft whenever it is
                 return _("省局已于 {date} 结束本期报送。如需补报，请联系省局。").format(
-                    date=self.closed_early_on.isoformat()
+                    date=timezone.localtime(closed).date().isoformat()
                 )
             if timezone.localdate() > self.deadline:
                 return _("已截止。如需补报，请联系省局延期。")

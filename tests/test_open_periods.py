@@ -211,3 +211,19 @@ def test_an_early_close_is_shown_where_people_look(reviewer_client, django_user_
     assert f"（已于 {day} 提前结束）" in report
     dashboard = reviewer_client.get("/analysis/").content.decode()
     assert "当前周期 2021年" in dashboard and "当前周期 2022年" not in dashboard
+
+
+def test_a_close_after_the_deadline_is_no_early_close():
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.support.factories import ReportingPeriodFactory
+
+    today = timezone.localdate()
+    late = ReportingPeriodFactory(
+        year=2023, opens_on=today - datetime.timedelta(days=40),
+        deadline=today - datetime.timedelta(days=10),
+        closed_at=timezone.now() - datetime.timedelta(days=1),
+    )  # fmt: skip
+    assert late.closed_early_on is None
