@@ -4,7 +4,7 @@ password of whitespace, none of the account's last five, and an age after which 
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -63,9 +63,10 @@ class HistoryValidator:
 
 def recent_hashes(user, count):
     stored = list(user.passwords_set.values_list("password", flat=True)[:count])
-    current = get_user_model().objects.filter(pk=user.pk).values_list("password", flat=True).first()
-    if current and current not in stored:
-        stored.insert(0, current)
+    # (Validators run before the new password is set: ``user.password`` is still the current
+    # one, kept here for an account whose passwords were set before they were remembered.)
+    if user.password and user.password not in stored:
+        stored.insert(0, user.password)
     return stored[:count]
 
 

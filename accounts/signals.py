@@ -83,19 +83,24 @@ def locked_out(sender, request, username, ip_address, **kwargs):
 # ── Accounts ──────────────────────────────────────────────────────────────────────────
 
 
+def actor():
+    """Who is signed in for the request being answered, or None (a command at the console, an
+    anonymous visitor following a reset link)."""
+    user = getattr(current_request(), "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 def acting_on_oneself(user):
-    """The request being answered is by ``user`` about ``user`` (a command has no request)."""
-    request = current_request()
-    actor = getattr(request, "user", None)
-    return actor is not None and actor.is_authenticated and actor.pk == user.pk
+    """The request being answered is by ``user`` about ``user``."""
+    person = actor()
+    return person is not None and person.pk == user.pk
 
 
 def set_by_another(user):
-    """The request being answered is by a signed-in person other than ``user``: a password
-    they set is not the owner's (a reset by e-mail link, or at the console, is)."""
-    request = current_request()
-    actor = getattr(request, "user", None)
-    return actor is not None and actor.is_authenticated and actor.pk != user.pk
+    """A signed-in person other than ``user`` is acting: a password they set is not the
+    owner's (a reset by e-mail link, or at the console, is)."""
+    person = actor()
+    return person is not None and person.pk != user.pk
 
 
 # The flags of an account its owner may not change.
@@ -169,9 +174,8 @@ def refuse_incompatible_roles(names, *, superuser=False):
 def refuse_granting_administrators(before, after):
     """The three administrators' roles are given and taken by a superuser alone (the console's
     emergency account): no administrator makes or unmakes another, nor a puppet of their own."""
-    request = current_request()
-    actor = getattr(request, "user", None)
-    if actor is None or not actor.is_authenticated or actor.is_superuser:
+    person = actor()
+    if person is None or person.is_superuser:
         return  # a command at the console, or the superuser
     if (set(before) ^ set(after)) & set(SEPARATED_GROUPS):
         raise PermissionDenied(

@@ -24,27 +24,25 @@ from . import charts, queries
 from .models import StandingRules
 
 
-def _figure(row, name):
-    """A compared row's figure as a table shows it: the status (未报, 待审) in place of a figure
-    that does not exist yet."""
-    value = getattr(row, name)
-    if not row.reported:
-        return row.status_label if name == "amount" else "—"
-    return format_amount(value) if name == "amount" else value
-
-
 def _amount_cell(value):
     """An amount as a spreadsheet's number (万元 as the notice writes them: 25630, 5642.7), not
     as text."""
     return Decimal(format_amount(value))
 
 
-def _cell(row, name):
-    """A compared row's figure as an export writes it: a number, or the status in its place."""
+def _figure(row, name, amount=format_amount):
+    """A compared row's figure as a table shows it (``amount``: how an amount is written, text
+    for a page, ``_amount_cell`` for an export): the status (未报, 待审) in place of a figure
+    that does not exist yet."""
     if not row.reported:
         return row.status_label if name == "amount" else "—"
     value = getattr(row, name)
-    return _amount_cell(value) if name == "amount" else value
+    return amount(value) if name == "amount" else value
+
+
+def _cell(row, name):
+    """A compared row's figure as an export writes it: a number, or the status in its place."""
+    return _figure(row, name, amount=_amount_cell)
 
 
 def _growth_cell(change):

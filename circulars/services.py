@@ -172,13 +172,10 @@ def save_draft(form, formset, *, revision=None):
         current = _lock(form.instance)
         _refuse_unless_draft(current)
         _check_revision(current, revision)
-    drafted_before = form.instance.pk is not None and _as_drafted(
-        Circular.objects.get(pk=form.instance.pk)
-    )
     saved = form.save()
     formset.instance = saved
     formset.save()
-    _draft_for_its_period(saved, drafted_before)
+    _draft_for_its_period(saved)
     return saved
 
 
@@ -190,19 +187,18 @@ def _as_drafted(circular):
     return circular.situation.strip() == expected.strip()
 
 
-def _draft_for_its_period(circular, drafted_before=False):
+def _draft_for_its_period(circular):
     """A situation left empty is drafted for the chosen period, else the first attachment's;
     one still as drafted follows the attachments to their period. One the administrator wrote
-    stays, and a mismatch with the attachments is named (``Circular.period_mismatches``)."""
+    stays, and a mismatch with the attachments is named (``Circular.period_mismatches``).
+    The data is drafted from only when the text must be written or compared."""
     first = circular.attachments.select_related("period").first()
-    untouched = drafted_before or _as_drafted(circular)
-    period = circular.situation_period
     if not circular.situation.strip():
-        period = period or (first.period if first else None)
-    elif untouched and first is not None and first.period_id != circular.situation_period_id:
-        period = first.period
+        period = circular.situation_period or (first.period if first else None)
+    elif first is not None and first.period_id != circular.situation_period_id:
+        period = first.period if _as_drafted(circular) else None
     else:
-        return
+        period = None
     if period is None:
         return
     circular.situation = draft_situation(period, names=circular.unit_names)

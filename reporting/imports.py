@@ -7,6 +7,7 @@ change; ``apply_import`` saves all rows in one transaction, or none.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -158,10 +159,7 @@ class ImportPreview:
         """(what a report becomes, how many) over the rows a confirmation writes, in the order
         they first appear: the preview's summary is the sum of its rows, never a promise of
         its own."""
-        counts = {}
-        for row in self.changes:
-            counts[row.outcome] = counts.get(row.outcome, 0) + 1
-        return list(counts.items())
+        return list(Counter(row.outcome for row in self.changes).items())
 
 
 def stored_reports(period, unit_ids, kind=None):

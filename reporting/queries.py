@@ -404,11 +404,6 @@ class UnitTask:
         return self.report.get_state_display() if self.report else _("未开始")
 
     @property
-    def closed_early_on(self):
-        """The day the province closed this period's reporting early (it binds a draft), or None."""
-        return self.period.closed_early_on
-
-    @property
     def next_step(self):
         state = self.state
         if state in (None, ReportState.DRAFT):

@@ -81,7 +81,9 @@ def test_an_inserted_row_is_named(trail):
         f" object_label, result, details, previous_hash, hash FROM {TABLE} WHERE id = %s",
         forged.pk,
     )
-    assert "衔接不上" in verdict() or "已被改动" in verdict()
+    inserted = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    # A copy of row 3 appended: it claims to follow row 2, not the newest row.
+    assert verdict().startswith(f"第 {inserted} 行与前一行（{trail[-1].pk}）衔接不上")
 
 
 def test_the_newest_rows_removed_are_seen_against_the_head(trail):
