@@ -1,20 +1,26 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Event
 from audit.services import record
 from cities.models import ReportingUnit
 
+from . import factors
 from .roles import SEPARATED_GROUPS
 from .signals import (
     record_units_change,
@@ -166,25 +172,68 @@ class PortalUserAdmin(PermissionChoosers, UserAdmin):
     form = type("UserChangeForm", (RolesForm, UserAdmin.form), {})
     inlines = [UnitMembershipInline]
     change_password_form = PasswordChangeForm
-    list_display = ["username", "first_name", "email", "is_active", "roles", "last_login"]
+    list_display = [
+        "username",
+        "first_name",
+        "email",
+        "is_active",
+        "roles",
+        "second_factor",
+        "last_login",
+    ]
     list_filter = ["groups", "is_active"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Permissions"), {"fields": ("is_active", "groups")}),
+        (_("Permissions"), {"fields": ("is_active", "groups", "second_factor")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     filter_horizontal = ("groups",)
+    actions = ["reset_second_factor"]
 
     @admin.display(description=_("角色"))
     def roles(self, obj):
         return "、".join(group.name for group in obj.groups.all())
 
+    @admin.display(description=_("两步验证"), boolean=True)
+    def second_factor(self, obj):
+        return any(device.confirmed for device in obj.totpdevice_set.all())
+
+    @admin.action(description=_("重置所选用户的两步验证"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        done, refused = [], []
+        for user in queryset.order_by("username"):
+            # The 安全管理员 resets others' second factor, as they change others' roles.
+            if is_own(request, user) or not self.has_change_permission(request, user):
+                refused.append(user.get_username())
+                continue
+            factors.reset(user)
+            record(Event.SECOND_FACTOR_RESET, obj=user, details={"username": user.username})
+            done.append(user.get_username())
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "已重置 %(names)s 的两步验证：其登录已结束，下次登录时须重新设置验证器。",
+                    "已重置 %(names)s 的两步验证：其登录已结束，下次登录时须重新设置验证器。",
+                    len(done),
+                )
+                % {"names": "、".join(done)},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("未重置 %(names)s：不能重置自己的两步验证，管理员账号由超级用户重置。")
+                % {"names": "、".join(refused)},
+                messages.ERROR,
+            )
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        return super().get_queryset(request).prefetch_related("groups", "totpdevice_set")
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["last_login", "date_joined"]
+        fields = ["last_login", "date_joined", "second_factor"]
         if is_own(request, obj):
             fields += ["is_active", "groups"]
         return fields
@@ -247,3 +296,22 @@ def _unlocking(attempt):
 
 admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, PortalAccessAttemptAdmin)
+
+
+# Secrets of authenticators and recovery codes are never shown: the 安全管理员 resets a second
+# factor (the action above), and its owner enrols a new one.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+def admin_login(request, extra_context=None):
+    """The admin site's log-in is the portal's (the password, then the second factor)."""
+    target = request.GET.get("next") or request.path.replace("login/", "")
+    if request.user.is_authenticated and request.user.is_staff:
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = "admin:index"
+        return redirect(target)
+    return redirect_to_login(target)
+
+
+admin.site.login = admin_login

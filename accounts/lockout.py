@@ -87,5 +87,6 @@ def locked_out(request, original_response=None, credentials=None):
         "cool_off": timeuntil(now + cool_off, now, depth=2).replace("\xa0", " "),
         "until": _moment(timezone.localtime(until)),
         "username": username or "",
+        "local_login": settings.LOCAL_LOGIN,
     }
     return render(request, "registration/locked_out.html", context, status=429)

@@ -1,5 +1,6 @@
-"""Sessions that end: after ``SESSION_IDLE_MINUTES`` without a request, and ``SESSION_COOKIE_AGE``
-after the log-in whatever the user does; and passwords that must change (at once when set by
+"""Sessions that end: after ``SESSION_IDLE_MINUTES`` without a request, ``SESSION_COOKIE_AGE``
+after the log-in whatever the user does, and at once when the user's role needs a second
+factor the session was not verified with (``accounts.factors``); and passwords that must change (at once when set by
 someone else, after ``PASSWORD_MAX_AGE_DAYS`` in any case) before anything else is opened.
 
 What is checked on each request is kept in the session (three numbers), so a page costs no query
@@ -7,18 +8,22 @@ for it; the password's due time is read from the database at the log-in, and aga
 """
 
 import time
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.models import Session
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import Event
 from audit.services import record
 
-from . import passwords
+from . import factors, passwords
 
 LOGIN_AT = "portal_login_at"
 SEEN_AT = "portal_seen_at"
@@ -50,8 +55,18 @@ def started(session, user):
     session[PASSWORD_DUE] = _due_time(user)
 
 
-def expiry(session, now):
-    """Why the session is over ("idle", "absolute"), or None."""
+def end_sessions_of(user):
+    """End every session ``user`` is logged in with (on every browser, in every worker)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for row in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if row.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session_key=row.session_key).delete()
+
+
+def expiry(session, now, user):
+    """Why the session is over ("idle", "absolute", "second_factor"), or None."""
+    if not factors.verified(session) and factors.required(user):
+        return "second_factor"
     login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
     if login_at is None or seen_at is None:
         return None
@@ -70,7 +85,7 @@ class SessionLimitsMiddleware:
         user = request.user
         if user.is_authenticated:
             session, now = request.session, int(time.time())
-            why = expiry(session, now)
+            why = expiry(session, now, user)
             if why is not None:
                 return self.expire(request, user, why)
             if session.get(LOGIN_AT) is None:  # a session from before these limits
@@ -93,6 +108,8 @@ class SessionLimitsMiddleware:
             text = _("您已 %(minutes)d 分钟没有操作，为了安全已自动退出，请重新登录。") % {
                 "minutes": idle
             }
+        elif why == "second_factor":
+            text = _("您的账号需要两步验证，请重新登录并输入验证码。")
         else:
             text = _("登录已超过 %(hours)s 小时，为了安全已自动退出，请重新登录。") % {
                 "hours": round(settings.SESSION_COOKIE_AGE / 3600, 1)

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+from django_cas_ng.signals import cas_user_logout
 
 from audit.models import Event, Result
 from audit.services import record
@@ -58,13 +59,24 @@ def login_failed(sender, credentials, request=None, **kwargs):
     # carries its count; one refused because the name was already locked does not.
     counted = getattr(request, "axes_failures_since_start", None) is not None
     refused = not counted and getattr(request, "axes_locked_out", False)
+    # What failed besides a password: a second factor's code, a CAS ticket (and why).
+    failure = dict(getattr(request, "login_failure", None) or {})
+    username = failure.pop("username", "") or credentials.get("username") or ""
     record(
         Event.LOGIN_FAILED,
-        username=str(credentials.get("username") or ""),
+        username=str(username),
         request=request,
         result=Result.REFUSED if refused else Result.FAILED,
-        details={"locked_out": bool(refused)},
+        details={"locked_out": bool(refused), **failure},
     )
+
+
+@receiver(cas_user_logout, dispatch_uid="audit.cas_logout")
+def logged_out_by_the_platform(sender, user, session, ticket, **kwargs):
+    # The identity platform's single log-out ended this session (a log-out at the portal is
+    # recorded by logged_out above).
+    if sender == "slo" and user is not None and user.is_authenticated:
+        record(Event.LOGOUT, user=user, request=None, details={"via": "cas_single_logout"})
 
 
 @receiver(user_locked_out, dispatch_uid="audit.locked_out")

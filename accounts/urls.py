@@ -1,9 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.CodeView.as_view(), name="login_code"),
+    path("login/enrol/", views.EnrolView.as_view(), name="login_enrol"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("cas/login/", views.CASLoginView.as_view(), name="cas_login"),
+    path("second-factor/", views.SecondFactorView.as_view(), name="second_factor"),
+    path(
+        "second-factor/recovery-codes/",
+        views.RecoveryCodesView.as_view(),
+        name="second_factor_recovery",
+    ),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
@@ -18,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.local_passwords_only(auth_views.PasswordResetView).as_view(
             template_name="registration/password_reset.html",
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
@@ -28,21 +39,21 @@ urlpatterns = [
     ),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(
+        views.local_passwords_only(auth_views.PasswordResetDoneView).as_view(
             template_name="registration/password_reset_sent.html"
         ),
         name="password_reset_done",
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.local_passwords_only(auth_views.PasswordResetConfirmView).as_view(
             template_name="registration/password_reset_new.html"
         ),
         name="password_reset_confirm",
     ),
     path(
         "password/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(
+        views.local_passwords_only(auth_views.PasswordResetCompleteView).as_view(
             template_name="registration/password_reset_finished.html"
         ),
         name="password_reset_complete",

@@ -161,6 +161,12 @@ INSTALLED_APPS = [
     "audit",
     # django-axes, named in the user's language (accounts.apps.AxesConfig)
     "accounts.apps.AxesConfig",
+    # The second factor (TOTP and single-use recovery codes) and CAS single sign-on: the
+    # portal's log-in (accounts.views) drives them; their admin pages are not offered.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_cas_ng",
     # The portal's own apps, lowest layer first (tests/test_layers.py holds them to it).
     "cities",
     "accounts",
@@ -195,7 +201,8 @@ MIDDLEWARE = [
     # The request being answered, for the links of the e-mail it sends (in a local run) and
     # for the audit trail (who, from where).
     "lib.requests.CurrentRequestMiddleware",
-    # Idle and absolute session limits; a password that must change before anything else.
+    # Idle and absolute session limits; a password that must change before anything else; no
+    # session of a role that needs a second factor without one.
     "accounts.sessions.SessionLimitsMiddleware",
     # Records each download and each refused page (403) in the audit trail.
     "audit.middleware.AuditMiddleware",
@@ -209,6 +216,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # CAS single sign-on (off unless DJANGO_CAS_SERVER_URL is set): a ticket, never a password.
+    "accounts.cas.CASBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -298,6 +307,72 @@ AXES_CLIENT_IP_CALLABLE = "lib.client_ip.client_ip"
 # The audit trail keeps every event at least this long (the Cybersecurity Law asks six months);
 # only `audit_prune` removes older ones.
 AUDIT_RETENTION_DAYS = env_int("DJANGO_AUDIT_RETENTION_DAYS", 180, minimum=180)
+
+# Who may still log in with a local password once single sign-on is on: everyone ("all"), the
+# console-made emergency account only ("superuser"), or nobody ("none").
+LOCAL_LOGIN = env_choice("DJANGO_LOCAL_LOGIN", "all", ("all", "superuser", "none"))
+
+# CAS single sign-on through the province's identity platform (django-cas-ng): off unless the
+# server's address is set. A CAS user is the local account of the same user name (or of the
+# value of CAS_USERNAME_ATTRIBUTE, such as 工号); roles and units stay the 安全管理员's to grant.
+CAS_SERVER_URL = env("DJANGO_CAS_SERVER_URL") or None
+CAS_VERSION = env_choice("DJANGO_CAS_VERSION", "3", ("2", "3"))
+CAS_USERNAME_ATTRIBUTE = env("DJANGO_CAS_USERNAME_ATTRIBUTE", "cas:user")
+# An unknown CAS user is recorded as an inactive account awaiting a role (never logged in).
+CAS_CREATE_INACTIVE = env_bool("DJANGO_CAS_CREATE_INACTIVE", False)
+# The attribute by which the platform says it used more than a password: without it, a CAS
+# log-in asks the portal's own second factor. Unset: the platform's authentication stands.
+CAS_REQUIRE_ATTRIBUTE = env("DJANGO_CAS_REQUIRE_ATTRIBUTE")
+# Seconds to wait for the CAS server to validate a ticket.
+CAS_TIMEOUT_SECONDS = env_int("DJANGO_CAS_TIMEOUT_SECONDS", 5, minimum=1)
+CAS_CREATE_USER = False
+
+
+def _cas_session():
+    """The HTTP session tickets are validated with: a time-out, a bounded answer, no DTD."""
+    from accounts.cas import bounded_session
+
+    return bounded_session()
+
+
+CAS_SESSION_FACTORY = _cas_session
+CAS_REDIRECT_URL = "home"
+# Without a ?next=, a CAS log-in goes home (not back to the page it was clicked on, the log-in).
+CAS_IGNORE_REFERER = True
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+if CAS_SERVER_URL and not CAS_SERVER_URL.endswith("/"):
+    CAS_SERVER_URL += "/"
+if not DEBUG:
+    if CAS_SERVER_URL and not CAS_SERVER_URL.startswith("https://"):
+        raise ImproperlyConfigured(
+            f"DJANGO_CAS_SERVER_URL={CAS_SERVER_URL!r}: tickets are validated over HTTPS only "
+            "in production (https://…)."
+        )
+if LOCAL_LOGIN != "all" and not CAS_SERVER_URL:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOCAL_LOGIN={LOCAL_LOGIN!r} turns local passwords off, but DJANGO_CAS_SERVER_URL "
+        "is not set: nobody could log in. Set the CAS server, or DJANGO_LOCAL_LOGIN=all."
+    )
+
+# The second factor (TOTP, RFC 6238, django-otp): the roles that must have one (the rest may
+# enrol). Wrong codes count against the log-in lock-out above, so django-otp's own growing
+# delays stay off (they would also refuse a right code typed just after a wrong one).
+SECOND_FACTOR_ROLES = ("submitter", "reviewer", "administrator", "security", "auditor", "superuser")
+OTP_REQUIRED_ROLES = env_list(
+    "DJANGO_OTP_REQUIRED_ROLES", "reviewer,administrator,security,auditor,superuser"
+)
+if OTP_REQUIRED_ROLES == ["none"]:
+    OTP_REQUIRED_ROLES = []
+_unknown_roles = sorted(set(OTP_REQUIRED_ROLES) - set(SECOND_FACTOR_ROLES))
+if _unknown_roles:
+    raise ImproperlyConfigured(
+        f"DJANGO_OTP_REQUIRED_ROLES: {', '.join(_unknown_roles)} is not a role; the roles are "
+        f"{', '.join(SECOND_FACTOR_ROLES)} (or none)."
+    )
+OTP_TOTP_ISSUER = "河南省知识产权质押融资报送系统"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -396,6 +471,10 @@ if not DEBUG:
 # run (DEBUG) for e-mail sent by commands, while e-mail sent from a page links to the address
 # that page was reached at (lib.email_links).
 PORTAL_BASE_URL = env("DJANGO_PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The service address CAS tickets are issued for: in production the portal's address as users
+# reach it (a proxy may rewrite the host the portal sees), in a local run the page's own.
+if not DEBUG:
+    CAS_ROOT_PROXIED_AS = PORTAL_BASE_URL
 
 # Fonts of the printed circulars: the free Fandol fonts set-up fetches, and optionally licensed
 # official font files, as "role=path" pairs (roles: fang, hei, kai, song, xiaobiaosong).
@@ -459,6 +538,15 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+if CAS_SERVER_URL:
+    # The log-out form leads on to the identity platform's log-out (browsers hold a form's
+    # redirects to form-action too).
+    from urllib.parse import urlsplit as _urlsplit
+
+    _platform = _urlsplit(CAS_SERVER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_platform.scheme}://{_platform.netloc}"
+    )
 
 # A DJANGO_ variable the portal does not read is a misspelling or a retired name: starting
 # anyway would quietly run without what its author meant to set.

@@ -8,6 +8,10 @@ from .support.helpers import on_the_postgresql_leg, postgresql_verdict, runs_on_
 
 
 def pytest_configure(config):
+    # The personas log in as production's users do: with the second factor their roles need.
+    from .support.factors import verify_forced_log_ins
+
+    verify_forced_log_ins()
     config.addinivalue_line(
         "markers",
         "postgresql(reason): needs PostgreSQL; skipped on SQLite, but fails where the CI's "

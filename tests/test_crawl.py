@@ -32,6 +32,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils.http import parse_header_parameters
 
+from accounts.demo import DEMO_PASSWORD
 from audit.models import AuditEvent, Event
 from tests.support.crawl import (
     ANSWERS,
@@ -42,6 +43,7 @@ from tests.support.crawl import (
     PORTAL_URLS,
     REACHED_BY,
     URL_TABLE,
+    USERNAMES,
     ZZ_PLEDGOR,
     answers_of,
     case_name,
@@ -267,3 +269,38 @@ def test_the_crawl_finds_the_markers_where_they_may_be_seen(crawl_world):
     circular = f"/circulars/{crawl_world.circular[8]}/file"
     for fmt in ("xlsx", "docx"):
         assert "郑州" in text("reviewer", f"{circular}.{fmt}"), f"a {fmt} is read as text"
+
+
+@pytest.mark.parametrize(
+    "persona", ["reviewer", "administrator", "superuser", "security", "auditor"]
+)
+def test_between_password_and_code_every_url_answers_as_to_an_anonymous_visitor(
+    crawl_world, persona
+):
+    """A right password alone opens nothing: until the second factor, each URL of the portal
+    and of the admin answers the visitor as it answers someone who never logged in."""
+    client = Client()
+    step = client.post(
+        "/accounts/login/", {"username": USERNAMES[persona], "password": DEMO_PASSWORD}
+    )
+    assert step["Location"] in ("/accounts/login/code/", "/accounts/login/enrol/")
+    problems = []
+    # The two steps themselves, and the log-out (which would end the pending log-in).
+    for key in sorted(set(URL_TABLE) - {"login_code", "login_enrol", "logout"}):
+        for variant in URL_TABLE[key]:
+            path = path_for(key, URL_TABLE[key][variant])
+            for method in METHODS:
+                with transaction.atomic():
+                    if method == "GET":
+                        response = client.get(path)
+                    else:
+                        response = client.post(
+                            path, post_data(key, variant, "anonymous", path, client)
+                        )
+                    transaction.set_rollback(True)
+                cache.clear()
+                wanted = expected_status(key, variant, method, "anonymous")
+                if not wanted.matches(response):
+                    problems.append(f"{method} {path}: {response.status_code}, expected {wanted}")
+    assert not problems, "\n".join(problems)
+    assert client.get(step["Location"]).status_code == 200, "the pending log-in still stands"

@@ -180,6 +180,15 @@ def test_a_local_run_needs_only_debug_on():
             "DJANGO_BEHIND_PROXY is replaced by DJANGO_TRUSTED_PROXIES",
         ),
         ("DJANGO_CIRCULAR_FONT_FILES", "/srv/fang.ttf", "'/srv/fang.ttf' is not role=path"),
+        ("DJANGO_LOCAL_LOGIN", "superusers", "DJANGO_LOCAL_LOGIN='superusers' is not one of"),
+        ("DJANGO_LOCAL_LOGIN", "none", "DJANGO_CAS_SERVER_URL is not set: nobody could log in"),
+        ("DJANGO_OTP_REQUIRED_ROLES", "reviewers", "reviewers is not a role; the roles are"),
+        ("DJANGO_CAS_VERSION", "1", "DJANGO_CAS_VERSION='1' is not one of: 2, 3"),
+        (
+            "DJANGO_CAS_SERVER_URL",
+            "http://ids.example.gov.cn/cas/",
+            "tickets are validated over HTTPS only in production",
+        ),
     ],
 )
 def test_production_refuses_a_value_it_does_not_understand(variable, value, message):

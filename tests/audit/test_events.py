@@ -15,6 +15,7 @@ from django.db import DatabaseError
 from audit.models import AuditEvent, Event, Result
 from reporting.models import PledgeReport
 from tests.support.factories import report_in
+from tests.support.factors import code, enrol
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import transition
 
@@ -35,7 +36,10 @@ def only(event):
 
 
 def test_a_log_in_and_a_log_out(client, reviewer):
-    assert log_in(client, "reviewer", "pw").status_code == 302
+    device = enrol(reviewer)
+    assert log_in(client, "reviewer", "pw")["Location"] == "/accounts/login/code/"
+    assert not AuditEvent.objects.filter(event=Event.LOGIN).exists(), "not before the code"
+    client.post("/accounts/login/code/", {"code": code(device)}, REMOTE_ADDR=ADDRESS)
     row = only(Event.LOGIN)
     assert (row.user, row.username, row.roles, row.address, row.result) == (
         reviewer, "reviewer", "省级审核员", ADDRESS, Result.SUCCESS,

@@ -18,6 +18,7 @@ from accounts import demo as accounts_demo
 from circulars.models import Circular
 from periods.models import ReportingPeriod
 from reporting.models import PledgeReport, ProvinceBenchmark
+from tests.support.browser import log_in
 from tests.support.crawl import FIGURES_CSV, ZHENGZHOU_CSV, contracts_csv
 from tests.support.pages import POLICY, directives
 
@@ -63,10 +64,7 @@ class Walk:
         page = self.open("/accounts/login/")
         header = page.locator(".site-header")
         expect(header).to_have_css("border-bottom-color", "rgb(179, 18, 29)")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(accounts_demo.DEMO_PASSWORD)
-        page.get_by_label("密码").press("Enter")
-        expect(page).to_have_url(f"{self.base}/")
+        log_in(page, self.base, username, accounts_demo.DEMO_PASSWORD)
 
     def upload(self, path, name, content, **choices):
         page = self.open(path)

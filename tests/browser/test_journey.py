@@ -5,15 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import log_in
+
 pytestmark = pytest.mark.usefixtures("reference_data")
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("pw")
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{base}/")
 
 
 def fill(page, kind, amount, projects, items, enterprises):

@@ -150,7 +150,8 @@ class PageText(HTMLParser):
         _tag, language, unread = self.stack[-1]
         if attrs.get("lang"):
             language = language_of(attrs["lang"])
-        unread = unread or tag in UNREAD_ELEMENTS
+        # translate="no": not words of any language (a secret key, codes to copy).
+        unread = unread or tag in UNREAD_ELEMENTS or attrs.get("translate") == "no"
         if not unread:
             for name in sorted(TEXT_ATTRIBUTES & set(attrs)):
                 if not (name == "alt" and BOOLEAN_ICON.search(attrs.get("src") or "")):
@@ -294,6 +295,8 @@ DATA_PATTERNS = [
 LATIN_NAMES = {
     "CSV", "XLSX", "XLS", "PDF", "DOCX", "OFD", "Excel", "Word", "UTF", "GBK", "GB",
     "Control", "Mac", "Command", "IP", "LDAP",
+    # The second factor's standard and the authenticator apps a person may already have.
+    "TOTP", "Microsoft", "Google", "Authenticator", "FreeOTP",
 }  # fmt: skip
 # What a user types in Chinese whatever the interface's language, quoted in the English help
 # (“地市”): the headings and cells of an import file, and a circular's heading numbers.
