@@ -58,6 +58,42 @@ class RowStatus:
 
 
 @dataclass(frozen=True)
+class WithdrawnFigures:
+    amount: Decimal
+    projects: int
+    items: int
+
+
+def withdrawn_figures(period, kind, unit_ids):
+    """The figures each of these units' reports of ``period`` had when last approved, for the
+    reports reopened for a correction: {unit id: WithdrawnFigures}. One query (none without
+    such units): the figures' history as it stood at the report's last approval."""
+    if not unit_ids:
+        return {}
+    last_approval = (
+        ReportTransition.objects.filter(report=OuterRef("report_id"), action=WorkflowAction.APPROVE)
+        .order_by("-at", "-pk")
+        .values("at")[:1]
+    )
+    versions = (
+        PledgeFigures.history.filter(
+            report__period=period,
+            report__unit_id__in=unit_ids,
+            report__state=ReportState.REOPENED,
+            kind=kind,
+        )
+        .annotate(approved_at=Subquery(last_approval))
+        .filter(history_date__lte=F("approved_at"))
+        .order_by("report_id", "-history_date", "-history_id")
+        .values_list("report__unit_id", "amount", "projects", "items")
+    )
+    found = {}
+    for unit_id, amount, projects, items in versions:
+        found.setdefault(unit_id, WithdrawnFigures(amount, projects, items))
+    return found
+
+
+@dataclass(frozen=True)
 class RankedRow:
     """One row of a ranked table. A row without approved figures has no rank and no figures:
     it is 未报 or 待审, never 0."""
@@ -70,6 +106,8 @@ class RankedRow:
     tie_size: int  # how many rows share this rank (1 for an unranked row)
     tie_index: int  # 1 for the first row of a tie (the one that prints the shared rank)
     status: str = RowStatus.REPORTED
+    # 更正中: the figures as last approved, withdrawn while the report is corrected.
+    withdrawn: "WithdrawnFigures | None" = None
 
     @property
     def starts_tie(self):
@@ -217,7 +255,7 @@ def _ranking_sql(states, unit_kinds):
     return sql, params
 
 
-def _ranked_row(unit, provisional):
+def _ranked_row(unit, provisional, withdrawn=None):
     if unit.reported:
         return RankedRow(
             rank=unit.rank,
@@ -241,6 +279,7 @@ def _ranked_row(unit, provisional):
         tie_size=1,
         tie_index=1,
         status=status,
+        withdrawn=(withdrawn or {}).get(unit.pk) if status == RowStatus.CORRECTING else None,
     )
 
 
@@ -268,7 +307,9 @@ def rank_units(period, kind, provisional=False):
         if isinstance(extension, str):
             extension = datetime.date.fromisoformat(extension)
         period.last_deadline = max(period.deadline, extension) if extension else period.deadline
-    rows = [_ranked_row(unit, provisional) for unit in units]
+    correcting = [unit.pk for unit in units if unit.own_state == ReportState.REOPENED]
+    withdrawn = withdrawn_figures(period, kind, correcting)
+    rows = [_ranked_row(unit, provisional, withdrawn) for unit in units]
     ranked = [row for row in rows if row.reported]
     return Ranking(
         period=period,

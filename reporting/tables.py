@@ -58,17 +58,51 @@ class RankedUnitsTable(tables.Table):
             }
         ]
 
-    # A row without figures shows (and exports) "—" for its counts.
-    def render_projects(self, value):
-        return "—" if value is None else value
+    # A row without figures shows (and exports) "—" for its counts; a row being corrected shows
+    # the figures it had when approved, struck out: withdrawn, not counted.
+    def render_projects(self, record, value):
+        return _withdrawn(record, "projects", value)
 
-    def render_items(self, value):
-        return "—" if value is None else value
+    def render_items(self, record, value):
+        return _withdrawn(record, "items", value)
 
     def render_amount(self, record, value):
         if isinstance(record, dict):  # the 合计 row
             return format_amount(value)
-        return format_amount(value) if record.reported else record.status_label
+        if record.reported:
+            return format_amount(value)
+        if record.withdrawn is not None:
+            return format_html(
+                '{} <del title="{}">{}</del>',
+                record.status_label,
+                _("已撤回的审核数据，不计入排名和合计"),
+                format_amount(record.withdrawn.amount),
+            )
+        return record.status_label
+
+    def value_projects(self, value):
+        return "—" if value is None else value
+
+    def value_items(self, value):
+        return "—" if value is None else value
+
+    def value_amount(self, record, value):
+        if isinstance(record, dict) or record.reported:
+            return format_amount(value)
+        return record.status_label
+
+
+def _withdrawn(record, name, value):
+    if value is not None:
+        return value
+    withdrawn = getattr(record, "withdrawn", None)
+    if withdrawn is None:
+        return "—"
+    return format_html(
+        '<del title="{}">{}</del>',
+        _("已撤回的审核数据，不计入排名和合计"),
+        getattr(withdrawn, name),
+    )
 
 
 class SelectColumn(tables.Column):

@@ -47,7 +47,9 @@ def reviewer_client(client, reviewer):
 
 def zhengzhou_row(client):
     html = client.get(TABLE).content.decode()
-    return re.search(r"<td >郑州市</td>\s*<td class=\"num\">([^<]*)</td>", html).group(1)
+    # The amount's cell: a figure, or a state (更正中 followed by the withdrawn figure, struck out).
+    cell = re.search(r"<td >郑州市</td>\s*<td class=\"num\">(.*?)</td>", html, re.S).group(1)
+    return re.sub(r"<del[^>]*>.*?</del>", "", cell).strip()
 
 
 def read_both(client):

@@ -449,3 +449,38 @@ def test_provisional_standings_say_only_what_the_final_ranking_cannot_overturn(u
     # growth is its own. And nobody is 相对滞后 at the bottom of two.
     assert judged["南阳"] == ("进步较快", "金额增长 400.0%")
     assert "相对滞后" not in {label for label, _reason in judged.values()}
+
+
+def test_a_unit_with_nothing_approved_has_no_rank_and_no_growth(units, reviewer_client):
+    """#23: in a period being reported, a unit whose figures are not approved (a draft, a
+    submission, a return, a correction) is named by its state, with no rank and no growth; it
+    is never ranked on a zero that means "not yet"."""
+    from workflow.models import ReportState
+
+    before = ReportingPeriodFactory(year=2019)
+    now = ReportingPeriodFactory(
+        year=2020, deadline=timezone.localdate() + datetime.timedelta(days=9)
+    )
+    for name in ("郑州", "洛阳", "开封", "安阳", "南阳"):
+        add_figures(units[name], before, IPKind.PATENT, "500", 2, 2)
+    add_figures(units["郑州"], now, IPKind.PATENT, "900", 3, 3)
+    add_figures(units["洛阳"], now, IPKind.PATENT, "0", 0, 0, state=ReportState.DRAFT)
+    add_figures(units["开封"], now, IPKind.PATENT, "0", 0, 0, state=ReportState.SUBMITTED)
+    add_figures(units["安阳"], now, IPKind.PATENT, "0", 0, 0, state=ReportState.RETURNED)
+    add_figures(units["南阳"], now, IPKind.PATENT, "0", 0, 0, state=ReportState.REOPENED)
+    rows = {row.unit.short_name: row for row in queries.compare(now, IPKind.PATENT)[2]}
+    assert (rows["郑州"].rank, str(rows["郑州"].amount_growth)) == (1, "+80.0%")
+    for name in ("洛阳", "开封", "安阳", "南阳"):
+        assert rows[name].rank is None, name
+        assert rows[name].amount_growth == NOT_AVAILABLE, name
+
+    answer = reviewer_client.get("/analysis/2020/patent/?_export=csv")
+    table = csv.reader(io.StringIO(answer.content.decode("utf-8-sig")))
+    lines = {row[1]: row for row in table if len(row) > 1}
+    assert lines["郑州市"][:5] == ["1", "郑州市", "900", "500", "80.0"]
+    assert lines["洛阳市"][:5] == ["", "洛阳市", "未报", "500", "—"]
+    assert lines["开封市"][:5] == ["", "开封市", "待审", "500", "—"]
+    assert lines["安阳市"][:5] == ["", "安阳市", "未报", "500", "—"]
+    assert lines["南阳市"][:5] == ["", "南阳市", "更正中", "500", "—"]
+    page = reviewer_client.get(f"/analysis/units/{units['洛阳'].code}/").content.decode()
+    assert "-100" not in page

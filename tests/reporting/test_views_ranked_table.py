@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from periods.models import ReportingPeriod
 from reporting.models import IPKind
+from reporting.queries import rank_units
 from tests.support import golden
 from tests.support.factories import ReportingPeriodFactory, add_figures, report_in
 from tests.support.helpers import expand_rowspans, html_table
@@ -195,3 +196,31 @@ def test_a_report_reopened_for_correction_reads_as_such_not_as_never_reported(
     assert "更正中：已审核的报表被省局重新打开更正" in html
     page = client.get(f"/periods/{open_period.slug}/410100/").content.decode()
     assert '<span class="state state-reopened" id="report-state">更正中</span>' in page
+
+
+def test_a_report_being_corrected_shows_its_approved_figures_struck_out(
+    client, reviewer, zhengzhou_submitter, units, open_period
+):
+    """#23: a reopened report is 更正中 with the figures it had when approved shown as withdrawn
+    (struck out, out of the rank and the 合计), not the figures being corrected, and not 未报."""
+    report = report_in(ReportState.DRAFT, units["郑州"], open_period)
+    add_figures(units["洛阳"], open_period, IPKind.PATENT, "50", 1, 1)
+    transition(report, WorkflowAction.SUBMIT, zhengzhou_submitter, notify=False)
+    transition(report, WorkflowAction.APPROVE, reviewer, notify=False)
+    transition(report, WorkflowAction.REOPEN, reviewer, comment="金额有误", notify=False)
+    figures = report.figures.get(kind=IPKind.PATENT)
+    figures.amount, figures.projects, figures.items = Decimal("777"), 9, 9  # the correction
+    figures.save()
+    client.force_login(reviewer)
+    html = client.get(f"/reports/{open_period.slug}/patent/").content.decode()
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*郑州(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
+             for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]  # fmt: skip
+    assert cells == ["", "郑州市", "更正中 100", "2", "5"]
+    assert row.count("<del") == 3 and "777" not in row
+    ranking = rank_units(open_period, IPKind.PATENT)
+    assert (ranking.amount, ranking.projects, ranking.items) == (Decimal("50.00"), 1, 1)
+    exported = client.get(f"/reports/{open_period.slug}/patent/?_export=csv").content.decode(
+        "utf-8-sig"
+    )
+    assert "\n,郑州市,更正中,—,—\n" in exported.replace("\r", "")
