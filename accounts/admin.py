@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import Event
 from audit.services import record
 from cities.models import ReportingUnit
+from lib.wording import join_names
 
 from . import factors
 from .roles import SEPARATED_GROUPS
@@ -218,14 +219,14 @@ class PortalUserAdmin(PermissionChoosers, UserAdmin):
                     "已重置 %(names)s 的两步验证：其登录已结束，下次登录时须重新设置验证器。",
                     len(done),
                 )
-                % {"names": "、".join(done)},
+                % {"names": join_names(done)},
                 messages.SUCCESS,
             )
         if refused:
             self.message_user(
                 request,
                 _("未重置 %(names)s：不能重置自己的两步验证，管理员账号由超级用户重置。")
-                % {"names": "、".join(refused)},
+                % {"names": join_names(refused)},
                 messages.ERROR,
             )
 

@@ -164,6 +164,48 @@ class CASBackend(ModelBackend):
         return None
 
 
+SAML_PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
+
+
+def single_log_out(text):
+    """The platform's single log-out (a SAML LogoutRequest naming tickets in its SessionIndex):
+    end the portal's sessions those tickets opened. Returns how many ended, or None for a
+    request refused (not XML, a DTD or an entity, too long, naming no ticket)."""
+    from importlib import import_module
+
+    from django_cas_ng.models import SessionTicket
+    from django_cas_ng.signals import cas_user_logout
+    from django_cas_ng.utils import get_user_from_session
+    from lxml import etree
+
+    lowered = text.lower()
+    if not text or len(text) > MAX_ANSWER_BYTES or "<!doctype" in lowered or "<!entity" in lowered:
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    tickets = [
+        node.text.strip()
+        for node in root.iter(f"{{{SAML_PROTOCOL}}}SessionIndex")
+        if node.text and node.text.strip()
+    ]
+    if not tickets:
+        return None
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for row in SessionTicket.objects.filter(ticket__in=tickets):
+        session = store(session_key=row.session_key)
+        cas_user_logout.send(
+            sender="slo", user=get_user_from_session(session), session=session, ticket=row.ticket
+        )
+        session.delete()
+        ended += 1
+    SessionTicket.objects.filter(ticket__in=tickets).delete()
+    return ended
+
+
 def remember_ticket(request, ticket):
     """After a log-in through CAS: the ticket, so that the server's single log-out finds the
     session; and the way in, so that logging out also logs out of the platform."""

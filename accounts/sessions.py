@@ -56,10 +56,13 @@ def started(session, user):
 
 
 def end_sessions_of(user):
-    """End every session ``user`` is logged in with (on every browser, in every worker)."""
+    """End every session ``user`` is logged in with, or half-way through logging in with (a
+    right password waiting for its code), on every browser and in every worker."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
     for row in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if row.get_decoded().get(SESSION_KEY) == str(user.pk):
+        data = row.get_decoded()
+        pending = data.get(factors.PENDING) or {}
+        if data.get(SESSION_KEY) == str(user.pk) or pending.get("user") == user.pk:
             store(session_key=row.session_key).delete()
 
 

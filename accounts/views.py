@@ -11,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -19,9 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django_cas_ng import views as cas_views
-from django_cas_ng.utils import RedirectException, get_service_url
+from django_cas_ng.utils import get_cas_client, get_service_url
 
 from audit.models import Event, Result
 from audit.services import record
@@ -71,7 +71,8 @@ class PortalAuthenticationForm(AuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username")
         # Refused before the password is checked: a switched-off local log-in tells nothing of
-        # whether the password was right.
+        # whether the password was right, and (for the emergency account only) nothing of which
+        # name is the emergency account's: any other name reads as a wrong password.
         if username and not local_login_allowed(username):
             record(
                 Event.LOGIN_FAILED,
@@ -80,6 +81,8 @@ class PortalAuthenticationForm(AuthenticationForm):
                 result=Result.REFUSED,
                 details={"reason": "local_login_off"},
             )
+            if settings.LOCAL_LOGIN == "superuser":
+                raise self.get_invalid_login_error()
             raise forms.ValidationError(USE_THE_PLATFORM, code="local_login_off")
         return super().clean()
 
@@ -122,6 +125,30 @@ class FirstCodeForm(CodeForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class ConfirmingCodeForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("当前密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = FirstCodeForm.base_fields["code"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        # Checked as a log-in checks it: counted by the lock-out, refused while locked.
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        if authenticate(self.request, username=user.get_username(), password=password) is None:
+            raise forms.ValidationError(_("密码不正确。"), code="password_incorrect")
+        return password
+
 
 def _lapsed(request):
     messages.warning(request, _("登录已超时或尚未输入密码，请重新登录。"))
@@ -136,6 +163,7 @@ def _finish(request, user, how):
     return redirect(safe_next(request, data.get("next")))
 
 
+@method_decorator(never_cache, name="dispatch")
 class CodeView(View):
     """The second step: the code from the authenticator (or a recovery code)."""
 
@@ -172,6 +200,7 @@ class CodeView(View):
         return _finish(request, user, how)
 
 
+@method_decorator(never_cache, name="dispatch")
 class EnrolView(View):
     """Enrolment of an authenticator: right after the password for a role that must have one,
     or from the account page for anyone who chooses to."""
@@ -185,7 +214,7 @@ class EnrolView(View):
         return factors.pending(request)
 
     def page(self, request, user, data, form, status=200):
-        device = factors.enrolment_device(user, (data or {}).get("device"))
+        device = factors.enrolment_device(user, self.device_id(request, data))
         if data is not None:
             data["device"] = device.pk
             request.session[factors.PENDING] = data
@@ -200,6 +229,13 @@ class EnrolView(View):
         }
         return render(request, self.template_name, context, status=status)
 
+    def form_class(self, request, data):
+        """Logged in already (enrolling by choice): the password again, so that a session left
+        open cannot bind someone else's authenticator to the account."""
+        if data is None and request.user.has_usable_password():
+            return ConfirmingCodeForm
+        return FirstCodeForm
+
     def device_id(self, request, data):
         if data is not None:
             return data.get("device")
@@ -211,7 +247,7 @@ class EnrolView(View):
             return _lapsed(request)
         if factors.enrolled(user):
             return redirect("second_factor" if data is None else "login_code")
-        return self.page(request, user, data, FirstCodeForm())
+        return self.page(request, user, data, self.form_class(request, data)())
 
     def post(self, request):
         user, data = self.person(request)
@@ -219,11 +255,11 @@ class EnrolView(View):
             return _lapsed(request)
         if factors.enrolled(user):
             return redirect("second_factor" if data is None else "login_code")
-        form = FirstCodeForm(request.POST)
+        form = self.form_class(request, data)(request.POST, request=request)
+        if not form.is_valid():
+            return self.page(request, user, data, form)
         device = factors.enrolment_device(user, self.device_id(request, data))
-        codes = form.is_valid() and factors.confirm(
-            request, user, device, form.cleaned_data["code"]
-        )
+        codes = factors.confirm(request, user, device, form.cleaned_data["code"])
         if not codes:
             form.add_error(
                 "code",
@@ -245,6 +281,7 @@ class EnrolView(View):
         return redirect("second_factor_recovery")
 
 
+@method_decorator(never_cache, name="dispatch")
 class RecoveryCodesView(LoginRequiredMixin, View):
     """The ten recovery codes, shown once, right after enrolment."""
 
@@ -259,6 +296,7 @@ class RecoveryCodesView(LoginRequiredMixin, View):
         )
 
 
+@method_decorator(never_cache, name="dispatch")
 class SecondFactorView(LoginRequiredMixin, View):
     """The account's second factor: whether it is on, and how many recovery codes are left."""
 
@@ -287,7 +325,7 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-class CASLoginView(cas_views.LoginView):
+class CASLoginView(View):
     """The CAS service address: sends the browser to the platform, takes its ticket back; and
     receives the platform's single log-out (a POST of ``logoutRequest``)."""
 
@@ -299,23 +337,18 @@ class CASLoginView(cas_views.LoginView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request):
-        text = request.POST.get("logoutRequest", "")
-        if not text:
-            return HttpResponseBadRequest("logoutRequest expected")
-        lowered = text.lower()
-        if len(text) > cas.MAX_ANSWER_BYTES or "<!doctype" in lowered or "<!entity" in lowered:
+        if cas.single_log_out(request.POST.get("logoutRequest", "")) is None:
             return HttpResponseBadRequest("logoutRequest refused")
-        return super().post(request)
+        return HttpResponse("ok\n", content_type="text/plain")
 
     def get(self, request):
-        ticket = request.GET.get("ticket")
-        if not ticket or request.user.is_authenticated:
-            return super().get(request)
-        try:
-            next_page = cas_views.clean_next_page(request, request.GET.get("next"))
-        except RedirectException:
-            next_page = None
+        next_page = safe_next(request, request.GET.get("next"))
+        if request.user.is_authenticated:
+            return redirect(next_page)
         service = get_service_url(request, next_page)
+        ticket = request.GET.get("ticket")
+        if not ticket:
+            return redirect(get_cas_client(service_url=service, request=request).get_login_url())
         user = authenticate(request, ticket=ticket, service=service)
         if user is None:
             failure = getattr(request, "login_failure", None) or {"reason": "ticket_refused"}
@@ -328,8 +361,7 @@ class CASLoginView(cas_views.LoginView):
                 status=status,
             )
         step = None if request.cas_strong else factors.next_step(user)
-        if step is None:
-            factors.begin(request, user, via="cas", ticket=ticket, next=next_page)
-            return _finish(request, user, "cas" if request.cas_strong else None)
         factors.begin(request, user, via="cas", ticket=ticket, next=next_page)
+        if step is None:
+            return _finish(request, user, "cas" if request.cas_strong else None)
         return redirect("login_code" if step == "code" else "login_enrol")

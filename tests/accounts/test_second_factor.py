@@ -168,7 +168,10 @@ def test_a_clerk_needs_no_second_factor_but_may_enrol_one(zhengzhou_submitter):
     assert "未启用" in page and "/accounts/login/enrol/" in page
     enrol_page = client.get("/accounts/login/enrol/").content.decode()
     key = secret_key(re.search(r'id="totp-secret"[^>]*>([A-Z2-7 ]+)<', enrol_page).group(1))
-    assert client.post("/accounts/login/enrol/", {"code": code(key)}).status_code == 302
+    assert (
+        client.post("/accounts/login/enrol/", {"password": PASSWORD, "code": code(key)}).status_code
+        == 302
+    )
     assert (
         len(
             re.findall(
@@ -292,3 +295,45 @@ def test_no_admin_page_shows_an_authenticators_secret():
 
     assert TOTPDevice not in admin.site._registry
     assert not any(model.__name__ == "StaticDevice" for model in admin.site._registry)
+
+
+def test_a_reset_also_ends_a_log_in_waiting_for_its_code(security_user, reviewer):
+    enrol(reviewer)
+    attacker = Client()  # has the password, not the authenticator
+    assert password_step(attacker, reviewer.username)["Location"] == "/accounts/login/code/"
+    admin = Client()
+    admin.force_login(security_user)
+    admin.post(
+        "/admin/auth/user/", {"action": "reset_second_factor", "_selected_action": [reviewer.pk]}
+    )
+    answer = attacker.get("/accounts/login/enrol/")
+    assert answer.status_code == 302 and answer["Location"] == "/accounts/login/", (
+        "the half-done log-in cannot go on to enrol a new authenticator"
+    )
+
+
+def test_enrolling_by_choice_keeps_one_secret_and_asks_for_the_password(zhengzhou_submitter):
+    client = Client()
+    client.force_login(zhengzhou_submitter)
+    first = client.get("/accounts/login/enrol/").content.decode()
+    secret = re.search(r'id="totp-secret"[^>]*>([A-Z2-7 ]+)<', first).group(1)
+    assert secret in client.get("/accounts/login/enrol/").content.decode()
+    key = secret_key(secret)
+    wrong = client.post("/accounts/login/enrol/", {"password": "wrong", "code": code(key)})
+    assert "密码不正确" in wrong.content.decode() and secret in wrong.content.decode()
+    assert not TOTPDevice.objects.filter(user=zhengzhou_submitter, confirmed=True).exists()
+    done = client.post("/accounts/login/enrol/", {"password": "pw", "code": code(key)})
+    assert done["Location"] == "/accounts/second-factor/recovery-codes/"
+    assert TOTPDevice.objects.get(user=zhengzhou_submitter, confirmed=True).bin_key == key
+
+
+def test_the_pages_of_secrets_are_never_cached(zhengzhou_submitter):
+    client = Client()
+    client.force_login(zhengzhou_submitter)
+    for path in ("/accounts/login/enrol/", "/accounts/second-factor/"):
+        assert "no-store" in client.get(path)["Cache-Control"], path
+    reviewer = person("shenhe", REVIEWER_GROUP)
+    enrol(reviewer)
+    pending = Client()
+    password_step(pending, "shenhe")
+    assert "no-store" in pending.get("/accounts/login/code/")["Cache-Control"]
