@@ -34,7 +34,7 @@ from uploads.parsing import (
     portable_limit_error,
     refusal_message,
 )
-from uploads.readers import ImportFileError, read_rows
+from uploads.readers import ImportFileError, read_rows, row_number
 from workflow.services import WorkflowError, open_report
 
 from .models import INCLUSIVE_LIMIT, ContractBatch, PledgeContract, validate_uscc
@@ -97,6 +97,7 @@ def parse_sme(text):
 @dataclass
 class ContractRow:
     line: int
+    hidden: bool = False  # a row the spreadsheet hides (the preview says so)
     unit: object = None
     kind: str = ""
     values: dict = field(default_factory=dict)
@@ -272,11 +273,12 @@ def parse_contracts(
     resolver = UnitResolver()
     results, errors = [], []
     seen, pledgors = {}, {}
-    for line, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    for position, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        line = row_number(row, position)  # the row's number in the file, never renumbered
         cells = row + [""] * (max(columns.values()) + 1 - len(row))
         if not any(cells[c] for c in columns.values()):
             continue
-        result = ContractRow(line=line)
+        result = ContractRow(line=line, hidden=getattr(row, "hidden", False))
         results.append(result)
         if "unit" in columns:
             try:

@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from lxml import etree
 from openpyxl.utils.cell import column_index_from_string
 
+from lib.rows import SheetRow
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 CELL, ROW, VALUE, FORMULA = f"{MAIN}c", f"{MAIN}row", f"{MAIN}v", f"{MAIN}f"
 TEXT, RUN, PHONETIC, INLINE = f"{MAIN}t", f"{MAIN}r", f"{MAIN}rPh", f"{MAIN}is"
@@ -92,7 +94,8 @@ def _copy_advice(problem):
 
 
 def read_xlsx(content, budget):
-    """The first worksheet's rows (lists of values, ``budget.columns`` wide) and its name.
+    """The first worksheet's rows (``SheetRow``: values ``budget.columns`` wide, with the row's
+    number and whether it is hidden) and its name.
 
     Raises ``UnreadableSpreadsheet`` with a message for the user: never anything else.
     """
@@ -195,7 +198,9 @@ class _Package:
             reader.take(element)
         # Every row as wide as the widest, as a reader pads them (columns are found by heading).
         width = max((len(row) for row in reader.rows), default=0)
-        return [row + [None] * (width - len(row)) for row in reader.rows], name
+        for row in reader.rows:
+            row.extend([None] * (width - len(row)))
+        return reader.rows, name
 
     def first_worksheet(self, workbook, relations):
         """The first sheet, in the workbook's order, that is a worksheet (not a chart sheet)."""
@@ -315,7 +320,8 @@ class _SheetReader:
             self.row_number = max(self.row_number, int(number))
         if self.row_number > self.budget.rows:
             raise _too_long(self.budget)
-        self.rows.append(self.row)
+        hidden = element.get("hidden", "").lower() in {"1", "true"}
+        self.rows.append(SheetRow(self.row, self.row_number, hidden))
         self.row, self.column = [], 0
 
     def end_cell(self, element):

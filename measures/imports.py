@@ -26,7 +26,7 @@ from uploads.parsing import (
     portable_limit_error,
     refusal_message,
 )
-from uploads.readers import ImportFileError, read_rows
+from uploads.readers import ImportFileError, read_rows, row_number
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import WorkflowError, open_report, province_lock_reason, transition
 
@@ -204,6 +204,7 @@ def parse_cell(model_field, text):
 @dataclass
 class ItemRow:
     line: int  # the row's number in the file (1-based)
+    hidden: bool = False  # a row the spreadsheet hides (the preview says so)
     values: dict = field(default_factory=dict)
     item: object = None  # the item built from the row (not saved), when it has no error
     errors: dict = field(default_factory=dict)  # column heading → message
@@ -259,11 +260,12 @@ def parse_measures(rows, period, unit, measure_type, user):
     report = MeasureReport.objects.filter(unit=unit, period=period).first()
     checked_against = report or MeasureReport(unit=unit, period=period)
     results = []
-    for line, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    for position, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        line = row_number(row, position)  # the row's number in the file, never renumbered
         cells = row + [""] * (len(header) - len(row))
         if not any(cells[column] for column in columns.values()):
             continue
-        result = ItemRow(line=line)
+        result = ItemRow(line=line, hidden=getattr(row, "hidden", False))
         results.append(result)
         for name, column in columns.items():
             try:

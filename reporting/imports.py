@@ -26,7 +26,7 @@ from uploads.parsing import (
     portable_limit_error,
     refusal_message,
 )
-from uploads.readers import ImportFileError
+from uploads.readers import ImportFileError, row_number
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import MOVES, WorkflowError, lock_reason, province_lock_reason
 
@@ -101,6 +101,7 @@ def _find_header(rows, kind):
 @dataclass
 class RowResult:
     line: int  # row number in the file (1-based)
+    hidden: bool = False  # a row the spreadsheet hides (the preview says so)
     unit: object = None
     amount: Decimal | None = None
     projects: int | None = None
@@ -255,14 +256,15 @@ def parse_figures(
     resolver = UnitResolver()
     parsed, errors, seen = [], [], {}
     total = None
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    for position, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        offset = row_number(row, position)  # the row's number in the file, never renumbered
         cells = row + [""] * (len(header) - len(row))
         unit_text = cells[columns["unit"]].strip()
         if not unit_text and not any(
             cells[c] for c in (columns["amount"], columns["projects"], columns["items"])
         ):
             continue
-        result = RowResult(line=offset)
+        result = RowResult(line=offset, hidden=getattr(row, "hidden", False))
         for name, parse in (
             ("amount", parse_amount),
             ("projects", parse_count),

@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from lib.rows import SheetRow
+
 MAX_COLUMNS = 50
 # A table of figures has tens of rows and a few columns. The row limit is the highest row
 # number (a bordered template may run further than its data); the cells are what costs.
@@ -26,6 +28,11 @@ class ImportFileError(ValueError):
 
 
 # ── reading ─────────────────────────────────────────────────────────────────────────
+
+
+def row_number(row, fallback):
+    """The row's number in the file (``fallback`` for rows made by hand, as tests make them)."""
+    return getattr(row, "number", None) or fallback
 
 
 def read_rows(content, filename="", max_rows=None, max_cells=None):
@@ -51,7 +58,8 @@ def read_rows(content, filename="", max_rows=None, max_cells=None):
         rows = _read_xls(content, max_rows)
     else:
         rows = _read_csv(content, max_rows)
-    rows = [[_cell_text(value) for value in row] for row in rows]
+    # Blank rows are dropped; each row keeps its number in the file: nothing renumbers.
+    rows = [SheetRow([_cell_text(value) for value in row], row.number, row.hidden) for row in rows]
     rows = [row for row in rows if any(row)]
     if not rows:
         raise ImportFileError(_("文件中没有数据。"))
@@ -99,8 +107,11 @@ def _read_csv(content, max_rows):
         if number > max_rows:
             raise ImportFileError(_("文件超过 {limit} 行。").format(limit=max_rows))
     dialect = csv.excel_tab if text.count("\t") > text.count(",") else csv.excel
-    for row in csv.reader(io.StringIO(text), dialect):
-        rows.append(row)
+    reader = csv.reader(io.StringIO(text), dialect)
+    line = 1
+    for row in reader:
+        rows.append(SheetRow(row, line))  # a record's first line (a quoted cell may span lines)
+        line = reader.line_num + 1
     return rows
 
 
@@ -135,5 +146,5 @@ def _read_xls(content, max_rows):
             column = list(types).index(xlrd.XL_CELL_ERROR)
             error = xlrd.error_text_from_code.get(sheet.cell_value(number, column), "#N/A")
             raise ImportFileError(str(cell_error(sheet.name, xlrd.cellname(number, column), error)))
-        rows.append(sheet.row_values(number, 0, MAX_COLUMNS))
+        rows.append(SheetRow(sheet.row_values(number, 0, MAX_COLUMNS), number + 1))
     return rows

@@ -1,0 +1,65 @@
+"""Tables made the ways offices make them (#22): Excel-style workbooks written with openpyxl
+(blank rows, hidden rows, cells styled with zh-CN's built-in date formats, formulas cached
+as Excel caches them), CSV from several programs, legacy XLS. Each generator returns bytes."""
+
+import io
+
+from openpyxl import Workbook
+
+
+def workbook(rows, hidden=(), number_formats=None, formulas=None):
+    """An XLSX whose first sheet holds ``rows`` from row 1 (None: a blank row Excel leaves
+    out of the file); ``hidden``: row numbers hidden; ``number_formats``: {cell: numFmtId}
+    (a built-in format, as Chinese Excel stores 2021年3月1日: no <numFmt> entry)."""
+    book = Workbook()
+    sheet = book.active
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row or (), start=1):
+            if value is not None:
+                sheet.cell(number, column, value)
+    for number in hidden:
+        sheet.row_dimensions[number].hidden = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    content = buffer.getvalue()
+    if number_formats or formulas:
+        content = _patch_cells(content, number_formats or {}, formulas or {})
+    return content
+
+
+def _patch_cells(content, number_formats, formulas):
+    """Style cells with built-in number formats by id, and turn cells into formulas with a
+    cached value, by rewriting the parts (openpyxl writes neither as Excel does)."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    parts = {name: source.read(name) for name in source.namelist()}
+    styles = parts["xl/styles.xml"].decode()
+    ids = sorted(set(number_formats.values()))
+    match = re.search(r'<cellXfs count="(\d+)">(.*?)</cellXfs>', styles, re.S)
+    base = int(match.group(1))
+    extra = "".join(
+        f'<xf numFmtId="{i}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        for i in ids
+    )
+    styles = styles.replace(
+        match.group(0), f'<cellXfs count="{base + len(ids)}">{match.group(2)}{extra}</cellXfs>'
+    )
+    parts["xl/styles.xml"] = styles.encode()
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    for reference, number_format in number_formats.items():
+        style = base + ids.index(number_format)
+        sheet = re.sub(rf'<c r="{reference}"( s="\d+")?', f'<c r="{reference}" s="{style}"', sheet)
+    for reference, (formula, cached) in formulas.items():
+        sheet = re.sub(
+            rf'<c r="{reference}"([^>]*)><v>[^<]*</v></c>',
+            rf'<c r="{reference}"\1><f>{formula}</f><v>{cached}</v></c>',
+            sheet,
+        )
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return buffer.getvalue()
