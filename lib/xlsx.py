@@ -46,6 +46,10 @@ CELL_CHARACTERS = 32_767
 FORMAT_CHARACTERS = 255
 CELL_FORMATS = 65_000
 SMALL_PART_MB = 1  # content types and relationships
+# Built-in number formats whose codes ECMA-376 leaves to the locale (27–36, 50–58): in zh-CN,
+# dates and times such as yyyy"年"m"月"d"日" and m"月"d"日", written as an id alone, with no
+# <numFmt> entry. (openpyxl knows the others, 14–22 and 45–47.)
+EAST_ASIAN_DATE_FORMATS = frozenset([*range(27, 37), *range(50, 59)])
 
 
 class UnreadableSpreadsheet(ValueError):
@@ -263,6 +267,9 @@ class _Package:
         kinds = {}  # by number format: many cell formats share a few
         for number in set(formats):
             code = custom.get(number)
+            if code is None and number.isdigit() and int(number) in EAST_ASIAN_DATE_FORMATS:
+                kinds[number] = "date"  # 2021年3月1日 as Chinese Excel and WPS store it
+                continue
             if code is None and number.isdigit():
                 code = BUILTIN_FORMATS.get(int(number))
             if code and is_timedelta_format(code):

@@ -84,6 +84,14 @@ def parse_date(text):
     value = unicodedata.normalize("NFKC", str(text)).strip()
     value = re.sub(r"\s+00:00(:00)?$", "", value)  # a date cell read from XLSX
     match = DATE.match(value) or re.match(r"^(\d{4})(\d{2})(\d{2})$", value)
+    if not match and re.fullmatch(r"\d{1,7}(\.\d+)?", value):
+        # Excel's serial number of a day (44256 is 2021-03-01), in a cell not styled as a date.
+        raise ValueError(
+            _(
+                "“{text}”是数字，不是日期：该单元格没有设置为日期格式。"
+                "请在 Excel 中把该列设置为日期格式，或填写 2021-03-01 这样的日期。"
+            ).format(text=str(text).strip())
+        )
     if not match:
         raise ValueError(_("“{text}”不是日期（如 2020-03-05）。").format(text=str(text).strip()))
     try:

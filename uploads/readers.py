@@ -6,6 +6,7 @@ of the portal (figures, contracts, measures) reads its files here, within the li
 """
 
 import csv
+import datetime
 import io
 import math
 from decimal import Decimal
@@ -66,10 +67,23 @@ def read_rows(content, filename="", max_rows=None, max_cells=None):
     return rows
 
 
+# A float this close (relative) to a value with two decimals is that value: Excel computes
+# =1234.4+0.1 as 1234.5000000000002, and shows 1234.5.
+FLOAT_NOISE = 1e-9
+
+
 def _cell_text(value):
+    """A cell's text as Excel shows it: numbers without float noise, dates as 2021-03-01."""
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, float) and math.isfinite(value):
+        rounded = round(value, 2)
+        if rounded != value and abs(rounded - value) <= FLOAT_NOISE * max(1.0, abs(value)):
+            value = rounded
         value = Decimal(repr(value))
         if value == value.to_integral():
             value = value.quantize(Decimal(1))
@@ -146,5 +160,12 @@ def _read_xls(content, max_rows):
             column = list(types).index(xlrd.XL_CELL_ERROR)
             error = xlrd.error_text_from_code.get(sheet.cell_value(number, column), "#N/A")
             raise ImportFileError(str(cell_error(sheet.name, xlrd.cellname(number, column), error)))
-        rows.append(SheetRow(sheet.row_values(number, 0, MAX_COLUMNS), number + 1))
+        values = sheet.row_values(number, 0, MAX_COLUMNS)
+        for column, kind in enumerate(types):
+            if kind == xlrd.XL_CELL_DATE:  # a number styled as a date: the date Excel shows
+                try:
+                    values[column] = xlrd.xldate.xldate_as_datetime(values[column], book.datemode)
+                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    pass  # left as the number: the column's parser says it is no date
+        rows.append(SheetRow(values, number + 1))
     return rows

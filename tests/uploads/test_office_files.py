@@ -1,6 +1,8 @@
 """Tables as offices make them (#22): each read as the clerk sees it in Excel or WPS, and
 each refusal naming the row the clerk sees."""
 
+from decimal import Decimal
+
 import pytest
 
 from reporting.imports import parse_figures
@@ -80,3 +82,92 @@ def test_the_preview_page_names_the_files_row(client, administrator_user, period
         else response.content.decode()
     )
     assert "第 7 行（隐藏行）「质押金额（万元）」" in page
+
+
+# ── Dates as the clerk sees them ─────────────────────────────────────────────────────────
+
+
+def one_cell(value, **formatting):
+    """The text the reader gives for one cell (under a heading row, as a table has)."""
+    rows = read_rows(workbook([["质权设立日"], [value]], **formatting), "表.xlsx")
+    return rows[1][0]
+
+
+@pytest.mark.parametrize("number_format", [14, 22, 27, 31, 36, 50, 57, 58])
+def test_built_in_date_formats_east_asian_ones_included_read_as_dates(number_format):
+    assert one_cell(44256, number_formats={"A2": number_format}) == "2021-03-01"
+
+
+def test_a_custom_chinese_date_format_and_the_1904_system_read_as_dates():
+    import datetime
+
+    from openpyxl import Workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["质权设立日"])
+    sheet["A2"] = datetime.date(2021, 3, 1)
+    sheet["A2"].number_format = 'yyyy"年"m"月"d"日"'
+    book.epoch = CALENDAR_MAC_1904
+    import io
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert read_rows(buffer.getvalue(), "表.xlsx")[1][0] == "2021-03-01"
+
+
+def test_a_legacy_xls_date_cell_reads_as_the_date():
+    import datetime
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    sheet.write(0, 0, "质权设立日")
+    sheet.write(1, 0, datetime.date(2021, 3, 1), xlwt.easyxf(num_format_str="YYYY-MM-DD"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert read_rows(buffer.getvalue(), "表.xls")[1][0] == "2021-03-01"
+
+
+@pytest.mark.parametrize("typed", ["2021年3月1日", "2021.3.1", "2021/3/1", "2021-03-01"])
+def test_text_dates_as_clerks_type_them(typed):
+    import datetime
+
+    from uploads.parsing import parse_date
+
+    assert parse_date(typed) == datetime.date(2021, 3, 1)
+
+
+def test_a_number_in_a_date_column_not_styled_as_a_date_is_refused_saying_so():
+    from uploads.parsing import parse_date
+
+    text = one_cell(44256)
+    assert text == "44256"
+    with pytest.raises(ValueError) as refused:
+        parse_date(text)
+    assert str(refused.value) == (
+        "“44256”是数字，不是日期：该单元格没有设置为日期格式。"
+        "请在 Excel 中把该列设置为日期格式，或填写 2021-03-01 这样的日期。"
+    )
+
+
+# ── Amounts as Excel shows them ──────────────────────────────────────────────────────────
+
+
+def test_a_formulas_float_noise_is_read_as_excel_shows_it(period):
+    table = [HEADINGS, ["1", "郑州", 1234.5, 2, 3]]
+    content = workbook(table, formulas={"C2": ("1234.4+0.1", "1234.5000000000002")})
+    rows = read_rows(content, "表.xlsx")
+    assert rows[1][2] == "1234.5"
+    preview = parse_figures(rows, period, IPKind.PATENT)
+    assert [(row.amount, row.errors) for row in preview.rows] == [(Decimal("1234.50"), {})]
+
+
+@pytest.mark.parametrize("cached", ["1234.501", "1234.50001"])
+def test_more_decimals_than_noise_are_still_refused(period, cached):
+    content = workbook([HEADINGS, ["1", "郑州", 1, 2, 3]], formulas={"C2": ("A1", cached)})
+    preview = parse_figures(read_rows(content, "表.xlsx"), period, IPKind.PATENT)
+    assert list(preview.rows[0].errors.values()) == [f"金额“{cached}”超过两位小数。"]
