@@ -234,7 +234,7 @@ class _Package:
                     pieces.append(element.text or "")
                     length += len(pieces[-1])
                     if length > CELL_CHARACTERS:
-                        raise _broken()
+                        raise _too_long_text(length)
             elif tag == f"{MAIN}si":
                 if not strings:  # the declared count is believed when it says too many
                     declared = element.getparent().get("uniqueCount", "")
@@ -312,7 +312,7 @@ class _SheetReader:
                 cell["text"].append(element.text or "")
                 cell["length"] += len(cell["text"][-1])
                 if cell["length"] > CELL_CHARACTERS:
-                    raise _broken()
+                    raise _too_long_text(cell["length"])
 
     def new_cell(self):
         self.cell = {"value": None, "formula": None, "text": [], "length": 0}
@@ -394,7 +394,12 @@ class _SheetReader:
             return None
         number = float(raw) if any(c in raw for c in ".eE") else int(raw)
         if isinstance(number, float) and not math.isfinite(number):
-            raise _broken()
+            raise UnreadableSpreadsheet(
+                _(
+                    "{where} 的数值 {value} 超出了 Excel 能表示的范围（约 ±1.8E+308），"
+                    "请改为实际数值后再上传。"
+                ).format(where=cell_place(self.name, reference), value=raw.strip()[:30])
+            )
         style = element.get("s")
         form = (
             self.formats[int(style)]
@@ -470,6 +475,15 @@ def _too_many_strings(budget):
     )
 
 
+def _too_long_text(length):
+    return UnreadableSpreadsheet(
+        _(
+            "文件中有一个单元格的文字超过 {limit} 个字符（Excel 单元格的上限），"
+            "不像统计表的内容，拒绝处理。请删去过长的文字后再上传。"
+        ).format(limit=f"{CELL_CHARACTERS:,}")
+    )
+
+
 def _external_links():
     return UnreadableSpreadsheet(
         _(
@@ -487,8 +501,8 @@ def _too_wide(sheet, budget, reference, row):
     match = CELL_REFERENCE.match(reference or "")
     raise UnreadableSpreadsheet(
         _(
-            "工作表“{sheet}”第 {row} 行有超过 {limit} 个单元格，"
-            "远超报表所需（最多 {columns} 列），拒绝处理。"
+            "工作表“{sheet}”第 {row} 行有超过 {limit} 个单元格（每行上限 {limit} 个），"
+            "远超报表所需（只读取前 {columns} 列），拒绝处理。"
             "请删除多余的列，或把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
         ).format(
             sheet=sheet,

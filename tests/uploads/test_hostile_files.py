@@ -81,7 +81,8 @@ def test_a_declared_count_of_shared_strings_is_believed_when_it_is_too_many():
 def test_rows_of_16384_cells_are_refused_at_the_first_row(wide_rows, max_rows):
     message, seconds, peak = refused(wide_rows, max_rows)
     assert message == (
-        "工作表“表1”第 1 行有超过 1024 个单元格，远超报表所需（最多 50 列），拒绝处理。"
+        "工作表“表1”第 1 行有超过 1024 个单元格（每行上限 1024 个），远超报表所需（只读取前 50 列），"
+        "拒绝处理。"
         "请删除多余的列，或把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
     )
     assert seconds < SECONDS and peak < 50
@@ -510,9 +511,13 @@ HEAD = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{hostile_xlsx.M
 )  # fmt: skip
 def test_elements_that_are_no_cells_count_against_the_budget(sheet):
     # Refused as too complex, or (within the budget) passed over; a cell's text beyond what
-    # Excel allows in a cell is a damaged file.
+    # Excel allows in a cell is refused as such.
     assert bounded(build(sheet)).startswith(
-        ("文件内容过于复杂（xl/worksheets/sheet1.xml）", "文件中没有数据。", "文件已损坏")
+        (
+            "文件内容过于复杂（xl/worksheets/sheet1.xml）",
+            "文件中没有数据。",
+            "文件中有一个单元格的文字超过 32,767 个字符",
+        )
     )
 
 
@@ -561,10 +566,18 @@ def test_a_shared_string_of_countless_runs_is_refused():
     )
 
 
-@pytest.mark.parametrize("value", ["1e999", "-1E400", "nan"])
-def test_a_number_that_is_no_finite_number_is_a_damaged_file(value):
-    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", f'<c r="C2"><v>{value}</v></c>', 2, 3]]
+def test_a_value_that_is_no_number_is_a_damaged_file():
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", '<c r="C2"><v>nan</v></c>', 2, 3]]
     assert bounded(build(sheet_xml(rows))) == "文件已损坏，无法作为 XLSX 打开。"
+
+
+@pytest.mark.parametrize("value", ["1e999", "-1E400"])
+def test_a_number_that_is_no_finite_number_is_refused_as_out_of_range(value):
+    rows = [golden.PATENT_HEADINGS, ["1", "郑州市", f'<c r="C2"><v>{value}</v></c>', 2, 3]]
+    assert bounded(build(sheet_xml(rows))) == (
+        f"工作表“表1”单元格 C2 的数值 {value} 超出了 Excel 能表示的范围（约 ±1.8E+308），"
+        "请改为实际数值后再上传。"
+    )
 
 
 def damaged_zip(change):

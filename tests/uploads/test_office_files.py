@@ -171,3 +171,43 @@ def test_more_decimals_than_noise_are_still_refused(period, cached):
     content = workbook([HEADINGS, ["1", "郑州", 1, 2, 3]], formulas={"C2": ("A1", cached)})
     preview = parse_figures(read_rows(content, "表.xlsx"), period, IPKind.PATENT)
     assert list(preview.rows[0].errors.values()) == [f"金额“{cached}”超过两位小数。"]
+
+
+# ── Every refusal states the true reason ─────────────────────────────────────────────────
+
+
+def refusal(content):
+    from uploads.readers import ImportFileError
+
+    with pytest.raises(ImportFileError) as refused:
+        read_rows(content, "表.xlsx")
+    return str(refused.value)
+
+
+def test_a_number_beyond_excels_range_is_named_as_such():
+    from tests.support.hostile_xlsx import build, sheet_xml
+
+    sheet = sheet_xml([HEADINGS, ["1", "郑州", '<c r="C2"><v>1e999</v></c>', "2", "3"]])
+    assert refusal(build(sheet)) == (
+        "工作表“表1”单元格 C2 的数值 1e999 超出了 Excel 能表示的范围（约 ±1.8E+308），"
+        "请改为实际数值后再上传。"
+    )
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_cell_longer_than_excel_allows_is_named_as_such(shared):
+    from tests.support.hostile_xlsx import build, sheet_xml
+
+    text = "长" * 40_000
+    if shared:
+        strings = (
+            '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>{text}</t></si></sst>'
+        )
+        content = build(sheet_xml([HEADINGS, ['<c r="A2" t="s"><v>0</v></c>']]), strings)
+    else:
+        content = build(sheet_xml([HEADINGS, [text]]))
+    assert refusal(content) == (
+        "文件中有一个单元格的文字超过 32,767 个字符（Excel 单元格的上限），不像统计表的内容，"
+        "拒绝处理。请删去过长的文字后再上传。"
+    )
