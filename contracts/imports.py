@@ -34,7 +34,7 @@ from uploads.parsing import (
     portable_limit_error,
     refusal_message,
 )
-from uploads.readers import ImportFileError, read_rows, row_number
+from uploads.readers import ImportFileError, read_rows, row_number, sheet_named
 from workflow.services import WorkflowError, open_report
 
 from .models import INCLUSIVE_LIMIT, ContractBatch, PledgeContract, validate_uscc
@@ -188,6 +188,7 @@ class ContractPreview:
     groups: list
     errors: list = field(default_factory=list)
     versions: dict = field(default_factory=dict)  # unit id → report version seen (0: none)
+    sheet: str = ""  # the worksheet read, named when the workbook has several
 
     @property
     def ok(self):
@@ -244,9 +245,25 @@ def _field_limit_error(name, value):
     return None
 
 
+def holds_contracts(rows):
+    """Whether the rows hold a table of contracts (how the reader finds its sheet)."""
+    try:
+        _columns(rows)
+    except ImportFileError:
+        return False
+    return True
+
+
 def read_contract_rows(content, filename=""):
-    """The rows of a contracts file, within the limits of a contracts file."""
-    return read_rows(content, filename, max_rows=MAX_CONTRACTS, max_cells=MAX_CONTRACT_CELLS)
+    """The rows of a contracts file, within the limits of a contracts file, from the sheet
+    that holds them."""
+    return read_rows(
+        content,
+        filename,
+        max_rows=MAX_CONTRACTS,
+        max_cells=MAX_CONTRACT_CELLS,
+        table=holds_contracts,
+    )
 
 
 def parse_contracts(
@@ -409,7 +426,12 @@ def parse_contracts(
                     )
                 )
     return ContractPreview(
-        period=period, rows=results, groups=groups, errors=errors, versions=versions
+        sheet=sheet_named(rows),
+        period=period,
+        rows=results,
+        groups=groups,
+        errors=errors,
+        versions=versions,
     )
 
 

@@ -1,4 +1,4 @@
-"""A row of an uploaded table: its values, and where it stands in the file."""
+"""A table read from an upload: its rows, each with its place in the file, and its sheet."""
 
 
 class SheetRow(list):
@@ -10,3 +10,13 @@ class SheetRow(list):
         super().__init__(values)
         self.number = number
         self.hidden = hidden
+
+
+class Table(list):
+    """The rows of the sheet a table was read from: its name ("" for a CSV) and how many
+    visible sheets the workbook has (a preview names the sheet when there are several)."""
+
+    def __init__(self, rows=(), sheet="", sheet_count=1):
+        super().__init__(rows)
+        self.sheet = sheet
+        self.sheet_count = sheet_count

@@ -98,13 +98,36 @@ def _copy_advice(problem):
 
 
 def read_xlsx(content, budget):
-    """The first worksheet's rows (``SheetRow``: values ``budget.columns`` wide, with the row's
+    """The active worksheet's rows (``SheetRow``: values ``budget.columns`` wide, with the row's
     number and whether it is hidden) and its name.
 
     Raises ``UnreadableSpreadsheet`` with a message for the user: never anything else.
     """
+    for name, rows in read_xlsx_sheets(content, budget):
+        return rows, name
+    raise UnreadableSpreadsheet(_("XLSX 文件中没有可见的工作表。"))  # pragma: no cover
+
+
+def sheet_count(content):
+    """How many visible worksheets the workbook has (1 when that cannot be told: the reading
+    itself then says what is wrong)."""
     try:
-        return _read(content, budget)
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
+        package = _Package(archive, sizes, Budget(rows=1, cells=1, columns=1))
+        workbook = package.only(package.relations(""), "officeDocument")
+        return len(package.worksheets(workbook, package.relations(workbook))[0])
+    except Exception:
+        return 1
+
+
+def read_xlsx_sheets(content, budget):
+    """Each visible worksheet as (name, rows), the active one first, read as it is asked for.
+
+    Raises ``UnreadableSpreadsheet`` with a message for the user: never anything else.
+    """
+    try:
+        yield from _read(content, budget)
     except UnreadableSpreadsheet:
         raise
     except Exception as error:  # a damaged, encrypted or oddly made zip or part
@@ -123,7 +146,7 @@ def _read(content, budget):
         sizes[info.filename] = info.file_size
     if sum(sizes.values()) > budget.inflated_mb * MB:
         raise _copy_advice(_("XLSX 文件解压后过大，远超报表所需，拒绝处理。"))
-    return _Package(archive, sizes, budget).rows()
+    return _Package(archive, sizes, budget).sheets()
 
 
 class _Package:
@@ -171,7 +194,10 @@ class _Package:
             raise _broken()
         return parts[0] if parts else None
 
-    def rows(self):
+    def sheets(self):
+        """The visible worksheets as (name, rows), the active one first, then the others in the
+        workbook's order; hidden sheets are never read. Lazily: a caller that wants the first
+        reads only the first. The shared strings and number formats are read once."""
         if "[Content_Types].xml" not in self.sizes:
             raise UnreadableSpreadsheet(_("无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。"))
         tag = f"{CONTENT_TYPES}Override"
@@ -186,41 +212,53 @@ class _Package:
         relations = self.relations(workbook)
         if any(kind == "externalLink" for kind, _part in relations.values()):
             raise _external_links()
-        name, sheet, date1904 = self.first_worksheet(workbook, relations)
+        worksheets, date1904 = self.worksheets(workbook, relations)
         strings = self.only(relations, "sharedStrings")
         styles = self.only(relations, "styles")
-        reader = _SheetReader(
-            name,
-            self.budget,
-            strings=self.shared_strings(strings) if strings else [],
-            formats=self.number_formats(styles) if styles else [],
-            date1904=date1904,
-        )
-        for element in self.elements(
-            sheet, self.budget.sheet_mb, self.budget.elements, believe_size=False
-        ):
-            reader.take(element)
-        # Every row as wide as the widest, as a reader pads them (columns are found by heading).
-        width = max((len(row) for row in reader.rows), default=0)
-        for row in reader.rows:
-            row.extend([None] * (width - len(row)))
-        return reader.rows, name
+        strings = self.shared_strings(strings) if strings else []
+        formats = self.number_formats(styles) if styles else []
+        for name, sheet in worksheets:
+            reader = _SheetReader(name, self.budget, strings, formats, date1904)
+            for element in self.elements(
+                sheet, self.budget.sheet_mb, self.budget.elements, believe_size=False
+            ):
+                reader.take(element)
+            # Every row as wide as the widest, as a reader pads them (columns are found by
+            # heading).
+            width = max((len(row) for row in reader.rows), default=0)
+            for row in reader.rows:
+                row.extend([None] * (width - len(row)))
+            yield name, reader.rows
 
-    def first_worksheet(self, workbook, relations):
-        """The first sheet, in the workbook's order, that is a worksheet (not a chart sheet)."""
-        sheets, date1904 = [], False
+    def worksheets(self, workbook, relations):
+        """The visible worksheets (not chart sheets) as (name, part), the active one first, and
+        whether the workbook counts days from 1904."""
+        sheets, date1904, active = [], False, 0
         for element in self.elements(workbook, SMALL_PART_MB * 8, 200_000):
             if element.tag == f"{MAIN}sheet":
-                sheets.append((element.get("name", "")[:31], element.get(f"{RELATIONSHIPS}id")))
+                sheets.append(
+                    (
+                        element.get("name", "")[:31],
+                        element.get(f"{RELATIONSHIPS}id"),
+                        element.get("state", "visible"),
+                    )
+                )
             elif element.tag == f"{MAIN}workbookPr":
                 date1904 = element.get("date1904", "").lower() in {"1", "true"}
-        for name, relation in sheets:
+            elif element.tag == f"{MAIN}workbookView" and element.get("activeTab", "").isdigit():
+                active = int(element.get("activeTab"))
+        found = []
+        for position, (name, relation, state) in enumerate(sheets):
             kind, part = relations.get(relation, (None, None))
-            if kind == "worksheet":
-                if part not in self.sizes:
-                    raise _broken()
-                return name, part, date1904
-        raise UnreadableSpreadsheet(_("XLSX 文件中没有工作表。"))
+            if kind != "worksheet" or state in ("hidden", "veryHidden"):
+                continue
+            if part not in self.sizes:
+                raise _broken()
+            found.append((position == active, len(found), name, part))
+        if not found:
+            raise UnreadableSpreadsheet(_("XLSX 文件中没有可见的工作表。"))
+        found.sort(key=lambda sheet: (not sheet[0], sheet[1]))
+        return [(name, part) for _active, _order, name, part in found], date1904
 
     def shared_strings(self, part):
         """The strings: each the text of its runs, phonetic guides left out, as Excel shows it."""

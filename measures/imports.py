@@ -26,7 +26,7 @@ from uploads.parsing import (
     portable_limit_error,
     refusal_message,
 )
-from uploads.readers import ImportFileError, read_rows, row_number
+from uploads.readers import ImportFileError, read_rows, row_number, sheet_named
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import WorkflowError, open_report, province_lock_reason, transition
 
@@ -124,16 +124,23 @@ def headings(measure_type):
     return [COLUMNS[measure_type.slug][name][0] for name in measure_type.fields]
 
 
-def read_measure_rows(content, filename=""):
-    return read_rows(content, filename, max_rows=MAX_ITEMS, max_cells=MAX_ITEM_CELLS)
+def read_measure_rows(content, filename="", measure_type=None):
+    """The rows of a file of one kind of measures, from the sheet that holds them."""
+
+    def holds_items(rows):
+        return _header_row(rows, measure_type) is not None
+
+    return read_rows(
+        content,
+        filename,
+        max_rows=MAX_ITEMS,
+        max_cells=MAX_ITEM_CELLS,
+        table=holds_items if measure_type is not None else None,
+    )
 
 
-def _find_header(rows, measure_type):
-    """The header row's index and {field: column}; the rows above it are a title.
-
-    The header is the first of the top rows naming the most of the kind's columns; a column
-    it lacks is named.
-    """
+def _header_row(rows, measure_type):
+    """(index, {field: column}) of the top row naming the most of the kind's columns, or None."""
     names = COLUMNS[measure_type.slug]
     lookup = {heading_key(text): name for name, texts in names.items() for text in texts}
     best = None
@@ -145,6 +152,17 @@ def _find_header(rows, measure_type):
                 found[name] = column
         if found and (best is None or len(found) > len(best[1])):
             best = (index, found)
+    return best
+
+
+def _find_header(rows, measure_type):
+    """The header row's index and {field: column}; the rows above it are a title.
+
+    The header is the first of the top rows naming the most of the kind's columns; a column
+    it lacks is named.
+    """
+    names = COLUMNS[measure_type.slug]
+    best = _header_row(rows, measure_type)
     required = [
         name for name in measure_type.fields if name not in OPTIONAL.get(measure_type.slug, ())
     ]
@@ -158,7 +176,7 @@ def _find_header(rows, measure_type):
     if missing:
         raise ImportFileError(
             _("文件缺少“{columns}”列（第 {row} 行为表头）。").format(
-                columns="”“".join(missing), row=best[0] + 1
+                columns="”“".join(missing), row=row_number(rows[best[0]], best[0] + 1)
             )
         )
     return best
@@ -220,6 +238,7 @@ class MeasurePreview:
     versions: dict = field(default_factory=dict)  # {unit id: report version seen (0: none)}
     existing: int = 0  # the report's items of this kind, which confirming replaces
     on_behalf: bool = False  # the province imports: confirming submits the report
+    sheet: str = ""  # the worksheet read, named when the workbook has several
 
     @property
     def ok(self):
@@ -289,6 +308,7 @@ def parse_measures(rows, period, unit, measure_type, user):
     if reason:
         errors.append(_("{unit}：{reason}").format(unit=unit.name, reason=reason))
     return MeasurePreview(
+        sheet=sheet_named(rows),
         period=period,
         unit=unit,
         measure_type=measure_type,

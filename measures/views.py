@@ -337,7 +337,7 @@ class MeasuresImport:
 
     def preview(self, pending, approve):
         measure_type = MEASURE_TYPE_OF[pending.target.model_class()]
-        rows = read_measure_rows(bytes(pending.content), pending.filename)
+        rows = read_measure_rows(bytes(pending.content), pending.filename, measure_type)
         return parse_measures(rows, pending.period, pending.unit, measure_type, self.request.user)
 
     def apply(self, preview, pending, approve):

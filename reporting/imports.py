@@ -26,7 +26,7 @@ from uploads.parsing import (
     portable_limit_error,
     refusal_message,
 )
-from uploads.readers import ImportFileError, row_number
+from uploads.readers import ImportFileError, read_rows, row_number, sheet_named
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import MOVES, WorkflowError, lock_reason, province_lock_reason
 
@@ -58,6 +58,21 @@ HEADINGS = {
 }
 TOTAL_LABELS = {"合计", "总计", "全省", "全省合计"}
 WRONG_UNITS = re.compile(r"[(（](元|亿元)[)）]$")
+
+
+def holds_figures(rows):
+    """Whether the rows hold a table of figures: a heading row naming the unit and the amount
+    (how the reader finds the sheet a table is on)."""
+    lookup = {heading_key(name): key for key, names in HEADINGS.items() for name in names}
+    return any(
+        {"unit", "amount"} <= {lookup.get(heading_key(str(text))) for text in row}
+        for row in rows[:10]
+    )
+
+
+def read_figure_rows(content, filename=""):
+    """The rows of a table of figures, from the sheet that holds it."""
+    return read_rows(content, filename, table=holds_figures)
 
 
 def _find_header(rows, kind):
@@ -141,6 +156,7 @@ class ImportPreview:
     errors: list = field(default_factory=list)  # file-level messages
     headings: dict = field(default_factory=dict)
     versions: dict = field(default_factory=dict)  # unit id → report version seen (0: none)
+    sheet: str = ""  # the worksheet read, named when the workbook has several
 
     @property
     def ok(self):
@@ -353,7 +369,13 @@ def parse_figures(
                     )
                 )
     return ImportPreview(
-        period=period, kind=kind, rows=parsed, errors=errors, headings=heading, versions=versions
+        sheet=sheet_named(rows),
+        period=period,
+        kind=kind,
+        rows=parsed,
+        errors=errors,
+        headings=heading,
+        versions=versions,
     )
 
 

@@ -4,11 +4,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import can
-from uploads.readers import read_rows
 from uploads.views import TwoStepConfirmView, TwoStepImportView
 
 from .forms import ImportForm
-from .imports import apply_import, parse_figures
+from .imports import apply_import, parse_figures, read_figure_rows
 from .models import PledgeFigures
 
 
@@ -25,7 +24,7 @@ class FiguresImport:
     model = PledgeFigures
 
     def preview(self, pending, approve):
-        rows = read_rows(bytes(pending.content), pending.filename)
+        rows = read_figure_rows(bytes(pending.content), pending.filename)
         return parse_figures(
             rows,
             pending.period,

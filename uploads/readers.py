@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from lib.rows import SheetRow
+from lib.rows import SheetRow, Table
 
 MAX_COLUMNS = 50
 # A table of figures has tens of rows and a few columns. The row limit is the highest row
@@ -36,11 +36,24 @@ def row_number(row, fallback):
     return getattr(row, "number", None) or fallback
 
 
-def read_rows(content, filename="", max_rows=None, max_cells=None):
-    """The file's rows as lists of strings. Format by content, not by name.
+# Visible sheets looked at for a table: a workbook of forms has a few, never dozens.
+MAX_SHEETS = 10
+
+
+def sheet_named(rows):
+    """The name of the sheet ``rows`` were read from, when the workbook has several, else ""."""
+    return getattr(rows, "sheet", "") if getattr(rows, "sheet_count", 1) > 1 else ""
+
+
+def read_rows(content, filename="", max_rows=None, max_cells=None, table=None):
+    """The file's rows as lists of strings (a ``Table`` of ``SheetRow``). Format by content,
+    not by name.
 
     ``max_rows`` and ``max_cells`` bound the work a file can cause (by default those of a table
-    of figures); an XLSX is checked against them before it is read.
+    of figures); an XLSX is checked against them before it is read. A workbook's visible sheets
+    are read the active one first, then the others in order (hidden ones never): ``table``, a
+    test of rows, picks the one sheet that holds the table (two refuse the file, naming both);
+    without it, or if none does, the first is read.
     """
     max_rows = max_rows or MAX_ROWS
     max_cells = max_cells or MAX_CELLS
@@ -54,17 +67,44 @@ def read_rows(content, filename="", max_rows=None, max_cells=None):
     if not content.strip():
         raise ImportFileError(_("文件是空的。"))
     if content.startswith(b"PK\x03\x04"):
-        rows = _read_xlsx(content, max_rows, max_cells)
+        sheets, count = _read_xlsx(content, max_rows, max_cells)
     elif content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        rows = _read_xls(content, max_rows)
+        sheets, count = _read_xls(content, max_rows)
     else:
-        rows = _read_csv(content, max_rows)
-    # Blank rows are dropped; each row keeps its number in the file: nothing renumbers.
-    rows = [SheetRow([_cell_text(value) for value in row], row.number, row.hidden) for row in rows]
-    rows = [row for row in rows if any(row)]
+        sheets, count = iter([("", _read_csv(content, max_rows))]), 1
+    name, rows = _choose(sheets, table)
     if not rows:
         raise ImportFileError(_("文件中没有数据。"))
-    return rows
+    return Table(rows, name, count)
+
+
+def _cleaned(rows):
+    # Blank rows are dropped; each row keeps its number in the file: nothing renumbers.
+    rows = [SheetRow([_cell_text(value) for value in row], row.number, row.hidden) for row in rows]
+    return [row for row in rows if any(row)]
+
+
+def _choose(sheets, table):
+    """(name, rows) of the sheet that holds the table."""
+    first = None
+    holding = []
+    for position, (name, rows) in enumerate(sheets):
+        rows = _cleaned(rows)
+        if first is None:
+            first = (name, rows)
+        if table is None:
+            break
+        if rows and table(rows):
+            holding.append((name, rows))
+        if position + 1 >= MAX_SHEETS:
+            break
+    if len(holding) > 1:
+        raise ImportFileError(
+            _(
+                "工作表“{first}”和“{second}”都有表格，无法确定导入哪一个：请删除其中一个，或只保留需要导入的工作表后再上传。"
+            ).format(first=holding[0][0], second=holding[1][0])
+        )
+    return holding[0] if holding else first
 
 
 # A float this close (relative) to a value with two decimals is that value: Excel computes
@@ -130,27 +170,43 @@ def _read_csv(content, max_rows):
 
 
 def _read_xlsx(content, max_rows, max_cells):
-    from lib.xlsx import Budget, UnreadableSpreadsheet, read_xlsx
+    from lib.xlsx import Budget, read_xlsx_sheets, sheet_count
+
+    budget = Budget(rows=max_rows, cells=max_cells, columns=MAX_COLUMNS)
+    return _refusing(read_xlsx_sheets(content, budget)), sheet_count(content)
+
+
+def _refusing(sheets):
+    """The sheets, a refusal of the reader turned into the import's."""
+    from lib.xlsx import UnreadableSpreadsheet
 
     try:
-        rows, _sheet = read_xlsx(
-            content, Budget(rows=max_rows, cells=max_cells, columns=MAX_COLUMNS)
-        )
+        yield from sheets
     except UnreadableSpreadsheet as error:
         raise ImportFileError(str(error)) from error
-    return rows
 
 
 def _read_xls(content, max_rows):
     import xlrd
 
-    from lib.xlsx import cell_error
-
     try:
         book = xlrd.open_workbook(file_contents=content, on_demand=True)
-        sheet = book.sheet_by_index(0)
+        sheets = [book.sheet_by_index(index) for index in range(book.nsheets)]
     except Exception as error:  # xlrd raises XLRDError and struct errors on a broken file
         raise ImportFileError(_("文件已损坏，无法作为 XLS 打开。")) from error
+    visible = [sheet for sheet in sheets if sheet.visibility == 0]
+    if not visible:
+        raise ImportFileError(_("XLS 文件中没有可见的工作表。"))
+    # The sheet shown when the file was saved first, then the others in the workbook's order.
+    visible.sort(key=lambda sheet: not sheet.sheet_visible)
+    return (_xls_sheet(book, sheet, max_rows) for sheet in visible), len(visible)
+
+
+def _xls_sheet(book, sheet, max_rows):
+    import xlrd
+
+    from lib.xlsx import cell_error
+
     if sheet.nrows > max_rows:
         raise ImportFileError(_("文件超过 {limit} 行。").format(limit=max_rows))
     rows = []
@@ -168,4 +224,4 @@ def _read_xls(content, max_rows):
                 except (ValueError, OverflowError, xlrd.xldate.XLDateError):
                     pass  # left as the number: the column's parser says it is no date
         rows.append(SheetRow(values, number + 1))
-    return rows
+    return sheet.name, rows

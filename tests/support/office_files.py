@@ -63,3 +63,35 @@ def _patch_cells(content, number_formats, formulas):
         for name, data in parts.items():
             target.writestr(name, data)
     return buffer.getvalue()
+
+
+def workbook_of_sheets(sheets, active=0, hidden=()):
+    """An XLSX of several sheets: ``sheets`` is [(name, rows)], ``active`` the index of the
+    sheet shown when saved, ``hidden`` the names of hidden sheets."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets:
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    book.active = active
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def legacy_workbook_of_sheets(sheets):
+    """An XLS of several sheets, the first shown."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for name, rows in sheets:
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -18,6 +18,14 @@ pytestmark = pytest.mark.django_db
 HEADINGS = golden.PATENT_HEADINGS
 
 
+def preview_page(client, response):
+    """The preview an upload leads to (its page, or the page it redirects to)."""
+    if response.status_code == 302:
+        response = client.get(response["Location"])
+    assert response.status_code in (200, 400), response.status_code
+    return response.content.decode()
+
+
 @pytest.fixture
 def period(db):
     return ReportingPeriodFactory(year=2031)
@@ -76,11 +84,7 @@ def test_the_preview_page_names_the_files_row(client, administrator_user, period
 
     client.force_login(administrator_user)
     response = upload(client, workbook(TABLE, hidden=[7]), name="表.xlsx", period=period)
-    page = (
-        client.get(response["Location"]).content.decode()
-        if response.status_code == 302
-        else response.content.decode()
-    )
+    page = preview_page(client, response)
     assert "第 7 行（隐藏行）「质押金额（万元）」" in page
 
 
@@ -211,3 +215,72 @@ def test_a_cell_longer_than_excel_allows_is_named_as_such(shared):
         "文件中有一个单元格的文字超过 32,767 个字符（Excel 单元格的上限），不像统计表的内容，"
         "拒绝处理。请删去过长的文字后再上传。"
     )
+
+
+# ── The table is found where it is ───────────────────────────────────────────────────────
+
+NOTES = ("说明", [["填表说明"], ["金额以万元为单位，保留两位小数。"]])
+FIGURES = ("专利", [HEADINGS, ["1", "郑州", "100", "2", "3"]])
+
+
+def figures_preview(content, period, name="表.xlsx"):
+    from reporting.imports import read_figure_rows
+
+    return parse_figures(read_figure_rows(content, name), period, IPKind.PATENT)
+
+
+def test_a_notes_sheet_before_the_table_is_passed_over_and_the_preview_names_the_sheet(period):
+    from tests.support.office_files import workbook_of_sheets
+
+    preview = figures_preview(workbook_of_sheets([NOTES, FIGURES]), period)
+    assert [(row.unit.short_name, row.amount) for row in preview.rows] == [("郑州", 100)]
+    assert preview.sheet == "专利"
+
+
+def test_a_hidden_sheet_is_never_read(period):
+    from tests.support.office_files import workbook_of_sheets
+
+    stale = ("旧表", [HEADINGS, ["1", "郑州", "999", "2", "3"]])
+    content = workbook_of_sheets([stale, FIGURES], active=1, hidden=["旧表"])
+    preview = figures_preview(content, period)
+    assert [row.amount for row in preview.rows] == [100]
+    assert preview.sheet == "", "one visible sheet: nothing to name"
+
+
+def test_without_a_table_anywhere_the_active_sheet_is_read_first():
+    from tests.support.office_files import workbook_of_sheets
+
+    content = workbook_of_sheets([("甲", [["甲表"]]), ("乙", [["乙表"]])], active=1)
+    rows = read_rows(content, "表.xlsx")
+    assert (rows.sheet, rows[0][0]) == ("乙", "乙表")
+
+
+def test_two_sheets_holding_a_table_are_refused_naming_both(period):
+    from tests.support.office_files import workbook_of_sheets
+    from uploads.readers import ImportFileError
+
+    content = workbook_of_sheets([FIGURES, ("专利（复核）", FIGURES[1])])
+    with pytest.raises(ImportFileError) as refused:
+        figures_preview(content, period)
+    assert str(refused.value) == (
+        "工作表“专利”和“专利（复核）”都有表格，无法确定导入哪一个：请删除其中一个，"
+        "或只保留需要导入的工作表后再上传。"
+    )
+
+
+def test_a_legacy_xls_with_a_notes_sheet_first(period):
+    from tests.support.office_files import legacy_workbook_of_sheets
+
+    content = legacy_workbook_of_sheets([NOTES, FIGURES])
+    preview = figures_preview(content, period, "表.xls")
+    assert [row.amount for row in preview.rows] == [100] and preview.sheet == "专利"
+
+
+def test_the_preview_page_says_which_sheet_was_read(client, administrator_user, period):
+    from tests.support.files import upload
+    from tests.support.office_files import workbook_of_sheets
+
+    client.force_login(administrator_user)
+    response = upload(client, workbook_of_sheets([NOTES, FIGURES]), name="表.xlsx", period=period)
+    page = preview_page(client, response)
+    assert "读取的工作表：“专利”（工作簿中其他工作表没有这张表格）。" in page

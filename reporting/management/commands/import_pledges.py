@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.roles import can
 from periods.models import ReportingPeriod, parse_period_slug
-from reporting.imports import apply_import, parse_figures
+from reporting.imports import apply_import, parse_figures, read_figure_rows
 from reporting.models import IPKind
-from uploads.readers import ImportFileError, read_rows
+from uploads.readers import ImportFileError
 
 
 class Command(BaseCommand):
@@ -51,7 +51,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(f"not a period slug: {period}") from error
         try:
-            rows = read_rows(path.read_bytes(), path.name)
+            rows = read_figure_rows(path.read_bytes(), path.name)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         user = self.importer(user)
