@@ -33,6 +33,9 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 CELL, ROW, VALUE, FORMULA = f"{MAIN}c", f"{MAIN}row", f"{MAIN}v", f"{MAIN}f"
 TEXT, RUN, PHONETIC, INLINE = f"{MAIN}t", f"{MAIN}r", f"{MAIN}rPh", f"{MAIN}is"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# Excel's "Strict Open XML" saves: the same parts under ISO/IEC 29500 Strict's namespaces.
+STRICT_MAIN = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
+STRICT_RELATIONSHIPS = "{http://purl.oclc.org/ooxml/officeDocument/relationships}"
 PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 EXTERNAL_LINK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"
@@ -481,7 +484,7 @@ def _elements(source, limit, part, tags=None):
         no_network=True,
         huge_tree=False,
     )
-    count = 0
+    count, strict = 0, False
     for _event, element in parsed:
         if count == 0 and element.getroottree().docinfo.internalDTD is not None:
             raise UnreadableSpreadsheet(_("XLSX 文件含有不允许的 XML 声明，拒绝处理。"))
@@ -490,11 +493,28 @@ def _elements(source, limit, part, tags=None):
             raise _copy_advice(
                 _("文件内容过于复杂（{part}），远超报表所需，拒绝处理。").format(part=part)
             )
+        if strict or element.tag.startswith(STRICT_MAIN):
+            strict = True
+            if element.tag.startswith(STRICT_MAIN):
+                _as_transitional(element)
+            # Its parent has begun but not ended: the reader asks a cell's value (a format's
+            # place) for its parent's name before that parent's own end comes.
+            parent = element.getparent()
+            if parent is not None and parent.tag.startswith(STRICT_MAIN):
+                parent.tag = MAIN + parent.tag[len(STRICT_MAIN) :]
         if wanted is None or element.tag in wanted:
             yield element
         element.clear(keep_tail=False)
         while element.getprevious() is not None:
             del element.getparent()[0]
+
+
+def _as_transitional(element):
+    """A Strict Open XML element ("Strict Open XML 电子表格") under the Transitional names the
+    reader looks for: the same elements, in other namespaces."""
+    element.tag = MAIN + element.tag[len(STRICT_MAIN) :]
+    for key in [key for key in element.attrib if key.startswith(STRICT_RELATIONSHIPS)]:
+        element.attrib[RELATIONSHIPS + key[len(STRICT_RELATIONSHIPS) :]] = element.attrib.pop(key)
 
 
 def _too_big(part, limit_mb):

@@ -130,7 +130,29 @@ def _cell_text(value):
     return str(value).strip()
 
 
+def _utf16(content):
+    """The encoding of a UTF-16 text (Excel's "Unicode 文本", WPS's too): by its byte-order
+    mark, or by the zero bytes of ASCII characters (tabs, digits, line ends) on one side."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = content[:4096]
+    if len(head) >= 4:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > len(head) // 8 and even == 0:
+            return "utf-16-le"
+        if even > len(head) // 8 and odd == 0:
+            return "utf-16-be"
+    return None
+
+
 def _read_csv(content, max_rows):
+    encoding = _utf16(content)
+    if encoding is not None:
+        try:
+            text = content.decode(encoding).lstrip("\ufeff")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(_("无法识别文件的字符编码。")) from error
+        return _csv_rows(text, max_rows)
     if b"\x00" in content[:4096]:
         raise ImportFileError(_("无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。"))
     for encoding in ("utf-8-sig", "gb18030"):
@@ -141,6 +163,10 @@ def _read_csv(content, max_rows):
             continue
     else:  # pragma: no cover - gb18030 decodes any byte sequence
         raise ImportFileError(_("无法识别文件的字符编码。"))
+    return _csv_rows(text, max_rows)
+
+
+def _csv_rows(text, max_rows):
     if any(ch in text[:4096] for ch in "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"):
         raise ImportFileError(_("无法识别的文件格式：请上传 CSV、XLSX 或 XLS 文件。"))
     rows = []

@@ -284,3 +284,37 @@ def test_the_preview_page_says_which_sheet_was_read(client, administrator_user, 
     response = upload(client, workbook_of_sheets([NOTES, FIGURES]), name="表.xlsx", period=period)
     page = preview_page(client, response)
     assert "读取的工作表：“专利”（工作簿中其他工作表没有这张表格）。" in page
+
+
+# ── Strict Open XML and Unicode text ─────────────────────────────────────────────────────
+
+
+def test_strict_open_xml_reads_as_transitional(period):
+    from tests.support.office_files import strict
+
+    dated = strict(workbook([["质权设立日"], [44256]], number_formats={"A2": 31}))
+    assert read_rows(dated, "表.xlsx")[1][0] == "2021-03-01", "its styles are read too"
+
+    content = strict(workbook([["2031年河南省专利质押融资统计表"], HEADINGS, ["1", "郑州", 100.5, 2, 3]]))
+    import io
+    import zipfile
+
+    assert b"purl.oclc.org" in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    rows = read_rows(content, "表.xlsx")
+    assert [list(row) for row in rows] == [
+        ["2031年河南省专利质押融资统计表", "", "", "", ""],
+        HEADINGS,
+        ["1", "郑州", "100.5", "2", "3"],
+    ]
+    preview = parse_figures(rows, period, IPKind.PATENT)
+    assert [(row.amount, row.errors) for row in preview.rows] == [(Decimal("100.50"), {})]
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_excels_unicode_text_reads_as_a_table(period, bom):
+    from tests.support.office_files import unicode_text
+
+    content = unicode_text([HEADINGS, ["1", "郑州", "100", "2", "3"]], bom=bom)
+    rows = read_rows(content, "表.txt")
+    assert [list(row) for row in rows] == [HEADINGS, ["1", "郑州", "100", "2", "3"]]
+    assert [row.number for row in rows] == [1, 2]
