@@ -69,7 +69,7 @@ def read_rows(content, filename="", max_rows=None, max_cells=None, table=None):
     if content.startswith(b"PK\x03\x04"):
         sheets, count = _read_xlsx(content, max_rows, max_cells)
     elif content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        sheets, count = _read_xls(content, max_rows)
+        sheets, count = _read_xls(content, max_rows, max_cells)
     else:
         sheets, count = iter([("", _read_csv(content, max_rows))]), 1
     name, rows = _choose(sheets, table)
@@ -212,11 +212,60 @@ def _refusing(sheets):
         raise ImportFileError(str(error)) from error
 
 
-def _read_xls(content, max_rows):
-    import xlrd
+# BIFF8 records that hold cells: row (2 bytes) and column (2 bytes) first.
+BIFF_CELLS = {0x0006, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00BD, 0x00BE}
+BIFF_MULTIPLE = {0x00BD: 6, 0x00BE: 2}  # MULRK, MULBLANK: cells of this size after the head
+BIFF_SST = 0x00FC
+
+
+def _check_xls_budget(content, max_rows, max_cells):
+    """Refuse a legacy XLS past the budgets from its records alone, before xlrd reads it: xlrd
+    spends seconds on a large file and, for one cell far out, memory for the whole grid."""
+    import struct
+
+    import xlrd.compdoc
 
     try:
-        book = xlrd.open_workbook(file_contents=content, on_demand=True)
+        stream = xlrd.compdoc.CompDoc(content, logfile=io.StringIO()).get_named_stream("Workbook")
+    except Exception:
+        return  # not a BIFF8 workbook xlrd would find: xlrd says what is wrong
+    if not stream:
+        return
+    cells, position, end = 0, 0, len(stream)
+    while position + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, position)
+        position += 4
+        if kind in BIFF_CELLS and length >= 4:
+            row = struct.unpack_from("<H", stream, position)[0]
+            if row + 1 > max_rows:
+                raise ImportFileError(_("文件超过 {limit} 行。").format(limit=max_rows))
+            size = BIFF_MULTIPLE.get(kind)
+            cells += max((length - 6) // size, 1) if size else 1
+            if cells > max_cells:
+                raise ImportFileError(
+                    _(
+                        "XLS 文件的单元格超过 {limit} 个，远超报表所需，拒绝处理。"
+                        "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
+                    ).format(limit=max_cells)
+                )
+        elif kind == BIFF_SST and length >= 8:
+            unique = struct.unpack_from("<I", stream, position + 4)[0]
+            if unique > max(max_cells // 2, 1000):
+                raise ImportFileError(
+                    _("XLS 文件含有超过 {limit} 个不同的文字内容，远超报表所需，拒绝处理。").format(
+                        limit=max(max_cells // 2, 1000)
+                    )
+                )
+        position += length
+
+
+def _read_xls(content, max_rows, max_cells):
+    import xlrd
+
+    _check_xls_budget(content, max_rows, max_cells)
+    try:
+        # Rows as long as their own cells (not padded to the widest): memory follows the cells.
+        book = xlrd.open_workbook(file_contents=content, on_demand=True, ragged_rows=True)
         sheets = [book.sheet_by_index(index) for index in range(book.nsheets)]
     except Exception as error:  # xlrd raises XLRDError and struct errors on a broken file
         raise ImportFileError(_("文件已损坏，无法作为 XLS 打开。")) from error

@@ -295,7 +295,9 @@ def test_strict_open_xml_reads_as_transitional(period):
     dated = strict(workbook([["质权设立日"], [44256]], number_formats={"A2": 31}))
     assert read_rows(dated, "表.xlsx")[1][0] == "2021-03-01", "its styles are read too"
 
-    content = strict(workbook([["2031年河南省专利质押融资统计表"], HEADINGS, ["1", "郑州", 100.5, 2, 3]]))
+    content = strict(
+        workbook([["2031年河南省专利质押融资统计表"], HEADINGS, ["1", "郑州", 100.5, 2, 3]])
+    )
     import io
     import zipfile
 
@@ -318,3 +320,56 @@ def test_excels_unicode_text_reads_as_a_table(period, bom):
     rows = read_rows(content, "表.txt")
     assert [list(row) for row in rows] == [HEADINGS, ["1", "郑州", "100", "2", "3"]]
     assert [row.number for row in rows] == [1, 2]
+
+
+# ── Legacy XLS bounded before it is parsed ───────────────────────────────────────────────
+
+
+def xls_with(cells):
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    for (row, column), value in cells.items():
+        sheet.write(row, column, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def refused_within_budget(content):
+    import time
+    import tracemalloc
+
+    from uploads.readers import ImportFileError
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ImportFileError) as refused:
+            read_rows(content, "表.xls")
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    return str(refused.value), seconds, peak
+
+
+def test_one_xls_cell_far_out_is_refused_without_building_the_grid():
+    content = xls_with({(0, 0): "地市", (65535, 255): 1})
+    assert len(content) < 10_000
+    message, seconds, peak = refused_within_budget(content)
+    assert message == "文件超过 5000 行。"
+    assert seconds < 1 and peak < 20
+
+
+def test_an_xls_with_too_many_cells_is_refused_before_it_is_parsed():
+    content = xls_with({(row, column): row for row in range(4500) for column in range(5)})
+    message, seconds, peak = refused_within_budget(content)
+    assert message == (
+        "XLS 文件的单元格超过 20000 个，远超报表所需，拒绝处理。"
+        "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
+    )
+    assert seconds < 1 and peak < 60
