@@ -45,9 +45,9 @@ def platform_log_in(page, base, username, screenshot=None, shot=""):
 
 
 def test_a_clerk_and_a_reviewer_log_in_through_the_platform(
-    portal, platform, browser, zhengzhou_submitter, reviewer, open_period, screenshot
+    portal, platform, people, zhengzhou_submitter, reviewer, open_period, screenshot
 ):
-    clerk = browser.new_context(locale="zh-CN").new_page()
+    clerk = people("desktop").page
     login_page = clerk.goto(f"{portal}/accounts/login/")
     assert login_page.status == 200
     screenshot(clerk, "login-page-with-single-sign-on")
@@ -56,7 +56,7 @@ def test_a_clerk_and_a_reviewer_log_in_through_the_platform(
     expect(clerk.locator(".who")).to_contain_text("zhengzhou")
     screenshot(clerk, "clerk-logged-in-through-the-platform")
 
-    province = browser.new_context(locale="zh-CN").new_page()
+    province = people("desktop").page
     platform_log_in(province, portal, "reviewer")
     expect(province).to_have_url(f"{portal}/")
     province.goto(f"{portal}/reports/2021/patent/")
@@ -69,8 +69,8 @@ def test_a_clerk_and_a_reviewer_log_in_through_the_platform(
     expect(clerk.locator("#id_password")).to_be_visible()
 
 
-def test_the_platforms_log_out_ends_the_portals_session(portal, platform, browser, reviewer):
-    page = browser.new_context(locale="zh-CN").new_page()
+def test_the_platforms_log_out_ends_the_portals_session(portal, platform, people, reviewer):
+    page = people("desktop").page
     platform_log_in(page, portal, "reviewer")
     expect(page).to_have_url(f"{portal}/")
     page.goto(f"{platform.url}logout")  # another system's 退出 ends the single sign-on
@@ -78,11 +78,11 @@ def test_the_platforms_log_out_ends_the_portals_session(portal, platform, browse
     expect(page).to_have_url(f"{portal}/accounts/login/?next=/")
 
 
-def test_an_unknown_and_a_disabled_user_are_refused(portal, platform, browser, screenshot):
+def test_an_unknown_and_a_disabled_user_are_refused(portal, platform, people, screenshot):
     get_user_model().objects.create_user("leaver", password="pw", is_active=False)
     for username, words in (("stranger", "您的账号尚未开通，请联系安全管理员。"),
                             ("leaver", "您的账号已停用，请联系安全管理员。")):  # fmt: skip
-        page = browser.new_context(locale="zh-CN").new_page()
+        page = people("desktop").page
         platform_log_in(page, portal, username)
         expect(page.locator(".callout")).to_have_text(words)
         screenshot(page, f"refused-{username}")
@@ -91,10 +91,10 @@ def test_an_unknown_and_a_disabled_user_are_refused(portal, platform, browser, s
 
 
 def test_with_local_passwords_off_only_the_platform_is_offered(
-    portal, platform, browser, settings, reviewer, screenshot
+    portal, platform, people, settings, reviewer, screenshot
 ):
     settings.LOCAL_LOGIN = "none"
-    page = browser.new_context(locale="zh-CN").new_page()
+    page = people("desktop").page
     page.goto(f"{portal}/accounts/login/")
     expect(page.locator("input[name=password]")).to_have_count(0)
     screenshot(page, "login-page-platform-only")

@@ -17,9 +17,9 @@ def password(page, base, username):
     page.get_by_role("button", name="登录").click()
 
 
-def test_a_reviewer_enrols_then_logs_in_with_a_code(live_server, browser, reviewer, screenshot):
+def test_a_reviewer_enrols_then_logs_in_with_a_code(live_server, people, reviewer, screenshot):
     base = live_server.url
-    page = browser.new_context(locale="zh-CN").new_page()
+    page = people("desktop").page
     password(page, base, "reviewer")
     expect(page).to_have_url(f"{base}/accounts/login/enrol/")
     expect(page.locator("figure.qr svg")).to_be_visible()
