@@ -3,6 +3,7 @@ database, and only ever downloaded (never shown in the browser)."""
 
 import hashlib
 import io
+import re
 import zipfile
 
 from django.conf import settings
@@ -24,13 +25,16 @@ class DocumentError(ValueError):
 def document_type(content):
     """The document's type, from its bytes (whatever its name says), or raise ``DocumentError``.
 
-    A PDF starts with its header and ends with its end-of-file marker, and carries no web page
-    in its head; a DOCX or an OFD is a ZIP with nothing before its first member, whose parts say
-    what it is (a DOCX declares its main document part; a spreadsheet or slides are not one).
+    A PDF starts with its header and ends with its end-of-file marker, and carries neither a web
+    page nor a script anywhere in it, nor an action that runs when it opens; a DOCX or an OFD is
+    a ZIP with nothing before its first member, whose parts say what it is and nothing else (a
+    DOCX declares its main document part, an OFD holds OFD.xml; neither holds a spreadsheet,
+    slides or the other's parts), and whose declared sizes stay within bounds.
     """
     if content.startswith(b"%PDF-"):
-        if b"%%EOF" not in content[-1024:] or _looks_like_a_page(content[:1024]):
+        if b"%%EOF" not in content[-1024:]:
             raise DocumentError(_not_a_document())
+        _check_pdf(content)
         return DocumentType.PDF
     if content.startswith(b"PK\x03\x04"):
         try:
@@ -41,7 +45,11 @@ def document_type(content):
                 if not infos or min(info.header_offset for info in infos) != 0:
                     raise DocumentError(_not_a_document())  # data before the archive
                 members = {info.filename: info for info in infos}
+                _check_inflation(infos)
+                foreign = [name for name in members if name.startswith(("xl/", "ppt/"))]
                 if OFD_MARK in members:
+                    if foreign or any(name.startswith("word/") for name in members):
+                        raise DocumentError(_mixed())
                     return DocumentType.OFD
                 if DOCX_MARK in members and _declares_word(archive, members):
                     return DocumentType.DOCX
@@ -52,13 +60,67 @@ def document_type(content):
     raise DocumentError(_not_a_document())
 
 
+# What a document may inflate to, and by how much its members may be compressed.
+MAX_INFLATED = 200 * 1024 * 1024
+MAX_RATIO = 100
+
+
+def _check_inflation(infos):
+    inflated = sum(info.file_size for info in infos)
+    compressed = sum(info.compress_size for info in infos)
+    if inflated > MAX_INFLATED or inflated > MAX_RATIO * max(compressed, 1):
+        raise DocumentError(
+            _(
+                "文件解压后过大（{size} MB，压缩比 {ratio:.0f} 倍），超过上限（{limit} MB，"
+                "{max_ratio} 倍），不像正常的文件，拒绝接收。"
+            ).format(
+                size=f"{inflated / 1048576:.0f}",
+                ratio=inflated / max(compressed, 1),
+                limit=MAX_INFLATED // 1048576,
+                max_ratio=MAX_RATIO,
+            )
+        )
+
+
+def _mixed():
+    return _("文件同时含有 OFD 与 Word、Excel 或演示文稿的内容，不是单一格式的文件，拒绝接收。")
+
+
+# Names in a PDF (written with #xx escapes or not) of what runs code or other programs.
+PDF_ACTIVE_NAMES = {b"/JavaScript", b"/JS", b"/Launch", b"/RichMedia", b"/EmbeddedFile"}
+PDF_NAME = re.compile(rb"/[A-Za-z0-9#]+")
+PDF_PAGE_MARKERS = (b"<html", b"<script", b"<!doctype", b"<iframe", b"<body")
+
+
+def _pdf_names(content):
+    for match in PDF_NAME.finditer(content):
+        name = match.group(0)
+        if b"#" in name:
+            name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
+        yield name, match.end()
+
+
+def _check_pdf(content):
+    """The whole file (it is bounded by the upload's limit): no web page, no script, no action
+    run at opening (an /OpenAction that only opens a page, ``[3 0 R /Fit]``, is no action)."""
+    lowered = content.lower()
+    if any(marker in lowered for marker in PDF_PAGE_MARKERS):
+        raise DocumentError(_not_a_document())
+    for name, end in _pdf_names(content):
+        if name in PDF_ACTIVE_NAMES:
+            raise DocumentError(_active_pdf(name))
+        if name == b"/OpenAction" and not content[end : end + 64].lstrip().startswith(b"["):
+            raise DocumentError(_active_pdf(name))
+
+
+def _active_pdf(name):
+    return _(
+        "PDF 文件含有打开时运行的动作或脚本（{name}），拒绝接收。请用“打印为 PDF”重新生成后再上传。"
+    ).format(name=name.decode("ascii", "replace"))
+
+
 def _not_a_document():
     return _("只接收 PDF、DOCX 或 OFD 格式的文件（按文件内容识别，不看扩展名）。")
-
-
-def _looks_like_a_page(head):
-    head = head.lower()
-    return b"<html" in head or b"<script" in head or b"<!doctype" in head
 
 
 # The content-types part of a document is a few kilobytes; a larger one is not read.
@@ -67,9 +129,9 @@ MAX_CONTENT_TYPES = 64 * 1024
 
 def _declares_word(archive, members):
     """A word-processing document: its content types name the main document part, and it has no
-    spreadsheet or slides in it."""
-    if any(name.startswith(("xl/", "ppt/")) for name in members):
-        return False
+    spreadsheet, slides or OFD in it."""
+    if any(name.startswith(("xl/", "ppt/")) for name in members) or OFD_MARK in members:
+        raise DocumentError(_mixed())
     types = members.get("[Content_Types].xml")
     if types is None or types.file_size > MAX_CONTENT_TYPES:
         return False

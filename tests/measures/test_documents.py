@@ -71,6 +71,26 @@ def docx(*extra):
 DOCX = docx()
 OFD = zipped("OFD.xml", "Doc_0/Document.xml")
 XLSX = zipped("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/worksheets/sheet1.xml")
+MIXED = "文件同时含有 OFD 与 Word、Excel 或演示文稿的内容，不是单一格式的文件，拒绝接收。"
+ACTIVE = (
+    "PDF 文件含有打开时运行的动作或脚本（{name}），拒绝接收。请用“打印为 PDF”重新生成后再上传。"
+)
+
+
+def _zeros_ofd():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("OFD.xml", b"\x00" * (8 * 1024 * 1024))
+    content = buffer.getvalue()
+    info = zipfile.ZipFile(io.BytesIO(content)).infolist()[0]
+    return content, info.file_size / info.compress_size
+
+
+ZEROS_OFD, _ZEROS_RATIO = _zeros_ofd()
+INFLATED = (
+    f"文件解压后过大（8 MB，压缩比 {_ZEROS_RATIO:.0f} 倍），超过上限（200 MB，100 倍），"
+    "不像正常的文件，拒绝接收。"
+)
 
 
 def add_url(period, unit, kind):
@@ -252,9 +272,30 @@ REFUSED = {
     ),
     "a PDF header without its end": ("半.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n", NOT_A_DOCUMENT),
     "a spreadsheet carrying Word's part": (
-        "表.docx", zipped("[Content_Types].xml", "word/document.xml", "xl/workbook.xml"),
+        "表.docx", zipped("[Content_Types].xml", "word/document.xml", "xl/workbook.xml"), MIXED,
+    ),
+    # #22: what was accepted as a document.
+    "a web page after a PDF's first kilobyte": (
+        "页.pdf", PDF.replace(b"trailer", b"%" + b"x" * 2000 + b"\n<html><script>x</script>\ntrailer"),
         NOT_A_DOCUMENT,
     ),
+    "a PDF with a script": (
+        "脚.pdf", PDF.replace(b"/Pages 2 0 R", b"/Pages 2 0 R/Names<</JavaScript 3 0 R>>"),
+        ACTIVE.format(name="/JavaScript"),
+    ),
+    "a PDF with a script under an escaped name": (
+        "脚.pdf", PDF.replace(b"/Pages 2 0 R", b"/Pages 2 0 R/Names<</Java#53cript 3 0 R>>"),
+        ACTIVE.format(name="/JavaScript"),
+    ),
+    "a PDF with an action when it opens": (
+        "动.pdf", PDF.replace(b"/Pages 2 0 R", b"/Pages 2 0 R/OpenAction 3 0 R"),
+        ACTIVE.format(name="/OpenAction"),
+    ),
+    "an OFD inflating far past its size": ("大.ofd", ZEROS_OFD, INFLATED),
+    "a spreadsheet carrying OFD.xml": (
+        "表.ofd", zipped("OFD.xml", "[Content_Types].xml", "xl/workbook.xml"), MIXED
+    ),
+    "an OFD carrying Word's part": ("混.ofd", zipped("OFD.xml", "word/document.xml"), MIXED),
     "Word's parts without its content type": (
         "半.docx", zipped("[Content_Types].xml", "word/document.xml"), NOT_A_DOCUMENT
     ),
@@ -504,3 +545,10 @@ def test_a_deleted_items_document_is_no_longer_handed_out_to_anyone(
 
     assert submitter_client.get(document_url(document)).status_code == 404
     assert client.get(document_url(document)).status_code == 404
+
+
+def test_a_pdf_that_opens_at_a_page_is_no_action(submitter_client, zhengzhou, open_period, started):
+    content = PDF.replace(b"/Pages 2 0 R", b"/Pages 2 0 R/OpenAction [3 0 R /Fit]")
+    response = upload(submitter_client, open_period, zhengzhou, "policies", "页.pdf", content)
+    assert response.status_code == 302
+    assert MeasureDocument.objects.get().content_type == PDF_TYPE
