@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import can
 from cities.resolver import UnitResolver, UnknownUnitError
 from lib.banks import bank_group
-from lib.numbers import CENT
+from lib.numbers import CENT, format_amount
 from lib.wording import join_sentences
 from reporting import services
 from reporting.imports import check_import_rights, import_outcome, import_refusal, stored_reports
@@ -245,6 +245,52 @@ def _field_limit_error(name, value):
     return None
 
 
+TOTAL_LABELS = {"合计", "总计", "全省", "全省合计", "小计"}
+# The columns that name a contract: a row whose first filled one says 合计 is a total.
+IDENTIFYING = ("unit", "kind", "pledgor", "uscc", "bank", "registration_number")
+
+
+def _is_total(cells, columns):
+    for name in IDENTIFYING:
+        if name in columns and cells[columns[name]].strip():
+            return heading_key(cells[columns[name]]) in TOTAL_LABELS
+    return False
+
+
+def _total_errors(total, results):
+    """The 合计 row's amount and count against the sums of the rows: a message per difference
+    (or per unreadable figure)."""
+    line, amount_text, items_text = total
+    errors = []
+    for name, text, parse, shown in (
+        ("amount", amount_text, parse_amount, format_amount),
+        ("items", items_text, parse_count, str),
+    ):
+        if not str(text).strip():
+            continue
+        try:
+            expected = parse(text)
+        except ValueError as error:
+            errors.append(
+                _("第 {row} 行合计的“{heading}”：{reason}").format(
+                    row=line, heading=HEADINGS[name], reason=error
+                )
+            )
+            continue
+        actual = sum((r.values[name] for r in results), Decimal(0) if name == "amount" else 0)
+        if expected != actual:
+            errors.append(
+                _("第 {row} 行合计的“{heading}”为 {total}，各行之和为 {sum}，相差 {diff}。").format(
+                    row=line,
+                    heading=HEADINGS[name],
+                    total=shown(expected),
+                    sum=shown(actual),
+                    diff=shown(expected - actual),
+                )
+            )
+    return errors
+
+
 def holds_contracts(rows):
     """Whether the rows hold a table of contracts (how the reader finds its sheet)."""
     try:
@@ -290,10 +336,15 @@ def parse_contracts(
     resolver = UnitResolver()
     results, errors = [], []
     seen, pledgors = {}, {}
+    total = None
     for position, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         line = row_number(row, position)  # the row's number in the file, never renumbered
         cells = row + [""] * (max(columns.values()) + 1 - len(row))
         if not any(cells[c] for c in columns.values()):
+            continue
+        if _is_total(cells, columns):
+            # A hand-made 合计 row: checked against the rows, as the figures import checks it.
+            total = (line, cells[columns["amount"]], cells[columns["items"]])
             continue
         result = ContractRow(line=line, hidden=getattr(row, "hidden", False))
         results.append(result)
@@ -363,6 +414,7 @@ def parse_contracts(
                     row=line, unit=result.unit.name
                 )
             )
+            result.errors[HEADINGS["unit"]] = _("不是本单位的合同：整个文件因此未导入。")
         key = (getattr(result.unit, "pk", None), result.kind, values.get("registration_number"))
         if values.get("registration_number") and key in seen:
             result.errors[HEADINGS["registration_number"]] = _(
@@ -380,6 +432,8 @@ def parse_contracts(
                 ).format(row=first_line, name=first_name)
     if not results:
         errors.append(_("表头之后没有数据行。"))
+    if total is not None and not any(r.errors for r in results):
+        errors += _total_errors(total, results)
     groups, versions = [], {}
     if not errors and not any(r.errors for r in results):
         grouped = defaultdict(list)

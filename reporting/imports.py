@@ -309,6 +309,8 @@ def parse_figures(
                         row=offset, unit=result.unit.name
                     )
                 )
+                # The row is the refusal's reason: shown as refused, never as 新增.
+                result.errors[heading["unit"]] = _("不是本单位的数据：整个文件因此未导入。")
         if not result.errors:
             try:
                 validate_figures(kind, result.amount, result.projects, result.items)

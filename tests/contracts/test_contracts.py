@@ -272,3 +272,35 @@ def test_both_kinds_of_one_unit_in_one_file_are_imported_together(period, review
     ]
     # Both kinds in: the province's import submits the report.
     assert report.state == ReportState.SUBMITTED
+
+
+def contracts_table(rows, total=None):
+    from tests.support.crawl import contracts_csv
+    from uploads.readers import read_rows
+
+    content = contracts_csv(rows).decode()
+    if total is not None:
+        content += "\n" + ",".join(total)
+    return read_rows(content.encode(), "合同.csv")
+
+
+def test_a_hand_made_total_row_is_checked_not_refused_seven_times(open_period, units):
+    """#22: a 合计 row is checked against the rows, as the figures import checks it."""
+    from contracts.imports import parse_contracts
+
+    rows = [("37.11", "2021-03-05"), ("22.26", "2021-06-01")]
+    right = ["合计", "", "", "", "", "4", "59.37", "", ""]
+    preview = parse_contracts(
+        contracts_table(rows, right), open_period, unit=units["郑州"], kind="trademark"
+    )
+    assert preview.errors == [] and [r.errors for r in preview.rows] == [{}, {}]
+    assert len(preview.rows) == 2
+
+    wrong = ["合计", "", "", "", "", "5", "60", "", ""]
+    preview = parse_contracts(
+        contracts_table(rows, wrong), open_period, unit=units["郑州"], kind="trademark"
+    )
+    assert preview.errors == [
+        "第 4 行合计的“金额（万元）”为 60，各行之和为 59.37，相差 0.63。",
+        "第 4 行合计的“件数”为 5，各行之和为 4，相差 1。",
+    ]

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -59,6 +60,13 @@ def test_a_row_for_another_unit_refuses_the_whole_file(client, zhengzhou_submitt
     html = response.content.decode()
     assert "第 3 行是洛阳市的数据，您只能导入本单位的数据，整个文件未导入。" in html
     assert "文件有错误，未导入任何数据。" in html
+    # The row that is the reason is shown as refused, never as a green 新增 (#22).
+    luoyang = re.search(
+        r'<tr class="row-(\w+)">(?:(?!</tr>).)*洛阳市(?:(?!</tr>).)*</tr>', html, re.S
+    )
+    assert luoyang.group(1) == "error"
+    assert "第 3 行「地市」：不是本单位的数据：整个文件因此未导入。" in luoyang.group(0)
+    assert "新增" not in luoyang.group(0)
     assert not PendingImport.objects.exists() and not PledgeFigures.objects.exists()
 
 
