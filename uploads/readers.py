@@ -84,11 +84,17 @@ def _cleaned(rows):
     return [row for row in rows if any(row)]
 
 
+# The sheet of examples in the portal's own templates, which says it is never imported.
+EXAMPLE_SHEETS = {"示例", "Example"}
+
+
 def _choose(sheets, table):
     """(name, rows) of the sheet that holds the table."""
     first = None
     holding = []
     for position, (name, rows) in enumerate(sheets):
+        if name in EXAMPLE_SHEETS and first is not None:
+            continue
         rows = _cleaned(rows)
         if first is None:
             first = (name, rows)

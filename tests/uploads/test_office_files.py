@@ -373,3 +373,49 @@ def test_an_xls_with_too_many_cells_is_refused_before_it_is_parsed():
         "请把需要导入的表格复制到新建的工作簿（或模板）中，另存为 XLSX 后再上传。"
     )
     assert seconds < 1 and peak < 60
+
+
+# ── The portal's own templates, filled in ────────────────────────────────────────────────
+
+
+def filled(content, sheet_rows):
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    for row in sheet_rows:
+        book.worksheets[0].append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_filled_contracts_template_reads_its_first_sheet_not_the_example(
+    client, zhengzhou_submitter, open_period, units
+):
+    from contracts.exports import EXAMPLE_USCC
+    from contracts.imports import parse_contracts, read_contract_rows
+
+    client.force_login(zhengzhou_submitter)
+    template = client.get("/contracts/template/2021/410100.xlsx").content
+    row = ["商标", "郑州某某科技有限公司", EXAMPLE_USCC, "是", "中国银行郑州分行",
+           "Z2021-1", 2, 37.11, "2021-03-05", 12]  # fmt: skip
+    rows = read_contract_rows(filled(template, [row]), "合同.xlsx")
+    assert rows.sheet == "质押合同"
+    preview = parse_contracts(rows, open_period, unit=units["郑州"])
+    assert preview.sheet == "质押合同" and [r.errors for r in preview.rows] == [{}]
+
+
+def test_a_filled_measures_template_reads_its_first_sheet_not_the_example(
+    client, zhengzhou_submitter, open_period, units
+):
+    from measures.imports import EXAMPLES, read_measure_rows
+    from measures.types import MEASURE_TYPES
+
+    client.force_login(zhengzhou_submitter)
+    template = client.get("/measures/imports/template/events/").content
+    rows = read_measure_rows(
+        filled(template, [EXAMPLES["events"]]), "措施.xlsx", MEASURE_TYPES["events"]
+    )
+    assert len(rows) == 2 and rows.sheet != "示例"
