@@ -10,6 +10,11 @@ app_name = "reporting"
 urlpatterns = [
     path("imports/", views_imports.ImportView.as_view(), name="import"),
     path(
+        "imports/template/<kind:kind>.xlsx",
+        views_imports.FiguresTemplateView.as_view(),
+        name="import_template",
+    ),
+    path(
         "imports/<int:pk>/confirm/",
         views_imports.ConfirmImportView.as_view(),
         name="confirm_import",

@@ -1,14 +1,21 @@
 """Uploads of figures: a preview of every row first, then one confirmation saves them all."""
 
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 
-from accounts.roles import can
+from accounts.roles import can, unit_ids
+from cities.models import ReportingUnit, UnitKind
+from lib.downloads import XLSX, attachment_response
+from periods.models import ReportingPeriod
 from uploads.views import TwoStepConfirmView, TwoStepImportView
 
+from .exports import figures_template
 from .forms import ImportForm
 from .imports import apply_import, parse_figures, read_figure_rows
-from .models import PledgeFigures
+from .models import IPKind, PledgeFigures
 
 
 class FiguresImport:
@@ -22,6 +29,9 @@ class FiguresImport:
     preview_template = "reporting/import_preview.html"
     start_url = "reporting:import"
     model = PledgeFigures
+
+    def page_context(self):
+        return {"kinds": list(IPKind)}
 
     def preview(self, pending, approve):
         rows = read_figure_rows(bytes(pending.content), pending.filename)
@@ -76,3 +86,26 @@ def figures_done_url(user, period, units):
     if can(user, "reporting.view_board"):
         return reverse("reporting:board", args=[period.slug])
     return reverse("home")
+
+
+class FiguresTemplateView(LoginRequiredMixin, View):
+    """The table of figures to fill in: a clerk's own units, or every ranked unit for the
+    province; for the period being reported (``?period=``) if one is given."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "reporting.upload_figures"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, kind):
+        user = request.user
+        units = ReportingUnit.objects.order_by("code")
+        if can(user, "reporting.import_report"):
+            units = units.filter(kind__in=UnitKind.ranked())
+        else:
+            units = units.filter(pk__in=unit_ids(user))
+        period = ReportingPeriod.objects.by_slug(request.GET.get("period", "")).first()
+        name = _("{period}{kind}质押融资统计表模板.xlsx").format(
+            period=period.label if period else "", kind=kind.label
+        )
+        return attachment_response(figures_template(kind, list(units), period), XLSX, name)

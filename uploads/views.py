@@ -109,13 +109,20 @@ class TwoStepImportView(LoginRequiredMixin, View):
         """Where a confirmed import leads: where its data can be seen."""
         return "home"
 
+    def page_context(self):
+        """What the upload page shows besides its form (templates to download…)."""
+        return {}
+
     def get(self, request):
-        return render(request, self.template_name, {"form": self.form_class(**self.form_kwargs())})
+        form = self.form_class(**self.form_kwargs())
+        return render(request, self.template_name, {"form": form, **self.page_context()})
 
     def post(self, request):
         form = self.form_class(request.POST, request.FILES, **self.form_kwargs())
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(
+                request, self.template_name, {"form": form, **self.page_context()}, status=400
+            )
         PendingImport.objects.filter(created_at__lt=timezone.now() - ABANDONED_AFTER).delete()
         approve = form.cleaned_data.get("approve", False)
         pending = self.new_pending(form)
@@ -123,7 +130,9 @@ class TwoStepImportView(LoginRequiredMixin, View):
             preview = self.preview(pending, approve)
         except ImportFileError as error:
             form.add_error("file", str(error))
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(
+                request, self.template_name, {"form": form, **self.page_context()}, status=400
+            )
         if preview.ok:
             pending.versions = preview.versions
             pending.save()

@@ -191,3 +191,36 @@ def test_a_province_import_over_a_report_being_corrected_needs_a_tick(
     assert PledgeFigures.objects.get(pk=figures.pk).amount == Decimal("100")
     client.post(f"/imports/{pending.pk}/confirm/", {"replace_reopened": "1"})
     assert PledgeFigures.objects.get(pk=figures.pk).amount == Decimal("200")
+
+
+def test_the_figures_template_lists_a_clerks_units_or_the_provinces_and_imports_filled_in(
+    client, zhengzhou_submitter, reviewer, open_period, units
+):
+    """#22: the figures import has its template, as contracts and measures have theirs."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from reporting.imports import parse_figures, read_figure_rows
+
+    client.force_login(zhengzhou_submitter)
+    assert 'href="/imports/template/patent.xlsx"' in client.get("/imports/").content.decode()
+    answer = client.get(f"/imports/template/trademark.xlsx?period={open_period.slug}")
+    assert answer.status_code == 200 and "attachment" in answer["Content-Disposition"]
+    book = load_workbook(io.BytesIO(answer.content))
+    sheet = book.active
+    assert sheet["A1"].value.startswith(f"{open_period.label}河南省商标质押融资统计表")
+    assert [cell.value for cell in sheet[2]] == ["地市", "金额（万元）", "项目数", "商标件数"]
+    assert [row[0].value for row in sheet.iter_rows(min_row=3)] == ["郑州市"]
+    sheet["B3"], sheet["C3"], sheet["D3"] = 12.5, 1, 2
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = parse_figures(read_figure_rows(buffer.getvalue(), "t.xlsx"), open_period, "trademark")
+    assert [(r.unit.short_name, r.amount, r.errors) for r in preview.rows] == [
+        ("郑州", Decimal("12.50"), {})
+    ]
+
+    client.force_login(reviewer)
+    province = load_workbook(io.BytesIO(client.get("/imports/template/patent.xlsx").content)).active
+    names = [row[0].value for row in province.iter_rows(min_row=3)]
+    assert len(names) == 18 and names[0] == "郑州市" and names[-1] == "济源示范区"

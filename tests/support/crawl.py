@@ -191,6 +191,7 @@ PORTAL_URLS = {
         },
     },
     "reporting:import": ONE,
+    "reporting:import_template": {"": {"kind": "patent"}},
     "reporting:confirm_import": {"": {"pk": W("pending", "figures")}},
     "reporting:ranked_table": {
         "": {"period": "2021", "kind": "patent"},
@@ -918,6 +919,7 @@ REACHED_BY = {
     "analysis:unit": {SUBMITTER, REVIEWER, ADMINISTRATOR},
     "analysis:comparison": {REVIEWER, ADMINISTRATOR},
     "reporting:import": {SUBMITTER, REVIEWER},
+    "reporting:import_template": {SUBMITTER, REVIEWER},
     "reporting:ranked_table": {SUBMITTER, REVIEWER, ADMINISTRATOR},
     "reporting:board": {REVIEWER, ADMINISTRATOR},
     "reporting:report": {SUBMITTER, REVIEWER, ADMINISTRATOR},
@@ -1022,6 +1024,7 @@ ANSWERS = {
     "analysis:unit[luoyang]": ("L 404 200 200 200 200 404 404", "L 405 405 405 405 405 405 405"),
     "analysis:comparison": ("L 403 403 200 200 200 403 403", "L 403 403 405 405 405 403 403"),
     "reporting:import": ("L 200 200 200 200 200 403 403", "L 400 400 200 200 200 403 403"),
+    "reporting:import_template": ("L 200 200 200 200 200 403 403", "L 405 405 405 405 405 403 403"),
     "reporting:confirm_import": ("L 405 405 405 405 405 403 403", "L 302 404 404 404 404 403 403"),
     "reporting:ranked_table": ("L 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405"),
     "reporting:ranked_table[2020]": ("L 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405"),
