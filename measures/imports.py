@@ -236,13 +236,18 @@ class MeasurePreview:
     rows: list
     errors: list = field(default_factory=list)  # file-level messages
     versions: dict = field(default_factory=dict)  # {unit id: report version seen (0: none)}
-    existing: int = 0  # the report's items of this kind, which confirming replaces
+    replaced: list = field(default_factory=list)  # the report's items of this kind, which
+    # confirming replaces (named, so that the user ticks knowing what goes)
     on_behalf: bool = False  # the province imports: confirming submits the report
     sheet: str = ""  # the worksheet read, named when the workbook has several
 
     @property
     def ok(self):
         return not self.errors and not any(row.errors for row in self.rows)
+
+    @property
+    def existing(self):
+        return len(self.replaced)
 
     @property
     def error_rows(self):
@@ -317,13 +322,13 @@ def parse_measures(rows, period, unit, measure_type, user):
         versions={str(unit.pk): report.version if report else 0},
         # Only where the user may read the report's items: its unit, or the province once it
         # is submitted (a draft refuses the province's import, above).
-        existing=measure_type.items(report).count() if report and not reason else 0,
+        replaced=[str(item) for item in measure_type.items(report)] if report and not reason else [],
         on_behalf=can(user, "measures.import_report", report or unit),
     )
 
 
 @transaction.atomic
-def apply_measures(preview, user, source, *, versions=None):
+def apply_measures(preview, user, source, *, versions=None, replace_items=False):
     """Replace the kind's items on the unit's report by the file's rows, all or none.
 
     The unit's own submitter imports into its editable report (``open_for_change``, as the
@@ -333,6 +338,13 @@ def apply_measures(preview, user, source, *, versions=None):
     """
     if not preview.ok:
         raise ImportFileError(_("文件有错误，未导入任何数据。"))
+    if preview.replaced and not replace_items:
+        raise ImportFileError(
+            _(
+                "导入将替换本报表现有的 {count} 项：请核对预览中列出的将被替换的条目，"
+                "勾选确认后再导入。"
+            ).format(count=len(preview.replaced))
+        )
     unit, period, measure_type = preview.unit, preview.period, preview.measure_type
     versions = preview.versions if versions is None else versions
     expected = versions.get(str(unit.pk))

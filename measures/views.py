@@ -343,7 +343,11 @@ class MeasuresImport:
     def apply(self, preview, pending, approve):
         self.applied = preview
         return apply_measures(
-            preview, self.request.user, pending.filename, versions=pending.versions
+            preview,
+            self.request.user,
+            pending.filename,
+            versions=pending.versions,
+            replace_items=self.request.POST.get("replace_items") == "1",
         )
 
     def success_message(self, changed):

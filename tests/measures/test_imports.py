@@ -125,9 +125,11 @@ def upload(client, content, kind, unit, period, name="措施.xlsx"):
     )
 
 
-def confirm(client, pending=None):
+def confirm(client, pending=None, ticked=True):
+    """Confirm the upload, the replaced items ticked as checked (the page requires the tick)."""
     pending = pending or PendingImport.objects.get()
-    return client.post(f"/measures/imports/{pending.pk}/confirm/", follow=True)
+    data = {"replace_items": "1"} if ticked else {}
+    return client.post(f"/measures/imports/{pending.pk}/confirm/", data, follow=True)
 
 
 def shown_errors(response):
@@ -641,3 +643,29 @@ def test_the_province_may_correct_a_submitted_report_by_a_file(
         (WorkflowAction.SUBMIT, ReportState.SUBMITTED),
         (WorkflowAction.IMPORT, ReportState.SUBMITTED),
     ]
+
+
+def test_the_preview_lists_each_typed_item_it_replaces_and_confirming_needs_the_tick(
+    client, zhengzhou_submitter, units, period
+):
+    """#22: a measures import replaced the kind's typed items without listing them (a typed
+    银企对接会 was lost)."""
+    report = existing_report(zhengzhou_submitter, units["郑州"], period, "events")
+    typed = str(report.events.get())
+    client.force_login(zhengzhou_submitter)
+    response = upload(
+        client, xlsx([HEADINGS["events"], *GOOD["events"]]), "events", units["郑州"], period
+    )
+    page = response.content.decode()
+    listed = re.search(r'<div class="callout warning" id="replaced-items">(.*?)</div>', page, re.S)
+    assert f"<li>{html.escape(typed)}</li>" in listed.group(1)
+    assert 'name="replace_items" value="1" required' in listed.group(1)
+
+    refused = confirm(client, ticked=False)
+    assert messages_of(refused) == [
+        "未导入：导入将替换本报表现有的 1 项：请核对预览中列出的将被替换的条目，勾选确认后再导入。"
+    ]
+    assert [str(item) for item in report.events.all()] == [typed], "nothing replaced"
+    assert confirm(client).status_code == 200
+    report.refresh_from_db()
+    assert stored(report, "events") == STORED["events"]

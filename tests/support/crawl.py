@@ -812,7 +812,7 @@ def post_data(key, variant, persona, path, client):
         return {"file": SimpleUploadedFile("措施.csv", MEASURES_CSV), "period": WORLD.period,
                 "unit": WORLD.unit["郑州"], "measure_type": "events"}  # fmt: skip
     if key == "measures:confirm_import":
-        return {}
+        return {"replace_items": "1"}
     if key.endswith("_delete"):
         return {"post": "yes"}
     data = form_on_page(path)
