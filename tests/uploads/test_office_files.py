@@ -1,9 +1,12 @@
 """Tables as offices make them (#22): each read as the clerk sees it in Excel or WPS, and
 each refusal naming the row the clerk sees."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reporting.imports import parse_figures
 from reporting.models import IPKind
@@ -419,3 +422,54 @@ def test_a_filled_measures_template_reads_its_first_sheet_not_the_example(
         filled(template, [EXAMPLES["events"]]), "措施.xlsx", MEASURE_TYPES["events"]
     )
     assert len(rows) == 2 and rows.sheet != "示例"
+
+
+# ── The same as openpyxl reads it ────────────────────────────────────────────────────────
+
+CELL_VALUES = st.one_of(
+    st.integers(min_value=-(10**9), max_value=10**9),
+    st.decimals(min_value=-(10**7), max_value=10**7, places=2).map(float),
+    st.text(alphabet="郑州洛阳开封合计金额abcXYZ 0123456789-", min_size=1, max_size=12).filter(
+        str.strip
+    ),
+    st.dates(min_value=datetime.date(1950, 1, 1)),
+)
+SPARSE_SHEETS = st.dictionaries(
+    st.tuples(st.integers(1, 60), st.integers(1, 8)), CELL_VALUES, min_size=1, max_size=40
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=SPARSE_SHEETS, hidden=st.sets(st.integers(1, 60), max_size=5))
+def test_sparse_sheets_read_as_openpyxl_reads_them_row_numbers_included(cells, hidden):
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from uploads.readers import _cell_text
+
+    book = Workbook()
+    sheet = book.active
+    for (row, column), value in cells.items():
+        sheet.cell(row, column, value)
+        if isinstance(value, datetime.date):
+            sheet.cell(row, column).number_format = "yyyy-mm-dd"
+    for row in hidden:
+        sheet.row_dimensions[row].hidden = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    content = buffer.getvalue()
+
+    theirs = load_workbook(io.BytesIO(content), data_only=True).active
+    width = max(column for _row, column in cells)
+    expected = []
+    for row in theirs.iter_rows(min_row=1, max_row=theirs.max_row, max_col=width):
+        texts = [_cell_text(cell.value) for cell in row]
+        if any(texts):
+            number = row[0].row
+            expected.append((number, bool(theirs.row_dimensions[number].hidden), texts))
+    ours = [
+        (row.number, row.hidden, list(row) + [""] * (width - len(row)))
+        for row in read_rows(content, "表.xlsx")
+    ]
+    assert ours == expected
