@@ -32,7 +32,63 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests import golden, hostile_xlsx  # noqa: E402
+from tests.support import golden, hostile_xlsx  # noqa: E402
+
+
+def legacy_xls(cells):
+    """An Excel 97 workbook (xlwt) holding ``cells``: {(row, column): value}."""
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    for (row, column), value in cells.items():
+        sheet.write(row, column, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def zeros_ofd(gigabytes=1):
+    """An OFD whose one member inflates to ``gigabytes`` of zeros (about 1 MB a gigabyte)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("OFD.xml", "w", force_zip64=True) as member:
+            chunk = b"\x00" * (64 * 1024 * 1024)
+            for _ in range(gigabytes * 16):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def hostile_documents():
+    """Documents attached to a measure (#22): each must be refused as fast as a table."""
+    import io
+    import zipfile
+
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    trailer = b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    spreadsheet = io.BytesIO()
+    with zipfile.ZipFile(spreadsheet, "w") as archive:
+        for name in ("[Content_Types].xml", "xl/workbook.xml", "OFD.xml"):
+            archive.writestr(name, "<x/>")
+    return {
+        "PDF, a page after 1 KB": pdf
+        + b"%"
+        + b"x" * 2000
+        + b"\n<html><script>x</script>"
+        + trailer,
+        "PDF 9 MB, script at the end": pdf
+        + b"%"
+        + b"x" * (9 * 1024 * 1024)
+        + b"\n3 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\n"
+        + trailer,
+        "OFD inflating to 1 GB": zeros_ofd(1),
+        "XLSX carrying OFD.xml": spreadsheet.getvalue(),
+    }
 
 
 def hostile_files():
@@ -41,6 +97,12 @@ def hostile_files():
         "5.5M shared strings": hostile_xlsx.many_shared_strings(),
         "160 rows x 16,384 cells": hostile_xlsx.very_wide_rows(),
         "formula without value": hostile_xlsx.build(hostile_xlsx.sheet_xml(formula)),
+        # Legacy XLS (#22): one cell far out (xlrd used to build the whole grid), and 9 MB of
+        # cells (xlrd used to parse them all before the budget said no).
+        "XLS cell at (65535, 255)": legacy_xls({(0, 0): "地市", (65535, 255): 1}),
+        "XLS 9 MB of cells": legacy_xls(
+            {(row, column): row + column / 7 for row in range(60_000) for column in range(8)}
+        ),
     }
 
 
@@ -63,6 +125,8 @@ class Portal:
             "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
             "DJANGO_CACHE_DIR": str(work / "cache"),
             "DJANGO_STATIC_ROOT": str(work / "static"),
+            # One set of fonts for every checkout measured (another checkout has fetched none).
+            "DJANGO_CIRCULAR_FANDOL_DIR": str(ROOT / "var" / "fonts" / "fandol"),
         }
         # The demo (its accounts) is made in a local run; the portal is served as production
         # runs it, over plain HTTP on loopback.
@@ -74,6 +138,8 @@ class Portal:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_SECURE_COOKIES": "false",
+            # Plain HTTP on loopback: the deployment checks' HTTPS warnings, silenced by name.
+            "DJANGO_SILENCED_CHECKS": "security.W008,security.W012,security.W016",
         }
         python = Path(sys.executable)
         for command, env in (
@@ -104,6 +170,15 @@ class Portal:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
         self.url = f"http://127.0.0.1:{self.port}"
+        # Listening is not answering: the workers boot the portal first.
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.url}/accounts/login/", timeout=10).read()
+                break
+            except OSError:
+                if self.server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn does not answer") from None
+                time.sleep(0.5)
 
     def period(self):
         result = subprocess.run(
@@ -191,6 +266,33 @@ class Browser:
         )
         return seconds, status, (next(filter(None, message.groups())) if message else "")
 
+    def upload_document(self, content, period="2021", code="410100"):
+        """A policy with ``content`` as its document, on 郑州's measures of the period."""
+        path = f"/measures/{period}/{code}/policies/add/"
+        page = self.opener.open(self.url + path, timeout=30).read().decode()
+        version = re.search(r'name="version" value="(\d*)"', page)
+        fields = {
+            "title": "巡检政策", "issuer": "郑州市市场监督管理局", "document_number": "郑知〔2021〕3号",
+            "issued_on": "2021-03-05", "type": "interest", "in_force": "on",
+            "version": version.group(1) if version else "", "csrfmiddlewaretoken": self.csrf(),
+        }  # fmt: skip
+        boundary = uuid.uuid4().hex
+        parts = [
+            (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n').encode()
+            for name, value in fields.items()
+        ]  # fmt: skip
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="document"; filename="x.pdf"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        started = time.perf_counter()
+        status, html = self.post(path, b"".join(parts), f"multipart/form-data; boundary={boundary}")
+        seconds = time.perf_counter() - started
+        message = re.search(r'<span class="error">([^<]*)</span>', html)
+        return seconds, status, (message.group(1) if message else "")
+
 
 class Watch:
     """Samples the workers' memory and times the log-in page while uploads run."""
@@ -226,7 +328,7 @@ class Watch:
             thread.join()
 
 
-def measure(code, files):
+def measure(code, files, documents=None):
     work = Path(tempfile.mkdtemp(prefix="hostile-"))
     portal = Portal(code, work)
     try:
@@ -243,8 +345,11 @@ def measure(code, files):
                 watch = Watch(portal)
                 results = [None] * together
 
-                def send(index, browser, content=content, results=results):
-                    results[index] = browser.upload(content, period)
+                def send(index, browser, content=content, results=results, name=name):
+                    if documents and name in documents:
+                        results[index] = browser.upload_document(content)
+                    else:
+                        results[index] = browser.upload(content, period)
 
                 threads = [
                     threading.Thread(target=send, args=(i, browser))
@@ -277,10 +382,11 @@ def main():
     parser.add_argument("--code", action="append", default=[], help="another checkout to measure")
     args = parser.parse_args()
     files = hostile_files()
-    for name, content in files.items():
+    documents = hostile_documents()
+    for name, content in {**files, **documents}.items():
         print(f"{name}: {len(content) / 1024:.0f} KB")
     for code in [ROOT, *args.code]:
-        measure(code, files)
+        measure(code, {**files, **documents}, documents)
 
 
 if __name__ == "__main__":
