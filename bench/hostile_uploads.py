@@ -268,7 +268,7 @@ class Browser:
 
     def upload_document(self, content, period="2021", code="410100"):
         """A policy with ``content`` as its document, on 郑州's measures of the period."""
-        path = f"/measures/{period}/{code}/policies/add/"
+        path = f"/measures/{period}/{code}/policies/new/"
         page = self.opener.open(self.url + path, timeout=30).read().decode()
         version = re.search(r'name="version" value="(\d*)"', page)
         fields = {
