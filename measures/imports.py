@@ -322,7 +322,9 @@ def parse_measures(rows, period, unit, measure_type, user):
         versions={str(unit.pk): report.version if report else 0},
         # Only where the user may read the report's items: its unit, or the province once it
         # is submitted (a draft refuses the province's import, above).
-        replaced=[str(item) for item in measure_type.items(report)] if report and not reason else [],
+        replaced=[str(item) for item in measure_type.items(report)]
+        if report and not reason
+        else [],
         on_behalf=can(user, "measures.import_report", report or unit),
     )
 
