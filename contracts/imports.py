@@ -34,7 +34,7 @@ from uploads.parsing import (
     portable_limit_error,
     refusal_message,
 )
-from uploads.readers import ImportFileError, read_rows, row_number, sheet_named
+from uploads.readers import ImportFileError, read_rows, row_number, row_place, sheet_named
 from workflow.services import WorkflowError, open_report
 
 from .models import INCLUSIVE_LIMIT, ContractBatch, PledgeContract, validate_uscc
@@ -98,10 +98,15 @@ def parse_sme(text):
 class ContractRow:
     line: int
     hidden: bool = False  # a row the spreadsheet hides (the preview says so)
+    sheet: str = ""  # its sheet, when the workbook has several
     unit: object = None
     kind: str = ""
     values: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
+
+    @property
+    def place(self):
+        return row_place(self.line, self.hidden, self.sheet)
 
 
 @dataclass
@@ -346,7 +351,9 @@ def parse_contracts(
             # A hand-made 合计 row: checked against the rows, as the figures import checks it.
             total = (line, cells[columns["amount"]], cells[columns["items"]])
             continue
-        result = ContractRow(line=line, hidden=getattr(row, "hidden", False))
+        result = ContractRow(
+            line=line, hidden=getattr(row, "hidden", False), sheet=sheet_named(rows)
+        )
         results.append(result)
         if "unit" in columns:
             try:

@@ -26,7 +26,7 @@ from uploads.parsing import (
     portable_limit_error,
     refusal_message,
 )
-from uploads.readers import ImportFileError, read_rows, row_number, sheet_named
+from uploads.readers import ImportFileError, read_rows, row_number, row_place, sheet_named
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import WorkflowError, open_report, province_lock_reason, transition
 
@@ -223,9 +223,14 @@ def parse_cell(model_field, text):
 class ItemRow:
     line: int  # the row's number in the file (1-based)
     hidden: bool = False  # a row the spreadsheet hides (the preview says so)
+    sheet: str = ""  # its sheet, when the workbook has several
     values: dict = field(default_factory=dict)
     item: object = None  # the item built from the row (not saved), when it has no error
     errors: dict = field(default_factory=dict)  # column heading → message
+
+    @property
+    def place(self):
+        return row_place(self.line, self.hidden, self.sheet)
 
 
 @dataclass
@@ -289,7 +294,7 @@ def parse_measures(rows, period, unit, measure_type, user):
         cells = row + [""] * (len(header) - len(row))
         if not any(cells[column] for column in columns.values()):
             continue
-        result = ItemRow(line=line, hidden=getattr(row, "hidden", False))
+        result = ItemRow(line=line, hidden=getattr(row, "hidden", False), sheet=sheet_named(rows))
         results.append(result)
         for name, column in columns.items():
             try:

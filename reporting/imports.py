@@ -26,7 +26,7 @@ from uploads.parsing import (
     portable_limit_error,
     refusal_message,
 )
-from uploads.readers import ImportFileError, read_rows, row_number, sheet_named
+from uploads.readers import ImportFileError, read_rows, row_number, row_place, sheet_named
 from workflow.models import ReportState, WorkflowAction
 from workflow.services import MOVES, WorkflowError, lock_reason, province_lock_reason
 
@@ -117,6 +117,7 @@ def _find_header(rows, kind):
 class RowResult:
     line: int  # row number in the file (1-based)
     hidden: bool = False  # a row the spreadsheet hides (the preview says so)
+    sheet: str = ""  # its sheet, when the workbook has several
     unit: object = None
     amount: Decimal | None = None
     projects: int | None = None
@@ -146,6 +147,10 @@ class RowResult:
         if self.previous is None:
             return "new"
         return "unchanged" if self.previous == self.values else "changed"
+
+    @property
+    def place(self):
+        return row_place(self.line, self.hidden, self.sheet)
 
 
 @dataclass
@@ -280,7 +285,9 @@ def parse_figures(
             cells[c] for c in (columns["amount"], columns["projects"], columns["items"])
         ):
             continue
-        result = RowResult(line=offset, hidden=getattr(row, "hidden", False))
+        result = RowResult(
+            line=offset, hidden=getattr(row, "hidden", False), sheet=sheet_named(rows)
+        )
         for name, parse in (
             ("amount", parse_amount),
             ("projects", parse_count),

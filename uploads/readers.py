@@ -40,6 +40,18 @@ def row_number(row, fallback):
 MAX_SHEETS = 10
 
 
+def row_place(line, hidden=False, sheet=""):
+    """How a message names a row: 第 7 行, 第 7 行（隐藏行）, 工作表“专利”第 7 行 (the sheet named
+    when the workbook has several)."""
+    if sheet:
+        if hidden:
+            return _("工作表“{sheet}”第 {row} 行（隐藏行）").format(sheet=sheet, row=line)
+        return _("工作表“{sheet}”第 {row} 行").format(sheet=sheet, row=line)
+    if hidden:
+        return _("第 {row} 行（隐藏行）").format(row=line)
+    return _("第 {row} 行").format(row=line)
+
+
 def sheet_named(rows):
     """The name of the sheet ``rows`` were read from, when the workbook has several, else ""."""
     return getattr(rows, "sheet", "") if getattr(rows, "sheet_count", 1) > 1 else ""
@@ -271,7 +283,10 @@ def _read_xls(content, max_rows, max_cells):
     _check_xls_budget(content, max_rows, max_cells)
     try:
         # Rows as long as their own cells (not padded to the widest): memory follows the cells.
-        book = xlrd.open_workbook(file_contents=content, on_demand=True, ragged_rows=True)
+        # Formatting too: which rows are hidden (bounded by the records' scan above).
+        book = xlrd.open_workbook(
+            file_contents=content, on_demand=True, ragged_rows=True, formatting_info=True
+        )
         sheets = [book.sheet_by_index(index) for index in range(book.nsheets)]
     except Exception as error:  # xlrd raises XLRDError and struct errors on a broken file
         raise ImportFileError(_("文件已损坏，无法作为 XLS 打开。")) from error
@@ -304,5 +319,6 @@ def _xls_sheet(book, sheet, max_rows):
                     values[column] = xlrd.xldate.xldate_as_datetime(values[column], book.datemode)
                 except (ValueError, OverflowError, xlrd.xldate.XLDateError):
                     pass  # left as the number: the column's parser says it is no date
-        rows.append(SheetRow(values, number + 1))
+        info = sheet.rowinfo_map.get(number)
+        rows.append(SheetRow(values, number + 1, hidden=bool(info is not None and info.hidden)))
     return sheet.name, rows

@@ -473,3 +473,16 @@ def test_sparse_sheets_read_as_openpyxl_reads_them_row_numbers_included(cells, h
         for row in read_rows(content, "表.xlsx")
     ]
     assert ours == expected
+
+
+def test_a_rows_message_names_its_sheet_when_the_workbook_has_several(
+    client, administrator_user, period
+):
+    from tests.support.files import upload
+    from tests.support.office_files import workbook_of_sheets
+
+    bad = ("专利", [HEADINGS, ["1", "郑州", "八十", "2", "3"]])
+    client.force_login(administrator_user)
+    response = upload(client, workbook_of_sheets([NOTES, bad]), name="表.xlsx", period=period)
+    page = preview_page(client, response)
+    assert "工作表“专利”第 2 行「质押金额（万元）」：“八十”不是金额。" in page
