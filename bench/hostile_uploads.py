@@ -33,21 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.support import golden, hostile_xlsx  # noqa: E402
-
-
-def legacy_xls(cells):
-    """An Excel 97 workbook (xlwt) holding ``cells``: {(row, column): value}."""
-    import io
-
-    import xlwt
-
-    book = xlwt.Workbook()
-    sheet = book.add_sheet("Sheet1")
-    for (row, column), value in cells.items():
-        sheet.write(row, column, value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+from tests.support.office_files import legacy_xls  # noqa: E402
 
 
 def zeros_ofd(gigabytes=1):

@@ -35,16 +35,9 @@ def as_xlsx(rows):
 
 
 def as_xls(rows):
-    import xlwt
+    from tests.support.office_files import legacy_workbook_of_sheets
 
-    book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet("Sheet1")
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            sheet.write(r, c, value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return legacy_workbook_of_sheets([("Sheet1", rows)])
 
 
 def upload(client, content, name="表.csv", period=None, kind="patent", **extra):

@@ -82,6 +82,19 @@ def workbook_of_sheets(sheets, active=0, hidden=()):
     return buffer.getvalue()
 
 
+def legacy_xls(cells):
+    """An Excel 97 workbook (xlwt) holding ``cells``: {(row, column): value}, 0-based."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    for (row, column), value in cells.items():
+        sheet.write(row, column, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def legacy_workbook_of_sheets(sheets):
     """An XLS of several sheets, the first shown."""
     import xlwt

@@ -329,17 +329,9 @@ def test_excels_unicode_text_reads_as_a_table(period, bom):
 
 
 def xls_with(cells):
-    import io
+    from tests.support.office_files import legacy_xls
 
-    import xlwt
-
-    book = xlwt.Workbook()
-    sheet = book.add_sheet("Sheet1")
-    for (row, column), value in cells.items():
-        sheet.write(row, column, value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return legacy_xls(cells)
 
 
 def refused_within_budget(content):
