@@ -48,15 +48,15 @@ def local_passwords_only(view_class):
     """``view_class`` answering 404 once local passwords are off (a reset by e-mail would be a
     way in past the identity platform)."""
 
-    class View(view_class):
+    class Guarded(view_class):
         def dispatch(self, request, *args, **kwargs):
             if settings.LOCAL_LOGIN != "all":
                 raise Http404("local passwords are off")
             return super().dispatch(request, *args, **kwargs)
 
-    View.__name__ = view_class.__name__
-    View.__qualname__ = view_class.__qualname__
-    return View
+    Guarded.__name__ = view_class.__name__
+    Guarded.__qualname__ = view_class.__qualname__
+    return Guarded
 
 
 def safe_next(request, target):
