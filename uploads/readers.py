@@ -253,6 +253,8 @@ def _check_xls_budget(content, max_rows, max_cells):
     while position + 4 <= end:
         kind, length = struct.unpack_from("<HH", stream, position)
         position += 4
+        if position + length > end:
+            return  # a record cut short: xlrd says the file is damaged
         if kind in BIFF_CELLS and length >= 4:
             row = struct.unpack_from("<H", stream, position)[0]
             if row + 1 > max_rows:
@@ -285,7 +287,11 @@ def _read_xls(content, max_rows, max_cells):
         # Rows as long as their own cells (not padded to the widest): memory follows the cells.
         # Formatting too: which rows are hidden (bounded by the records' scan above).
         book = xlrd.open_workbook(
-            file_contents=content, on_demand=True, ragged_rows=True, formatting_info=True
+            file_contents=content,
+            on_demand=True,
+            ragged_rows=True,
+            formatting_info=True,
+            logfile=io.StringIO(),  # its warnings about a damaged file are not the log's
         )
         sheets = [book.sheet_by_index(index) for index in range(book.nsheets)]
     except Exception as error:  # xlrd raises XLRDError and struct errors on a broken file

@@ -478,3 +478,17 @@ def test_a_rows_message_names_its_sheet_when_the_workbook_has_several(
     response = upload(client, workbook_of_sheets([NOTES, bad]), name="表.xlsx", period=period)
     page = preview_page(client, response)
     assert "工作表“专利”第 2 行「质押金额（万元）」：“八十”不是金额。" in page
+
+
+@pytest.mark.parametrize("record", [b"\x03\x02\x04\x00", b"\xfc\x00\x08\x00\x01\x00"])
+def test_the_xls_scan_stops_at_a_record_cut_short_and_lets_xlrd_judge(monkeypatch, record):
+    """Found from outside: the records' scan read past a record cut short (struct.error, a
+    server error): a NUMBER record's header without its body, an SST record's without its
+    counts. (The scan is shown the cut stream; xlrd reads the file itself.)"""
+    import xlrd.compdoc
+
+    from tests.support.office_files import legacy_xls
+
+    content = legacy_xls({(0, 0): "地市", (1, 0): "郑州"})
+    monkeypatch.setattr(xlrd.compdoc.CompDoc, "get_named_stream", lambda self, name: record)
+    assert [list(row) for row in read_rows(content, "表.xls")] == [["地市"], ["郑州"]]
