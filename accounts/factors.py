@@ -39,6 +39,10 @@ User = get_user_model()
 
 PENDING = "portal_pending_login"
 VERIFIED = "portal_second_factor"
+# A logged-in user enrolling by choice: the authenticator being enrolled, kept across reloads.
+ENROLLING = "portal_enrolment_device"
+# The recovery codes to show once, and where to go after.
+RECOVERY_CODES_TO_SHOW = "portal_recovery_codes"
 # Minutes between the password (or ticket) and the code before the first step must be redone.
 PENDING_SECONDS = 5 * 60
 RECOVERY_CODES = 10

@@ -219,7 +219,7 @@ class EnrolView(View):
             data["device"] = device.pk
             request.session[factors.PENDING] = data
         else:
-            request.session["portal_enrolment_device"] = device.pk
+            request.session[factors.ENROLLING] = device.pk
         context = {
             "form": form,
             "qr": factors.qr_svg(device),
@@ -239,7 +239,7 @@ class EnrolView(View):
     def device_id(self, request, data):
         if data is not None:
             return data.get("device")
-        return request.session.get("portal_enrolment_device")
+        return request.session.get(factors.ENROLLING)
 
     def get(self, request):
         user, data = self.person(request)
@@ -268,13 +268,13 @@ class EnrolView(View):
                 ),
             )
             return self.page(request, user, data, form)
-        request.session.pop("portal_enrolment_device", None)
+        request.session.pop(factors.ENROLLING, None)
         if data is not None:
             response = _finish(request, user, "totp")
-            request.session["portal_recovery_codes"] = {"codes": codes, "next": response.url}
+            request.session[factors.RECOVERY_CODES_TO_SHOW] = {"codes": codes, "next": response.url}
         else:
             request.session[factors.VERIFIED] = "totp"
-            request.session["portal_recovery_codes"] = {
+            request.session[factors.RECOVERY_CODES_TO_SHOW] = {
                 "codes": codes,
                 "next": reverse("second_factor"),
             }
@@ -286,7 +286,7 @@ class RecoveryCodesView(LoginRequiredMixin, View):
     """The ten recovery codes, shown once, right after enrolment."""
 
     def get(self, request):
-        shown = request.session.pop("portal_recovery_codes", None)
+        shown = request.session.pop(factors.RECOVERY_CODES_TO_SHOW, None)
         if not shown:
             return redirect("second_factor")
         return render(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import can
 from cities.resolver import UnitResolver, UnknownUnitError
 from lib.banks import bank_group
-from lib.numbers import CENT, format_amount
+from lib.numbers import CENT
 from lib.wording import join_sentences
 from reporting import services
 from reporting.imports import check_import_rights, import_outcome, import_refusal, stored_reports
@@ -33,6 +33,7 @@ from uploads.parsing import (
     parse_yes_no,
     portable_limit_error,
     refusal_message,
+    total_mismatch,
 )
 from uploads.readers import ImportFileError, read_rows, row_number, row_place, sheet_named
 from workflow.services import WorkflowError, open_report
@@ -267,9 +268,9 @@ def _total_errors(total, results):
     (or per unreadable figure)."""
     line, amount_text, items_text = total
     errors = []
-    for name, text, parse, shown in (
-        ("amount", amount_text, parse_amount, format_amount),
-        ("items", items_text, parse_count, str),
+    for name, text, parse in (
+        ("amount", amount_text, parse_amount),
+        ("items", items_text, parse_count),
     ):
         if not str(text).strip():
             continue
@@ -283,16 +284,9 @@ def _total_errors(total, results):
             )
             continue
         actual = sum((r.values[name] for r in results), Decimal(0) if name == "amount" else 0)
-        if expected != actual:
-            errors.append(
-                _("第 {row} 行合计的“{heading}”为 {total}，各行之和为 {sum}，相差 {diff}。").format(
-                    row=line,
-                    heading=HEADINGS[name],
-                    total=shown(expected),
-                    sum=shown(actual),
-                    diff=shown(expected - actual),
-                )
-            )
+        message = total_mismatch(line, HEADINGS[name], expected, actual)
+        if message:
+            errors.append(message)
     return errors
 
 
@@ -342,6 +336,7 @@ def parse_contracts(
     results, errors = [], []
     seen, pledgors = {}, {}
     total = None
+    sheet = sheet_named(rows)
     for position, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         line = row_number(row, position)  # the row's number in the file, never renumbered
         cells = row + [""] * (max(columns.values()) + 1 - len(row))
@@ -351,9 +346,7 @@ def parse_contracts(
             # A hand-made 合计 row: checked against the rows, as the figures import checks it.
             total = (line, cells[columns["amount"]], cells[columns["items"]])
             continue
-        result = ContractRow(
-            line=line, hidden=getattr(row, "hidden", False), sheet=sheet_named(rows)
-        )
+        result = ContractRow(line=line, hidden=getattr(row, "hidden", False), sheet=sheet)
         results.append(result)
         if "unit" in columns:
             try:
@@ -487,7 +480,7 @@ def parse_contracts(
                     )
                 )
     return ContractPreview(
-        sheet=sheet_named(rows),
+        sheet=sheet,
         period=period,
         rows=results,
         groups=groups,

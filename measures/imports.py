@@ -289,12 +289,13 @@ def parse_measures(rows, period, unit, measure_type, user):
     report = MeasureReport.objects.filter(unit=unit, period=period).first()
     checked_against = report or MeasureReport(unit=unit, period=period)
     results = []
+    sheet = sheet_named(rows)
     for position, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         line = row_number(row, position)  # the row's number in the file, never renumbered
         cells = row + [""] * (len(header) - len(row))
         if not any(cells[column] for column in columns.values()):
             continue
-        result = ItemRow(line=line, hidden=getattr(row, "hidden", False), sheet=sheet_named(rows))
+        result = ItemRow(line=line, hidden=getattr(row, "hidden", False), sheet=sheet)
         results.append(result)
         for name, column in columns.items():
             try:
@@ -318,7 +319,7 @@ def parse_measures(rows, period, unit, measure_type, user):
     if reason:
         errors.append(_("{unit}：{reason}").format(unit=unit.name, reason=reason))
     return MeasurePreview(
-        sheet=sheet_named(rows),
+        sheet=sheet,
         period=period,
         unit=unit,
         measure_type=measure_type,

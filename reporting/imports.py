@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import can
 from cities.resolver import UnitResolver, UnknownUnitError
-from lib.numbers import format_amount
 from lib.wording import join_names, join_sentences
 from uploads.parsing import (
     heading_key,
@@ -25,6 +24,7 @@ from uploads.parsing import (
     parse_count,
     portable_limit_error,
     refusal_message,
+    total_mismatch,
 )
 from uploads.readers import ImportFileError, read_rows, row_number, row_place, sheet_named
 from workflow.models import ReportState, WorkflowAction
@@ -277,6 +277,7 @@ def parse_figures(
     resolver = UnitResolver()
     parsed, errors, seen = [], [], {}
     total = None
+    sheet = sheet_named(rows)
     for position, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         offset = row_number(row, position)  # the row's number in the file, never renumbered
         cells = row + [""] * (len(header) - len(row))
@@ -285,9 +286,7 @@ def parse_figures(
             cells[c] for c in (columns["amount"], columns["projects"], columns["items"])
         ):
             continue
-        result = RowResult(
-            line=offset, hidden=getattr(row, "hidden", False), sheet=sheet_named(rows)
-        )
+        result = RowResult(line=offset, hidden=getattr(row, "hidden", False), sheet=sheet)
         for name, parse in (
             ("amount", parse_amount),
             ("projects", parse_count),
@@ -364,21 +363,11 @@ def parse_figures(
         for name, expected, actual in zip(
             ("amount", "projects", "items"), total.values, sums, strict=True
         ):
-            if expected != actual:
-                shown = format_amount if name == "amount" else str
-                errors.append(
-                    _(
-                        "第 {row} 行合计的“{heading}”为 {total}，各行之和为 {sum}，相差 {diff}。"
-                    ).format(
-                        row=total.line,
-                        heading=heading[name],
-                        total=shown(expected),
-                        sum=shown(actual),
-                        diff=shown(expected - actual),
-                    )
-                )
+            message = total_mismatch(total.line, heading[name], expected, actual)
+            if message:
+                errors.append(message)
     return ImportPreview(
-        sheet=sheet_named(rows),
+        sheet=sheet,
         period=period,
         kind=kind,
         rows=parsed,

@@ -100,6 +100,23 @@ def parse_date(text):
         raise ValueError(_("“{text}”不是有效日期。").format(text=str(text).strip())) from error
 
 
+def total_mismatch(line, heading, expected, actual):
+    """The message of a 合计 row whose figure is not the sum of the rows, or None when it is.
+    Amounts (Decimal) are written as amounts, counts as they are."""
+    if expected == actual:
+        return None
+    from lib.numbers import format_amount
+
+    shown = format_amount if isinstance(expected, Decimal) else str
+    return _("第 {row} 行合计的“{heading}”为 {total}，各行之和为 {sum}，相差 {diff}。").format(
+        row=line,
+        heading=heading,
+        total=shown(expected),
+        sum=shown(actual),
+        diff=shown(expected - actual),
+    )
+
+
 def heading_key(text):
     return "".join(unicodedata.normalize("NFKC", text).split())
 

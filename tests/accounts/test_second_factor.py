@@ -242,6 +242,17 @@ def test_the_admins_log_in_is_the_portals():
     assert client.get("/admin/").status_code == 302, "a password alone opens no admin page"
 
 
+def reset_by(admin_user, *users, follow=True):
+    """The admin's user list, its action 重置所选用户的两步验证 on ``users``, as ``admin_user``."""
+    admin = Client()
+    admin.force_login(admin_user)
+    return admin.post(
+        "/admin/auth/user/",
+        {"action": "reset_second_factor", "_selected_action": [user.pk for user in users]},
+        follow=follow,
+    )
+
+
 def test_the_security_administrator_resets_a_second_factor(security_user, reviewer):
     device = enrol(reviewer)
     victim = Client()
@@ -249,13 +260,7 @@ def test_the_security_administrator_resets_a_second_factor(security_user, review
     victim.post("/accounts/login/code/", {"code": code(device)})
     assert logged_in(victim)
 
-    admin = Client()
-    admin.force_login(security_user)
-    response = admin.post(
-        "/admin/auth/user/",
-        {"action": "reset_second_factor", "_selected_action": [reviewer.pk]},
-        follow=True,
-    )
+    response = reset_by(security_user, reviewer)
     assert "已重置 reviewer 的两步验证" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=reviewer).exists()
     assert not logged_in(victim), "the reset ends the user's sessions"
@@ -268,24 +273,14 @@ def test_the_security_administrator_resets_a_second_factor(security_user, review
 
 def test_nobody_resets_their_own_second_factor(security_user):
     enrol(security_user)
-    admin = Client()
-    admin.force_login(security_user)
-    response = admin.post(
-        "/admin/auth/user/",
-        {"action": "reset_second_factor", "_selected_action": [security_user.pk]},
-        follow=True,
-    )
+    response = reset_by(security_user, security_user)
     assert "不能重置自己的两步验证" in response.content.decode()
     assert TOTPDevice.objects.filter(user=security_user, confirmed=True).exists()
 
 
 def test_a_clerk_cannot_reset_anyones_second_factor(zhengzhou_submitter, reviewer):
     enrol(reviewer)
-    client = Client()
-    client.force_login(zhengzhou_submitter)
-    response = client.post(
-        "/admin/auth/user/", {"action": "reset_second_factor", "_selected_action": [reviewer.pk]}
-    )
+    response = reset_by(zhengzhou_submitter, reviewer, follow=False)
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert TOTPDevice.objects.filter(user=reviewer).exists()
 
@@ -301,11 +296,7 @@ def test_a_reset_also_ends_a_log_in_waiting_for_its_code(security_user, reviewer
     enrol(reviewer)
     attacker = Client()  # has the password, not the authenticator
     assert password_step(attacker, reviewer.username)["Location"] == "/accounts/login/code/"
-    admin = Client()
-    admin.force_login(security_user)
-    admin.post(
-        "/admin/auth/user/", {"action": "reset_second_factor", "_selected_action": [reviewer.pk]}
-    )
+    reset_by(security_user, reviewer)
     answer = attacker.get("/accounts/login/enrol/")
     assert answer.status_code == 302 and answer["Location"] == "/accounts/login/", (
         "the half-done log-in cannot go on to enrol a new authenticator"
